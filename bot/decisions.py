@@ -1,0 +1,357 @@
+"""Pure decisions: given an incident, the runbook, who acts and when, which events follow.
+
+Each function either returns the events to append (possibly none: a repeat changes nothing)
+or raises Refused with a message for the person who asked. Nothing here does I/O.
+
+    drafts = answer(incident, runbook, actor, "Q3", "unsure", "", now)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.classification import BY_ID, involvements, is_asked
+from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
+from bot.incident import Incident, containment_confirmed, phase_of
+from bot.obligations import triggered_clocks
+from bot.runbook import Runbook
+from bot.timeline import Actor
+
+MAX_TITLE = 150
+MAX_TEXT = 3000
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+class Refused(Exception):
+    """A request the bot will not carry out; the message says why and who may."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Draft:
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeclareForm:
+    title: str
+    system: str
+    failure_type: str
+    noticed: str = ""
+    aware_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CloseForm:
+    root_cause: str
+    failure_type: str = ""
+    criteria: Sequence[str] = ()
+    lessons: str = ""
+    remediation: str = ""
+    override_reason: str = ""
+    regression: dict[str, Any] = field(default_factory=dict)
+
+
+def _names(runbook: Runbook, action: str) -> str:
+    people = [f"{p.name} ({p.title})" for p in runbook.who_may(action)]
+    return " or ".join(people) if people else "nobody (the runbook grants it to no one)"
+
+
+def require(runbook: Runbook, actor: Actor, action: str, verb: str) -> None:
+    if not runbook.may(actor.person_id, action):
+        raise Refused(f"Only {_names(runbook, action)} may {verb}.")
+
+
+def _text(value: str, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if required and not value:
+        raise Refused(f"Please give {what}.")
+    if len(value) > limit:
+        raise Refused(f"{what.capitalize()} is {len(value)} characters; the limit is {limit}.")
+    return value
+
+
+def _open(incident: Incident) -> None:
+    if incident.closed_at is not None:
+        raise Refused(f"{incident.key} is closed; nothing more can be changed.")
+
+
+def declare(runbook: Runbook, form: DeclareForm, now: datetime) -> list[Draft]:
+    title = _text(form.title, "a title", limit=MAX_TITLE)
+    if runbook.system(form.system) is None:
+        known = ", ".join(s.id for s in runbook.systems)
+        raise Refused(f"Unknown AI system '{form.system}'. The runbook lists: {known}.")
+    if form.failure_type not in FAILURE_TYPES:
+        raise Refused(f"Unknown failure type '{form.failure_type}'.")
+    aware = (form.aware_at or now).astimezone(UTC)
+    if aware > now + FUTURE_SLACK:
+        raise Refused("The time we became aware cannot be in the future.")
+    data = {
+        "title": title,
+        "system": form.system,
+        "failure_type": form.failure_type,
+        "noticed": _text(form.noticed, "what was noticed", required=False),
+        "aware_at": aware.isoformat(),
+    }
+    return [Draft("declared", data)]
+
+
+def acknowledge(incident: Incident, runbook: Runbook, actor: Actor, role: str) -> list[Draft]:
+    _open(incident)
+    if role in incident.acks:
+        who = runbook.find_person(incident.acks[role][0])
+        raise Refused(f"Already acknowledged by {who.name if who else incident.acks[role][0]}.")
+    in_chain = actor.person_id in runbook.roles.get(role, ())
+    lead_allowed = role == "incident_lead" and runbook.may(actor.person_id, "acknowledge")
+    if not (in_chain or lead_allowed):
+        names = ", ".join(p.name for p in runbook.chain(role)) or "nobody"
+        raise Refused(f"Only the {role.replace('_', ' ')} chain ({names}) may acknowledge.")
+    return [Draft("acknowledged", {"role": role, "person": actor.person_id})]
+
+
+def contain(
+    incident: Incident, runbook: Runbook, step: int, status: str, reason: str
+) -> list[Draft]:
+    _open(incident)
+    system = runbook.system(incident.system)
+    if system is None or not 0 <= step < len(system.containment):
+        raise Refused(f"There is no containment step {step + 1} for this system.")
+    if status not in ("done", "not_possible"):
+        raise Refused("A containment step is either done or not possible.")
+    reason = _text(reason, "the reason it is not possible", required=status == "not_possible")
+    current = incident.steps.get(step)
+    if current and current.status == status and current.reason == reason:
+        return []
+    return [Draft("containment_step", {"step": step, "status": status, "reason": reason})]
+
+
+def override_gate(
+    incident: Incident, runbook: Runbook, actor: Actor, gate: str, reason: str
+) -> list[Draft]:
+    _open(incident)
+    require(runbook, actor, "override_gate", f"override the {gate} gate")
+    reason = _text(reason, "a reason for the override")
+    return [Draft("gate_overridden", {"gate": gate, "reason": reason})]
+
+
+def _classification_open(incident: Incident, runbook: Runbook) -> None:
+    if containment_confirmed(incident, runbook) or "classification" in incident.overrides:
+        return
+    raise Refused(
+        "Classification opens once containment is confirmed or recorded as not "
+        "possible. Finish the containment checklist first (or a permitted person "
+        "may override with a reason)."
+    )
+
+
+def answer(
+    incident: Incident, runbook: Runbook, actor: Actor, question: str, value: str, reason: str
+) -> list[Draft]:
+    _open(incident)
+    _classification_open(incident, runbook)
+    q = BY_ID.get(question)
+    if q is None or value not in q.options:
+        options = ", ".join(q.options) if q else "Q1–Q14"
+        raise Refused(f"'{value}' is not an answer to {question}; choose {options}.")
+    before = incident.answer_values
+    if not is_asked(q, runbook.firm.profile, before):
+        raise Refused(f"{question} does not apply to this incident (skipped).")
+    if before.get(question) == value:
+        return []
+    after = {**before, question: value}
+    stops = [
+        d
+        for d in _clock_changes(incident, runbook, after, question, "")
+        if d.type == "obligation_waived"
+    ]
+    if stops:
+        require(runbook, actor, "waive_obligation", "stop a running clock")
+        reason = _text(reason, f"a reason: this answer stops {_clock_list(stops)}")
+    changes = _clock_changes(incident, runbook, after, question, reason.strip())
+    data = {
+        "question": question,
+        "value": value,
+        "reason": reason.strip(),
+        "previous": before.get(question),
+    }
+    return [Draft("answered", data), *changes, *_new_involvements(incident, runbook, after)]
+
+
+def _clock_list(drafts: Sequence[Draft]) -> str:
+    return ", ".join(str(d.data["clock"]) for d in drafts)
+
+
+def _clock_changes(
+    incident: Incident, runbook: Runbook, after: dict[str, str], question: str, reason: str
+) -> list[Draft]:
+    wanted = triggered_clocks(runbook, after)
+    drafts = []
+    for clock, because in wanted.items():
+        record = incident.obligations.get(clock)
+        if record is None:
+            drafts.append(Draft("obligation_opened", {"clock": clock, "because": because}))
+        elif record.status == "waived" and record.by_answer:
+            drafts.append(Draft("obligation_reopened", {"clock": clock, "because": because}))
+    for clock, record in incident.obligations.items():
+        if record.status == "pending" and clock not in wanted:
+            data = {"clock": clock, "reason": reason, "by_answer": question}
+            drafts.append(Draft("obligation_waived", data))
+    return drafts
+
+
+def _new_involvements(incident: Incident, runbook: Runbook, after: dict[str, str]) -> list[Draft]:
+    return [
+        Draft("involved", {"id": inv.id, "who": inv.who, "because": inv.because, "role": inv.role})
+        for inv in involvements(runbook.firm.profile, after)
+        if inv.id not in incident.involved
+    ]
+
+
+def add_evidence(
+    incident: Incident,
+    text: str,
+    item: str | None,
+    content: bytes | None,
+    source: str,
+    filename: str = "",
+) -> list[Draft]:
+    _open(incident)
+    if item is not None and item not in EVIDENCE_ITEMS:
+        raise Refused(f"Unknown evidence item '{item}'; the checklist runs E1–E15.")
+    text = _text(text, "a description or link for the evidence")
+    body = content if content is not None else text.encode("utf-8")
+    data = {
+        "item": item,
+        "text": text,
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "size": len(body),
+        "source": source,
+        "filename": filename,
+    }
+    return [Draft("evidence_added", data)]
+
+
+def note(incident: Incident, text: str) -> list[Draft]:
+    _open(incident)
+    return [Draft("note", {"text": _text(text, "the note's text")})]
+
+
+def correct_awareness(
+    incident: Incident,
+    runbook: Runbook,
+    actor: Actor,
+    aware_at: datetime,
+    reason: str,
+    now: datetime,
+) -> list[Draft]:
+    _open(incident)
+    require(runbook, actor, "correct_awareness", "correct when the firm became aware (T0)")
+    reason = _text(reason, "the reason for correcting T0")
+    if aware_at.tzinfo is None:
+        raise Refused("Give the time with its offset or zone, e.g. 2026-03-26T15:30+00:00.")
+    if aware_at > now + FUTURE_SLACK:
+        raise Refused("The time we became aware cannot be in the future.")
+    new = aware_at.astimezone(UTC)
+    if new == incident.aware_at:
+        return []
+    old = incident.aware_at.isoformat() if incident.aware_at else None
+    return [Draft("awareness_corrected", {"from": old, "to": new.isoformat(), "reason": reason})]
+
+
+def _pending(incident: Incident, clock: str) -> None:
+    record = incident.obligations.get(clock)
+    if record is None:
+        raise Refused(f"There is no '{clock}' obligation on {incident.key}.")
+    if record.status != "pending":
+        raise Refused(f"'{clock}' is already {record.status}.")
+
+
+def mark_done(
+    incident: Incident, runbook: Runbook, actor: Actor, clock: str, reference: str
+) -> list[Draft]:
+    _open(incident)
+    require(runbook, actor, "mark_notified", "mark a notification as sent")
+    _pending(incident, clock)
+    reference = _text(reference, "the reference (case number, email subject, who was told)")
+    return [Draft("obligation_done", {"clock": clock, "reference": reference})]
+
+
+def waive(
+    incident: Incident, runbook: Runbook, actor: Actor, clock: str, reason: str
+) -> list[Draft]:
+    _open(incident)
+    require(runbook, actor, "waive_obligation", "decide not to notify")
+    _pending(incident, clock)
+    reason = _text(reason, "the reason for deciding not to notify")
+    return [Draft("obligation_waived", {"clock": clock, "reason": reason})]
+
+
+def explain_delay(incident: Incident, clock: str, reason: str) -> list[Draft]:
+    _open(incident)
+    if clock not in incident.obligations:
+        raise Refused(f"There is no '{clock}' obligation on {incident.key}.")
+    return [Draft("overdue_reason", {"clock": clock, "reason": _text(reason, "the reason")})]
+
+
+def _close_blockers(incident: Incident, runbook: Runbook, form: CloseForm) -> list[str]:
+    blockers = [
+        f"obligation '{c}' is still {r.status}"
+        for c, r in incident.obligations.items()
+        if r.status == "pending" and c != "breach_log_art33_5"
+    ]
+    missing = [c for c in runbook.reenable_criteria if c not in form.criteria]
+    blockers += [f"re-enable criterion not confirmed: {c}" for c in missing]
+    return blockers
+
+
+def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -> list[Draft]:
+    _open(incident)
+    require(runbook, actor, "close", "close an incident")
+    root_cause = _text(form.root_cause, "the root cause (or what is known of it)")
+    blockers = _close_blockers(incident, runbook, form)
+    if blockers and not form.override_reason.strip():
+        raise Refused("Cannot close yet: " + "; ".join(blockers) + ".")
+    drafts = []
+    if blockers:
+        require(runbook, actor, "override_gate", "close with items still open")
+        drafts.append(
+            Draft(
+                "gate_overridden",
+                {"gate": "close", "reason": form.override_reason, "blockers": blockers},
+            )
+        )
+    if incident.obligations.get("breach_log_art33_5", None) and (
+        incident.obligations["breach_log_art33_5"].status == "pending"
+    ):
+        drafts.append(
+            Draft(
+                "obligation_done",
+                {"clock": "breach_log_art33_5", "reference": f"breach register: {incident.key}"},
+            )
+        )
+    data = {
+        "root_cause": root_cause,
+        "failure_type": form.failure_type or incident.failure_type,
+        "criteria": list(form.criteria),
+        "lessons": form.lessons.strip(),
+        "remediation": form.remediation.strip(),
+        "regression": dict(form.regression),
+    }
+    return [*drafts, Draft("closed", data)]
+
+
+def phase_change(incident: Incident, runbook: Runbook) -> list[Draft]:
+    phase = phase_of(incident, runbook)
+    return (
+        []
+        if phase == incident.phase
+        else [Draft("phase_changed", {"from": incident.phase, "to": phase})]
+    )

@@ -1,0 +1,177 @@
+"""The incident record as data (a stable JSON contract) and as a Markdown report.
+
+export_json(incident, reminders, runbook, now)["obligations"][0]["due_at"]
+# -> "2026-03-29T15:30:00+00:00"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.incident import Incident
+from bot.obligations import obligations
+from bot.runbook import Runbook
+from bot.schedule import Reminder
+from bot.timeline import Actor
+from bot.views import local_time
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _actor(actor: Actor | None) -> dict[str, Any] | None:
+    return {"id": actor.id, "name": actor.name, "person": actor.person_id} if actor else None
+
+
+def _answers(incident: Incident) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for qid, latest in incident.answers.items():
+        history = [
+            {"value": a.value, "by": _actor(a.by), "at": _iso(a.at), "reason": a.reason}
+            for a in incident.history
+            if a.question == qid
+        ]
+        out[qid] = {
+            "value": latest.value,
+            "by": _actor(latest.by),
+            "at": _iso(latest.at),
+            "reason": latest.reason,
+            "history": history,
+        }
+    return out
+
+
+def _obligations(incident: Incident, runbook: Runbook, now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": ob.id,
+            "title": ob.terms.title,
+            "recipient": ob.terms.recipient,
+            "basis": ob.terms.basis,
+            "owner": list(ob.terms.owners),
+            "due_at": _iso(ob.due_at),
+            "status": ob.status,
+            "reference": ob.record.reference,
+            "reason": ob.record.reason,
+            "opened_at": _iso(ob.record.opened_at),
+            "settled_at": _iso(ob.record.settled_at),
+            "settled_by": _actor(ob.record.settled_by),
+            "overdue_reason": ob.record.overdue_reason,
+        }
+        for ob in obligations(runbook, incident, now)
+    ]
+
+
+def _reminders(reminders: Sequence[Reminder]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": r.dedupe_key,
+            "kind": r.kind,
+            "obligation": r.data.get("clock"),
+            "due_at": _iso(r.due_at),
+            "status": r.status,
+            "sent_at": _iso(r.sent_at),
+            "attempts": r.attempts,
+            "late_by_s": r.late_by_s,
+            "last_error": r.last_error,
+        }
+        for r in reminders
+    ]
+
+
+def export_json(
+    incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
+) -> dict[str, Any]:
+    return {
+        "key": incident.key,
+        "title": incident.title,
+        "system": incident.system,
+        "failure_type": incident.failure_type,
+        "phase": incident.phase,
+        "noticed": incident.noticed,
+        "owner": incident.owner,
+        "aware_at": _iso(incident.aware_at),
+        "declared_at": _iso(incident.declared_at),
+        "closed_at": _iso(incident.closed_at),
+        "declared_by": _actor(incident.declared_by),
+        "answers": _answers(incident),
+        "obligations": _obligations(incident, runbook, now),
+        "involved": [dict(v) for v in incident.involved.values()],
+        "reminders": _reminders(reminders),
+        "evidence": [
+            {
+                "seq": e.seq,
+                "item": e.item,
+                "text": e.text,
+                "sha256": e.sha256,
+                "size": e.size,
+                "source": e.source,
+                "by": _actor(e.by),
+                "at": _iso(e.at),
+                "filename": e.filename,
+            }
+            for e in incident.evidence
+        ],
+        "closing": dict(incident.closing),
+        "timeline": [
+            {
+                "seq": e.seq,
+                "at": _iso(e.at),
+                "actor": _actor(e.actor),
+                "type": e.type,
+                "data": dict(e.data),
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in incident.events
+        ],
+    }
+
+
+def export_markdown(
+    incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
+) -> str:
+    tz = runbook.firm.timezone
+    data = export_json(incident, reminders, runbook, now)
+
+    def when(iso: str | None) -> str:
+        return f"{local_time(datetime.fromisoformat(iso), tz)} ({iso})" if iso else "—"
+
+    lines = [
+        f"# {incident.key}: {incident.title}",
+        "",
+        f"- AI system: {incident.system}",
+        f"- Failure type: {incident.failure_type}",
+        f"- Phase: {incident.phase}",
+        f"- Aware (T0): {when(data['aware_at'])}",
+        f"- Declared: {when(data['declared_at'])}",
+        f"- Closed: {when(data['closed_at'])}",
+        "",
+        "## Classification",
+        "",
+    ]
+    for qid, a in data["answers"].items():
+        history = "; ".join(
+            f"{h['value']} by {h['by']['name']} at {when(h['at'])}" for h in a["history"]
+        )
+        lines.append(f"- {qid}: **{a['value']}** — {history}")
+    lines += ["", "## Obligations", ""]
+    for ob in data["obligations"]:
+        lines.append(
+            f"- {ob['title']} — {ob['status']}, due {when(ob['due_at'])}"
+            f"{', ' + ob['reference'] if ob['reference'] else ''}"
+            f"{', reason: ' + ob['reason'] if ob['reason'] else ''}"
+        )
+    lines += ["", "## Evidence", ""]
+    lines += [
+        f"- {e['text']} — sha256 `{e['sha256']}` ({e['by']['name']}, {when(e['at'])})"
+        for e in data["evidence"]
+    ]
+    lines += ["", "## Timeline", ""]
+    lines += [
+        f"{e['seq']}. {when(e['at'])} {e['actor']['name']}: {e['type']}" for e in data["timeline"]
+    ]
+    return "\n".join(lines) + "\n"

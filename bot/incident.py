@@ -1,0 +1,262 @@
+"""The Incident aggregate: its state is the fold of its timeline.
+
+incident = replay("AI-2026-0001", events)
+incident.answers["Q3"].value   # -> "unsure"
+phase_of(incident, runbook)    # -> "classification"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from bot.classification import open_questions
+from bot.runbook import Runbook
+from bot.timeline import Actor, Event
+
+PHASES = ("containment", "classification", "evidence", "remediation", "closed")
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    value: str
+    by: Actor
+    at: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    status: str  # "done" or "not_possible"
+    by: Actor
+    at: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ObligationRecord:
+    clock: str
+    opened_at: datetime
+    because: str
+    status: str = "pending"  # pending, done, waived
+    reference: str = ""
+    reason: str = ""
+    settled_by: Actor | None = None
+    settled_at: datetime | None = None
+    overdue_reason: str = ""
+    by_answer: str = ""  # set when an answer, not a decision, stopped the clock
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str
+    person: str
+    at: datetime
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    seq: int
+    item: str | None
+    text: str
+    sha256: str
+    size: int
+    source: str
+    by: Actor
+    at: datetime
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Room:
+    platform: str
+    id: str
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Incident:
+    key: str
+    title: str = ""
+    system: str = ""
+    failure_type: str = ""
+    noticed: str = ""
+    declared_by: Actor | None = None
+    declared_at: datetime | None = None
+    aware_at: datetime | None = None
+    phase: str = "containment"
+    room: Room | None = None
+    steps: Mapping[int, StepRecord] = field(default_factory=dict)
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    history: tuple[Answer, ...] = ()
+    obligations: Mapping[str, ObligationRecord] = field(default_factory=dict)
+    involved: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    pages: tuple[Page, ...] = ()
+    acks: Mapping[str, tuple[str, datetime]] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+    closed_at: datetime | None = None
+    closing: Mapping[str, Any] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+
+    @property
+    def last(self) -> Event | None:
+        return self.events[-1] if self.events else None
+
+    @property
+    def answer_values(self) -> dict[str, str]:
+        return {qid: a.value for qid, a in self.answers.items()}
+
+    @property
+    def owner(self) -> str | None:
+        ack = self.acks.get("incident_lead")
+        return ack[0] if ack else None
+
+
+def _time(data: Mapping[str, Any], name: str) -> datetime:
+    return datetime.fromisoformat(str(data[name]))
+
+
+def _declared(inc: Incident, e: Event) -> Incident:
+    d = e.data
+    return replace(
+        inc,
+        title=d["title"],
+        system=d["system"],
+        failure_type=d["failure_type"],
+        noticed=d.get("noticed", ""),
+        declared_by=e.actor,
+        declared_at=e.at,
+        aware_at=_time(d, "aware_at"),
+    )
+
+
+def _answered(inc: Incident, e: Event) -> Incident:
+    a = Answer(e.data["question"], e.data["value"], e.actor, e.at, e.data.get("reason", ""))
+    return replace(inc, answers={**inc.answers, a.question: a}, history=(*inc.history, a))
+
+
+def _step(inc: Incident, e: Event) -> Incident:
+    rec = StepRecord(e.data["status"], e.actor, e.at, e.data.get("reason", ""))
+    return replace(inc, steps={**inc.steps, int(e.data["step"]): rec})
+
+
+def _obligation_opened(inc: Incident, e: Event) -> Incident:
+    rec = ObligationRecord(e.data["clock"], e.at, e.data.get("because", ""))
+    return replace(inc, obligations={**inc.obligations, rec.clock: rec})
+
+
+def _settle(status: str) -> Callable[[Incident, Event], Incident]:
+    def apply(inc: Incident, e: Event) -> Incident:
+        old = inc.obligations[e.data["clock"]]
+        new = replace(
+            old,
+            status=status,
+            reference=e.data.get("reference", ""),
+            reason=e.data.get("reason", ""),
+            settled_by=e.actor,
+            settled_at=e.at,
+            by_answer=e.data.get("by_answer", ""),
+        )
+        return replace(inc, obligations={**inc.obligations, old.clock: new})
+
+    return apply
+
+
+def _overdue_reason(inc: Incident, e: Event) -> Incident:
+    old = inc.obligations[e.data["clock"]]
+    new = replace(old, overdue_reason=e.data["reason"])
+    return replace(inc, obligations={**inc.obligations, old.clock: new})
+
+
+def _evidence(inc: Incident, e: Event) -> Incident:
+    d = e.data
+    item = Evidence(
+        e.seq,
+        d.get("item"),
+        d["text"],
+        d["sha256"],
+        int(d["size"]),
+        d["source"],
+        e.actor,
+        e.at,
+        d.get("filename", ""),
+    )
+    return replace(inc, evidence=(*inc.evidence, item))
+
+
+def _paged(inc: Incident, e: Event) -> Incident:
+    page = Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
+    return replace(inc, pages=(*inc.pages, page))
+
+
+def _acknowledged(inc: Incident, e: Event) -> Incident:
+    return replace(inc, acks={**inc.acks, e.data["role"]: (e.data["person"], e.at)})
+
+
+def _room(inc: Incident, e: Event) -> Incident:
+    d = e.data
+    return replace(inc, room=Room(d["platform"], d["id"], d.get("name", ""), d.get("url", "")))
+
+
+def _involved(inc: Incident, e: Event) -> Incident:
+    return replace(inc, involved={**inc.involved, e.data["id"]: dict(e.data)})
+
+
+APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
+    "declared": _declared,
+    "room_opened": _room,
+    "paged": _paged,
+    "acknowledged": _acknowledged,
+    "containment_step": _step,
+    "gate_overridden": lambda i, e: replace(
+        i, overrides={**i.overrides, e.data["gate"]: e.data["reason"]}
+    ),
+    "answered": _answered,
+    "obligation_opened": _obligation_opened,
+    "obligation_done": _settle("done"),
+    "obligation_waived": _settle("waived"),
+    "obligation_reopened": _obligation_opened,
+    "overdue_reason": _overdue_reason,
+    "involved": _involved,
+    "evidence_added": _evidence,
+    "awareness_corrected": lambda i, e: replace(i, aware_at=_time(e.data, "to")),
+    "phase_changed": lambda i, e: replace(i, phase=e.data["to"]),
+    "closed": lambda i, e: replace(i, closed_at=e.at, closing=dict(e.data)),
+}
+
+
+def apply(incident: Incident, event: Event) -> Incident:
+    """Fold one event in; event types without state (notes, reminders) only join the log."""
+    fold = APPLY.get(event.type)
+    folded = fold(incident, event) if fold else incident
+    return replace(folded, events=(*incident.events, event))
+
+
+def replay(key: str, events: Sequence[Event]) -> Incident:
+    incident = Incident(key=key)
+    for event in events:
+        incident = apply(incident, event)
+    return incident
+
+
+def containment_confirmed(incident: Incident, runbook: Runbook) -> bool:
+    system = runbook.system(incident.system)
+    steps = system.containment if system else ()
+    return all(i in incident.steps for i in range(len(steps)))
+
+
+def phase_of(incident: Incident, runbook: Runbook) -> str:
+    """The phase the incident's record puts it in; gates are what moves it on."""
+    if incident.closed_at is not None:
+        return "closed"
+    if not containment_confirmed(incident, runbook) and "classification" not in incident.overrides:
+        return "containment"
+    if open_questions(runbook.firm.profile, incident.answer_values):
+        return "classification"
+    return "evidence" if not incident.evidence else "remediation"

@@ -1,0 +1,75 @@
+"""The composition root: the one place that builds real collaborators and wires them.
+
+app = await build(load_settings(os.environ))   # an aiohttp Application, not yet serving
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from aiohttp import web
+from handlers.web.chat import OffsetClock, WebChat
+from handlers.web.routes import add_web_chat
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from storage.sql import SqlStore
+
+from bot.runbook import Runbook, load_runbook
+from bot.service import Deps
+from bot.settings import Settings
+from handlers.reminders import Ticker
+from handlers.server import add_health
+
+log = logging.getLogger("ai_incident")
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def open_store(settings: Settings) -> SqlStore:
+    upgrade(settings.database_url)
+    return SqlStore(make_engine(settings.database_url))
+
+
+def build(settings: Settings, runbook: Runbook | None = None) -> web.Application:
+    """Load the runbook (refusing an invalid one), migrate, and wire every part."""
+    runbook = runbook or load_runbook(settings.runbook_path)
+    store = open_store(settings)
+    app = web.Application()
+    add_health(app, store)
+    if settings.platforms == ("web",):
+        clock = OffsetClock(SystemClock())
+        chat = WebChat(runbook)
+        deps = Deps(runbook, store, chat, clock)
+        add_web_chat(app, deps, chat, clock)
+    else:
+        raise SystemExit(
+            "Slack and Teams are not wired in this build yet; unset their "
+            "variables to use the local web chat."
+        )
+    ticker = Ticker(deps, settings.tick_seconds)
+    app.on_startup.append(lambda _app: _start(ticker))
+    app.on_cleanup.append(lambda _app: _stop(ticker))
+    app["deps"] = deps
+    return app
+
+
+async def _start(ticker: Ticker) -> None:
+    ticker.start()
+    await ticker.plan_next()
+
+
+async def _stop(ticker: Ticker) -> None:
+    ticker.stop()
+
+
+def serve(settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = build(settings)
+    log.info(
+        "ai-incident serving the local web chat on http://%s:%d/", settings.host, settings.port
+    )
+    web.run_app(app, host=settings.host, port=settings.port, print=None)

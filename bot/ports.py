@@ -1,0 +1,95 @@
+"""Exactly what the core calls outside itself: the chat, the store and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.incident import Incident, Room
+from bot.notices import Notice
+from bot.schedule import Reminder, ReminderSpec
+from bot.timeline import Event
+
+
+class Conflict(Exception):
+    """Someone else appended to the incident first; reload and decide again."""
+
+
+class ChatError(Exception):
+    """A send failed; `retry_after` says when it is worth trying again (seconds)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """One row of the incident list."""
+
+    key: str
+    title: str
+    system: str
+    phase: str
+    owner: str | None
+    aware_at: datetime | None
+    declared_at: datetime | None
+    closed_at: datetime | None
+    room_platform: str = ""
+    room_id: str = ""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class Chat(Protocol):
+    async def open_room(self, incident: Incident) -> Room: ...
+
+    async def post(self, room: Room, notice: Notice) -> str:
+        """Post a message; returns the platform's message id."""
+        ...
+
+    async def update(self, room: Room, message_id: str, notice: Notice) -> None: ...
+
+
+class IncidentStore(Protocol):
+    async def next_key(self, year: int) -> str: ...
+
+    async def load(self, key: str) -> Incident | None: ...
+
+    async def save(
+        self, incident: Incident, new_events: Sequence[Event], reminders: Sequence[ReminderSpec]
+    ) -> None:
+        """Append events (Conflict if the seq is taken), update the list row, reconcile
+        the incident's scheduled reminders to `reminders`, all in one transaction."""
+        ...
+
+    async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...
+
+    async def find_by_room(self, platform: str, room_id: str) -> str | None: ...
+
+    async def message_id(self, key: str, slot: str) -> str | None: ...
+
+    async def remember_message(self, key: str, slot: str, message_id: str) -> None: ...
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Reminder]:
+        """Claim due reminders (and expired claims) atomically, oldest first."""
+        ...
+
+    async def finish_reminder(
+        self, reminder_id: int, status: str, at: datetime, message_id: str = "", error: str = ""
+    ) -> None:
+        """Mark a claimed reminder sent or cancelled (late_by is at - due_at)."""
+        ...
+
+    async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
+        """Put a claimed reminder back as scheduled, ready again at `retry_at` (its due_at
+        stays as it was, so lateness is still measured from the deadline); counts the attempt."""
+        ...
+
+    async def reminders(self, key: str) -> list[Reminder]: ...
+
+    async def next_due(self) -> datetime | None: ...

@@ -1,0 +1,167 @@
+"""Tell the room what just happened: each new event posts or refreshes the messages it
+affects. The record is saved before this runs, so a failed send loses nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
+from bot.incident import Incident
+from bot.notices import Notice, page, text
+from bot.ports import Chat, ChatError, IncidentStore
+from bot.runbook import Runbook
+from bot.timeline import Event
+
+log = logging.getLogger(__name__)
+
+
+class Room:
+    """The incident's room as seen while publishing one batch of events."""
+
+    def __init__(
+        self, chat: Chat, store: IncidentStore, runbook: Runbook, incident: Incident, now: datetime
+    ) -> None:
+        self.chat, self.store, self.runbook = chat, store, runbook
+        self.incident, self.now = incident, now
+
+    async def post(self, notice: Notice, slot: str = "") -> None:
+        room = self.incident.room
+        if room is None:
+            return
+        try:
+            message_id = await self.chat.post(room, notice)
+        except ChatError as error:
+            log.warning("could not post to %s: %s", self.incident.key, error)
+            return
+        if slot:
+            await self.store.remember_message(self.incident.key, slot, message_id)
+
+    async def refresh(self, slot: str, notice: Notice, *, post_if_missing: bool = True) -> None:
+        """Update a message in place; post it if it was never posted."""
+        room = self.incident.room
+        message_id = await self.store.message_id(self.incident.key, slot)
+        if room is None or (message_id is None and not post_if_missing):
+            return
+        if message_id is None:
+            await self.post(notice, slot)
+            return
+        try:
+            await self.chat.update(room, message_id, notice)
+        except ChatError as error:
+            log.warning("could not update %s of %s: %s", slot, self.incident.key, error)
+
+    def notice(self, kind: str, **fields: str) -> Notice:
+        return Notice(self.incident, kind, now=self.now, **fields)  # type: ignore[arg-type]
+
+
+async def _questions(room: Room, event: Event) -> None:
+    inc = room.incident
+    asked = applicable_questions(room.runbook.firm.profile, inc.answer_values)
+    question = str(event.data.get("question", ""))
+    targets = [q.id for q in asked] if question in ("", "Q1", "Q2") else [question]
+    if question in ("Q1", "Q2"):
+        targets += [q for q in PERSONAL_DATA_BLOCK if q not in targets]
+    for qid in targets:
+        await room.refresh(
+            f"question:{qid}",
+            room.notice("question", question=qid),
+            post_if_missing=any(q.id == qid for q in asked),
+        )
+
+
+async def _phase(room: Room, event: Event) -> None:
+    to = str(event.data["to"])
+    await room.post(text(room.incident, f"Phase: {event.data['from']} → {to}"))
+    await room.refresh("card", room.notice("card"))
+    if to == "classification":
+        await _questions(room, event)
+    if to == "closed":
+        await room.post(room.notice("summary"), "summary")
+
+
+async def _obligation(room: Room, event: Event) -> None:
+    clock = str(event.data["clock"])
+    await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+
+
+async def _paged(room: Room, event: Event) -> None:
+    d = event.data
+    await room.post(page(room.incident, str(d["role"]), str(d["person"]), int(d["attempt"])))
+
+
+async def _acknowledged(room: Room, event: Event) -> None:
+    person = str(event.data["person"])
+    role = str(event.data["role"]).replace("_", " ")
+    await room.post(text(room.incident, f"{{@{person}}} acknowledged as {role}."))
+    await room.refresh("card", room.notice("card"))
+
+
+async def _simple(room: Room, event: Event) -> None:
+    d = event.data
+    said = {
+        "involved": f"Bring in: {d.get('who')} (because of {d.get('because')}).",
+        "evidence_added": f"Evidence recorded by {event.actor.name}: {d.get('text')} "
+        f"(sha256 {str(d.get('sha256', ''))[:16]}…)",
+        "gate_overridden": f"{event.actor.name} overrode the {d.get('gate')} gate: "
+        f"{d.get('reason')}",
+        "overdue_reason": f"Reason for delay on {d.get('clock')}: {d.get('reason')}",
+    }.get(event.type)
+    if said:
+        await room.post(text(room.incident, said))
+
+
+async def _awareness(room: Room, event: Event) -> None:
+    d = event.data
+    await room.post(
+        text(
+            room.incident,
+            f"{event.actor.name} corrected T0 to {{t:{d['to']}}}: "
+            f"{d['reason']}. Every deadline has moved.",
+        )
+    )
+    await room.refresh("card", room.notice("card"))
+    for clock in room.incident.obligations:
+        await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+
+
+async def _step(room: Room, event: Event) -> None:
+    await room.refresh("containment", room.notice("containment"))
+
+
+async def _answered(room: Room, event: Event) -> None:
+    await _questions(room, event)
+
+
+HANDLERS = {
+    "phase_changed": _phase,
+    "obligation_opened": _obligation,
+    "obligation_reopened": _obligation,
+    "obligation_done": _obligation,
+    "obligation_waived": _obligation,
+    "paged": _paged,
+    "acknowledged": _acknowledged,
+    "awareness_corrected": _awareness,
+    "containment_step": _step,
+    "answered": _answered,
+    "involved": _simple,
+    "evidence_added": _simple,
+    "gate_overridden": _simple,
+    "overdue_reason": _simple,
+}
+
+
+async def publish(
+    chat: Chat,
+    store: IncidentStore,
+    runbook: Runbook,
+    incident: Incident,
+    events: Sequence[Event],
+    now: datetime,
+) -> None:
+    room = Room(chat, store, runbook, incident, now)
+    for event in events:
+        handler = HANDLERS.get(event.type)
+        if handler is not None:
+            await handler(room, event)

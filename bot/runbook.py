@@ -1,0 +1,180 @@
+"""The firm's one-page runbook, parsed once into frozen models.
+
+runbook = load_runbook(Path("runbook.yaml"))   # raises RunbookError listing every problem
+runbook.chain("incident_lead")                 # -> (Person(sam), Person(priya))
+runbook.may("alex", "mark_notified")           # -> True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# Actions a runbook can grant to roles, and the roles that hold them when the runbook is silent.
+DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "acknowledge": ("incident_lead",),
+    "mark_notified": ("dpo", "managing_partner"),
+    "waive_obligation": ("dpo", "managing_partner"),
+    "override_gate": ("managing_partner",),
+    "close": ("incident_lead", "managing_partner"),
+    "correct_awareness": ("incident_lead", "dpo", "managing_partner"),
+}
+
+# Roles the bot relies on; a runbook must define each with at least one person.
+REQUIRED_ROLES = ("incident_lead", "dpo", "managing_partner")
+
+
+class RunbookError(Exception):
+    """Every problem found in a runbook, each naming its YAML path and line."""
+
+    def __init__(self, source: str, errors: list[str]) -> None:
+        self.source = source
+        self.errors = errors
+        super().__init__(f"{source}: {len(errors)} problem(s)\n" + "\n".join(errors))
+
+
+@dataclass(frozen=True)
+class Profile:
+    fca_authorised: bool = False
+    sra_regulated: bool = False
+    icaew_member: bool = False
+    eu_data_subjects: bool = False
+    eu_high_risk_ai: bool = False
+    processor_for_clients: bool = False
+    cyber_policy_covers_privacy: bool = False
+
+
+@dataclass(frozen=True)
+class Firm:
+    name: str
+    timezone: ZoneInfo
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    title: str
+    email: str
+    slack: str | None = None
+    teams: str | None = None
+
+
+@dataclass(frozen=True)
+class KillSwitch:
+    who: tuple[str, ...]
+    how: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    vendor_notifies_within: timedelta | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class System:
+    id: str
+    name: str
+    vendor: str
+    kill_switch: KillSwitch
+    logs: str
+    containment: tuple[str, ...]
+    contract: Contract = field(default_factory=Contract)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    ack_timeout: timedelta = timedelta(minutes=15)
+    status_nudge: timedelta = timedelta(hours=4)
+    unsure_resolve_by: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ClockPolicy:
+    """A runbook override for one of DOMAIN.md's clocks (policy target, owner chain)."""
+
+    within: timedelta | None = None
+    owner: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtraClock:
+    """A firm-specific obligation, e.g. a client contract's notice clause."""
+
+    id: str
+    title: str
+    question: str
+    answers: tuple[str, ...]
+    within: timedelta
+    owner: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Clocks:
+    policies: dict[str, ClockPolicy] = field(default_factory=dict)
+    reminders_72h: tuple[timedelta, ...] = (
+        timedelta(hours=24),
+        timedelta(hours=48),
+        timedelta(hours=66),
+        timedelta(hours=71),
+    )
+    extra: tuple[ExtraClock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rooms:
+    slack_prefix: str = "aiinc"
+    slack_private: bool = True
+    archive_after: timedelta | None = timedelta(days=30)
+    teams_team_id: str = ""
+    teams_channel_id: str = ""
+
+
+@dataclass(frozen=True)
+class Runbook:
+    version: int
+    firm: Firm
+    people: tuple[Person, ...]
+    roles: dict[str, tuple[str, ...]]
+    permissions: dict[str, tuple[str, ...]]
+    escalation: Escalation
+    systems: tuple[System, ...]
+    reportable: str
+    clocks: Clocks
+    reenable_criteria: tuple[str, ...]
+    rooms: Rooms
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)
+
+    def find_person(self, person_id: str | None) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def chain(self, role: str) -> tuple[Person, ...]:
+        return tuple(self.person(pid) for pid in self.roles.get(role, ()))
+
+    def system(self, system_id: str) -> System | None:
+        return next((s for s in self.systems if s.id == system_id), None)
+
+    def roles_of(self, person_id: str) -> tuple[str, ...]:
+        return tuple(role for role, chain in self.roles.items() if person_id in chain)
+
+    def may(self, person_id: str | None, action: str) -> bool:
+        allowed = self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
+        return person_id is not None and any(person_id in self.roles.get(r, ()) for r in allowed)
+
+    def who_may(self, action: str) -> tuple[Person, ...]:
+        allowed = self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
+        ids = dict.fromkeys(pid for role in allowed for pid in self.roles.get(role, ()))
+        return tuple(self.person(pid) for pid in ids)
+
+
+def load_runbook(path: Path) -> Runbook:
+    """Read and validate a runbook file; raises RunbookError with every problem at once."""
+    from bot.runbook_parse import parse_runbook
+
+    return parse_runbook(path.read_text(encoding="utf-8"), source=str(path))

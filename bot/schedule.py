@@ -1,0 +1,126 @@
+"""Which reminders an incident wants right now; the store reconciles its table to this.
+
+Every reminder has a dedupe key unique across incidents, so a reminder re-derived after a
+restart, a retry or another replica's tick is the same row, never a second one.
+
+    desired_reminders(incident, runbook)[0].dedupe_key
+    # -> "AI-2026-0001:deadline:ico_art33:86400"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.incident import Incident
+from bot.obligations import due_at, terms
+from bot.runbook import Runbook
+
+PAGED_ROLES = ("incident_lead", "dpo", "compliance")
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    dedupe_key: str
+    incident_key: str
+    kind: str  # deadline, overdue, page, unsure, nudge
+    due_at: datetime
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder row as stored: the spec plus its delivery record."""
+
+    id: int
+    dedupe_key: str
+    incident_key: str
+    kind: str
+    due_at: datetime
+    data: Mapping[str, Any]
+    status: str  # scheduled, claimed, sent, cancelled
+    attempts: int = 0
+    sent_at: datetime | None = None
+    message_id: str = ""
+    late_by_s: float = 0.0
+    last_error: str = ""
+
+
+def _deadlines(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    specs = []
+    aware = incident.aware_at
+    for clock, record in incident.obligations.items():
+        clock_terms = terms(runbook, clock)
+        due = due_at(clock_terms, aware) if aware else None
+        if record.status != "pending" or due is None or aware is None:
+            continue
+        for offset in clock_terms.reminder_offsets:
+            key = f"{incident.key}:deadline:{clock}:{int(offset.total_seconds())}"
+            data = {"clock": clock, "offset_s": int(offset.total_seconds())}
+            specs.append(ReminderSpec(key, incident.key, "deadline", aware + offset, data))
+        specs.append(
+            ReminderSpec(
+                f"{incident.key}:overdue:{clock}", incident.key, "overdue", due, {"clock": clock}
+            )
+        )
+    return specs
+
+
+def _pages(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    specs = []
+    for role in PAGED_ROLES:
+        pages = [p for p in incident.pages if p.role == role]
+        if role in incident.acks or not pages:
+            continue
+        chain = runbook.roles.get(role, ())
+        attempt = len(pages)
+        step = "unanswered" if attempt >= len(chain) else str(attempt)
+        if attempt > len(chain):
+            continue
+        due = pages[-1].at + runbook.escalation.ack_timeout
+        key = f"{incident.key}:page:{role}:{step}"
+        specs.append(
+            ReminderSpec(key, incident.key, "page", due, {"role": role, "attempt": attempt})
+        )
+    return specs
+
+
+def _unsure(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    wait = runbook.escalation.unsure_resolve_by
+    return [
+        ReminderSpec(
+            f"{incident.key}:unsure:{qid}:{int(a.at.timestamp())}",
+            incident.key,
+            "unsure",
+            a.at + wait,
+            {"question": qid},
+        )
+        for qid, a in incident.answers.items()
+        if a.value == "unsure"
+    ]
+
+
+def _nudge(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    human = [e for e in incident.events if e.actor.id != "bot"]
+    if not human:
+        return []
+    last = human[-1]
+    due = last.at + runbook.escalation.status_nudge
+    return [ReminderSpec(f"{incident.key}:nudge:{last.seq}", incident.key, "nudge", due, {})]
+
+
+def desired_reminders(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    if incident.closed_at is not None:
+        return []
+    return [
+        *_deadlines(incident, runbook),
+        *_pages(incident, runbook),
+        *_unsure(incident, runbook),
+        *_nudge(incident, runbook),
+    ]
+
+
+def late_by(reminder_due: datetime, now: datetime) -> timedelta:
+    return max(now - reminder_due, timedelta(0))

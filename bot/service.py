@@ -1,0 +1,227 @@
+"""Use-cases: one short async function each; load → decide (pure) → save → tell the room.
+
+Platform handlers translate what people do into exactly these calls:
+
+    incident = await declare(deps, actor, DeclareForm("Report shows another client's data",
+                                                      "drafting-assistant", "context_leakage"))
+    await answer(deps, incident.key, actor, "Q3", "unsure")
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import decisions, notices
+from bot.classification import QUESTIONS, is_asked
+from bot.decisions import CloseForm, DeclareForm, Draft, Refused
+from bot.incident import Incident, apply
+from bot.ports import Chat, ChatError, Clock, Conflict, IncidentStore
+from bot.publish import publish
+from bot.runbook import Runbook
+from bot.schedule import desired_reminders
+from bot.timeline import BOT, Actor, Event, chain
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 5
+
+Decide = Callable[[Incident, datetime], list[Draft]]
+
+
+@dataclass(frozen=True)
+class Deps:
+    runbook: Runbook
+    store: IncidentStore
+    chat: Chat
+    clock: Clock
+
+
+def _append(
+    incident: Incident, drafts: Sequence[Draft], actor: Actor, now: datetime, runbook: Runbook
+) -> tuple[Incident, list[Event]]:
+    events: list[Event] = []
+    for draft in drafts:
+        event = chain(incident.last, incident.key, now, actor, draft.type, draft.data)
+        incident, events = apply(incident, event), [*events, event]
+    for draft in decisions.phase_change(incident, runbook):
+        event = chain(incident.last, incident.key, now, BOT, draft.type, draft.data)
+        incident, events = apply(incident, event), [*events, event]
+    return incident, events
+
+
+async def commit(
+    deps: Deps, incident: Incident, drafts: Sequence[Draft], actor: Actor, now: datetime
+) -> tuple[Incident, list[Event]]:
+    if not drafts:
+        return incident, []
+    incident, events = _append(incident, drafts, actor, now, deps.runbook)
+    await deps.store.save(incident, events, desired_reminders(incident, deps.runbook))
+    return incident, events
+
+
+async def load(deps: Deps, key: str) -> Incident:
+    incident = await deps.store.load(key.strip().upper())
+    if incident is None or not incident.events:
+        raise Refused(f"There is no incident {key.strip()}.")
+    return incident
+
+
+async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
+    """Load, decide and save, deciding again if another request appended first."""
+    for _ in range(ATTEMPTS):
+        incident = await load(deps, key)
+        now = deps.clock.now()
+        try:
+            incident, events = await commit(deps, incident, decide(incident, now), actor, now)
+        except Conflict:
+            continue
+        await publish(deps.chat, deps.store, deps.runbook, incident, events, now)
+        return incident
+    raise Refused("The incident is busy; please try again.")
+
+
+async def declare(deps: Deps, actor: Actor, form: DeclareForm) -> Incident:
+    now = deps.clock.now()
+    drafts = decisions.declare(deps.runbook, form, now)  # refuses bad input before any write
+    key = await deps.store.next_key(now.year)
+    incident, _ = await commit(deps, Incident(key=key), drafts, actor, now)
+    return await open_room(deps, incident)
+
+
+async def open_room(deps: Deps, incident: Incident) -> Incident:
+    """Create the incident's room and page the lead chain; safe to call again on a retry."""
+    if incident.room is None:
+        room = await deps.chat.open_room(incident)
+        data = {"platform": room.platform, "id": room.id, "name": room.name, "url": room.url}
+        incident = await act(deps, incident.key, BOT, lambda i, now: [Draft("room_opened", data)])
+        await publish_new(deps, incident, "card", notices.card(incident))
+        await publish_new(deps, incident, "containment", notices.Notice(incident, "containment"))
+    if not any(p.role == "incident_lead" for p in incident.pages):
+        incident = await page(deps, incident.key, "incident_lead", 0)
+    return incident
+
+
+async def publish_new(deps: Deps, incident: Incident, slot: str, notice: notices.Notice) -> None:
+    if incident.room is None or await deps.store.message_id(incident.key, slot):
+        return
+    try:
+        message_id = await deps.chat.post(incident.room, notice)
+    except ChatError as error:
+        log.warning("could not post %s for %s: %s", slot, incident.key, error)
+        return
+    await deps.store.remember_message(incident.key, slot, message_id)
+
+
+async def page(deps: Deps, key: str, role: str, attempt: int) -> Incident:
+    chain_ = deps.runbook.roles.get(role, ())
+    person = chain_[attempt] if attempt < len(chain_) else None
+    data = {"role": role, "person": person, "attempt": attempt}
+    return await act(deps, key, BOT, lambda i, now: [Draft("paged", data)] if person else [])
+
+
+async def acknowledge(deps: Deps, key: str, actor: Actor, role: str = "incident_lead") -> Incident:
+    return await act(
+        deps, key, actor, lambda i, now: decisions.acknowledge(i, deps.runbook, actor, role)
+    )
+
+
+async def contain(
+    deps: Deps, key: str, actor: Actor, step: int, status: str, reason: str = ""
+) -> Incident:
+    return await act(
+        deps, key, actor, lambda i, now: decisions.contain(i, deps.runbook, step, status, reason)
+    )
+
+
+async def override_gate(deps: Deps, key: str, actor: Actor, gate: str, reason: str) -> Incident:
+    return await act(
+        deps,
+        key,
+        actor,
+        lambda i, now: decisions.override_gate(i, deps.runbook, actor, gate, reason),
+    )
+
+
+async def answer(
+    deps: Deps, key: str, actor: Actor, question: str, value: str, reason: str = ""
+) -> Incident:
+    def decide(incident: Incident, now: datetime) -> list[Draft]:
+        drafts = decisions.answer(incident, deps.runbook, actor, question, value, reason)
+        return drafts + _pages_for(incident, drafts, deps.runbook)
+
+    return await act(deps, key, actor, decide)
+
+
+def _pages_for(incident: Incident, drafts: Sequence[Draft], runbook: Runbook) -> list[Draft]:
+    """Page the first person of any role an answer brings in (the DPO for personal data)."""
+    paged = {p.role for p in incident.pages}
+    roles = [str(d.data["role"]) for d in drafts if d.type == "involved" and d.data.get("role")]
+    return [
+        Draft("paged", {"role": r, "person": runbook.roles[r][0], "attempt": 0})
+        for r in dict.fromkeys(roles)
+        if r not in paged and runbook.roles.get(r)
+    ]
+
+
+async def add_evidence(
+    deps: Deps,
+    key: str,
+    actor: Actor,
+    text: str,
+    item: str | None = None,
+    content: bytes | None = None,
+    source: str = "chat",
+    filename: str = "",
+) -> Incident:
+    return await act(
+        deps,
+        key,
+        actor,
+        lambda i, now: decisions.add_evidence(i, text, item, content, source, filename),
+    )
+
+
+async def note(deps: Deps, key: str, actor: Actor, text: str) -> Incident:
+    return await act(deps, key, actor, lambda i, now: decisions.note(i, text))
+
+
+async def correct_awareness(
+    deps: Deps, key: str, actor: Actor, aware_at: datetime, reason: str
+) -> Incident:
+    return await act(
+        deps,
+        key,
+        actor,
+        lambda i, now: decisions.correct_awareness(i, deps.runbook, actor, aware_at, reason, now),
+    )
+
+
+async def mark_obligation(
+    deps: Deps, key: str, actor: Actor, clock: str, status: str, text: str
+) -> Incident:
+    if status not in ("done", "waived"):
+        raise Refused("An obligation is marked done (with a reference) or waived (with a reason).")
+    decide = decisions.mark_done if status == "done" else decisions.waive
+    return await act(deps, key, actor, lambda i, now: decide(i, deps.runbook, actor, clock, text))
+
+
+async def explain_delay(deps: Deps, key: str, actor: Actor, clock: str, reason: str) -> Incident:
+    return await act(deps, key, actor, lambda i, now: decisions.explain_delay(i, clock, reason))
+
+
+async def close(deps: Deps, key: str, actor: Actor, form: CloseForm) -> Incident:
+    return await act(deps, key, actor, lambda i, now: decisions.close(i, deps.runbook, actor, form))
+
+
+def open_items(incident: Incident, runbook: Runbook) -> list[str]:
+    """What still stands between this incident and its close, in words."""
+    answers = incident.answer_values
+    items = [
+        f"{q.id} unanswered"
+        for q in QUESTIONS
+        if is_asked(q, runbook.firm.profile, answers) and q.id not in answers
+    ]
+    items += [f"{c} {r.status}" for c, r in incident.obligations.items() if r.status == "pending"]
+    return items

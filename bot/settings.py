@@ -1,0 +1,91 @@
+"""Settings: the only code that reads the environment, once, from a mapping you pass in.
+
+settings = load_settings(os.environ)
+settings.platform   # -> "web" when no Slack or Teams credentials are set
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ai-incident.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    runbook_path: Path = Path("runbook.yaml")
+    host: str = "127.0.0.1"
+    port: int = 3000
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_tenant_id: str = ""
+    board_token: str = ""
+    tick_seconds: float = 5.0
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        found: tuple[str, ...] = ("slack",) if self.slack_bot_token else ()
+        found += ("teams",) if self.teams_app_id else ()
+        return found or ("web",)
+
+    def __repr__(self) -> str:  # secrets never reach a log line through repr
+        return f"Settings(database_url=<set>, platforms={self.platforms}, port={self.port})"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.")
+    return int(raw)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
+
+
+def _check_slack(env: Mapping[str, str]) -> None:
+    if env.get("SLACK_BOT_TOKEN") and not (
+        env.get("SLACK_SIGNING_SECRET") or env.get("SLACK_APP_TOKEN")
+    ):
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is missing "
+            "(or set SLACK_APP_TOKEN for Socket Mode)."
+        )
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    _check_slack(env)
+    if env.get("TEAMS_APP_ID") and not env.get("TEAMS_APP_PASSWORD"):
+        raise SettingsError("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is missing.")
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        runbook_path=Path(env.get("RUNBOOK_PATH") or "runbook.yaml"),
+        host=env.get("HOST") or "127.0.0.1",
+        port=_int(env, "PORT", 3000),
+        slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+        slack_app_token=env.get("SLACK_APP_TOKEN", ""),
+        slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
+        teams_app_id=env.get("TEAMS_APP_ID", ""),
+        teams_app_password=env.get("TEAMS_APP_PASSWORD", ""),
+        teams_tenant_id=env.get("TEAMS_TENANT_ID", ""),
+        board_token=env.get("BOARD_TOKEN", ""),
+        tick_seconds=_float(env, "TICK_SECONDS", 5.0),
+    )

@@ -1,0 +1,133 @@
+"""One wake of the reminder ticker: claim what is due, re-check it, send it, record it.
+
+    sent = await tick(deps)   # the scheduler calls this; tests call it with an injected clock
+
+A reminder is re-derived from the incident at send time: one that no longer applies (the
+obligation is done, the page acknowledged, the incident closed) is cancelled, not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.decisions import Draft
+from bot.incident import Incident
+from bot.notices import Notice
+from bot.obligations import terms
+from bot.ports import ChatError
+from bot.publish import publish
+from bot.schedule import Reminder, desired_reminders
+from bot.service import Deps, commit
+from bot.timeline import BOT
+from bot.views import time_left
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+BATCH = 100
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def _mentions(ids: tuple[str, ...]) -> str:
+    return " ".join("{@" + pid + "}" for pid in ids)
+
+
+def _deadline_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    clock = str(r.data["clock"])
+    t = terms(deps.runbook, clock)
+    overdue = r.kind == "overdue"
+    if overdue:
+        partners = deps.runbook.roles.get("managing_partner", ())
+        text = (
+            f"OVERDUE: {t.title} — escalating to {_mentions(partners)}. "
+            f"{_mentions(t.owners[:1])}, record the reason for the delay."
+        )
+        mentions = (*t.owners[:1], *partners)
+    else:
+        due = (inc.aware_at or now) + (t.within or timedelta(0))
+        text = f"Reminder: {t.title} — {time_left(due, now)}. Owner {_mentions(t.owners[:1])}."
+        mentions = t.owners[:1]
+    return Notice(
+        inc,
+        "reminder",
+        text=text,
+        clock=clock,
+        mentions=mentions,
+        now=now,
+        late_by_s=max((now - r.due_at).total_seconds(), 0.0),
+    )
+
+
+def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    if r.kind == "unsure":
+        qid = str(r.data["question"])
+        lead = inc.owner or deps.runbook.roles["incident_lead"][0]
+        text = (
+            f"{qid} is still 'unsure' (counted as yes). {{@{lead}}}, resolve it when you "
+            f"can: it may be keeping a clock running."
+        )
+        return Notice(inc, "text", text=text, question=qid, mentions=(lead,), now=now)
+    if r.kind == "page":
+        role = str(r.data["role"]).replace("_", " ")
+        chain = deps.runbook.roles.get(str(r.data["role"]), ())
+        text = (
+            f"Nobody in the {role} chain acknowledged {inc.key}. "
+            f"{_mentions((*chain, *deps.runbook.roles.get('managing_partner', ())))}"
+        )
+        return Notice(inc, "text", text=text, now=now)
+    lead = inc.owner or deps.runbook.roles["incident_lead"][0]
+    text = f"No update on {inc.key} for a while. {{@{lead}}}, please post a status note."
+    return Notice(inc, "text", text=text, mentions=(lead,), now=now)
+
+
+async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    """Deliver one reminder; returns the platform message id ('' when paging did it)."""
+    if r.kind == "page" and int(r.data["attempt"]) < len(deps.runbook.roles[str(r.data["role"])]):
+        person = deps.runbook.roles[str(r.data["role"])][int(r.data["attempt"])]
+        data = {"role": r.data["role"], "person": person, "attempt": r.data["attempt"]}
+        inc, events = await commit(deps, inc, [Draft("paged", data)], BOT, now)
+        await publish(deps.chat, deps.store, deps.runbook, inc, events, now)
+        return ""
+    if inc.room is None:
+        raise ChatError("the incident has no room yet")
+    build = _deadline_notice if r.kind in ("deadline", "overdue") else _other_notice
+    return await deps.chat.post(inc.room, build(deps, inc, r, now))
+
+
+async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
+    inc = await deps.store.load(r.incident_key)
+    wanted = {s.dedupe_key for s in desired_reminders(inc, deps.runbook)} if inc else set()
+    if inc is None or r.dedupe_key not in wanted:
+        await deps.store.finish_reminder(r.id, "cancelled", now)
+        return False
+    if any(e.type == "reminded" and e.data.get("key") == r.dedupe_key for e in inc.events):
+        await deps.store.finish_reminder(r.id, "sent", now)  # sent before a crash; not again
+        return False
+    try:
+        message_id = await _send(deps, inc, r, now)
+    except ChatError as error:
+        await _retry(deps, r, now, error)
+        return False
+    record = {"key": r.dedupe_key, "kind": r.kind, "late_by_s": (now - r.due_at).total_seconds()}
+    latest = await deps.store.load(r.incident_key)
+    await commit(deps, latest or inc, [Draft("reminded", record)], BOT, now)
+    await deps.store.finish_reminder(r.id, "sent", now, message_id)
+    return True
+
+
+async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> None:
+    backoff = timedelta(seconds=error.retry_after or 2 ** min(r.attempts, 9))
+    log.warning("reminder %s failed (attempt %d): %s", r.dedupe_key, r.attempts + 1, error)
+    await deps.store.retry_reminder(r.id, now + min(backoff, MAX_BACKOFF), str(error))
+
+
+async def tick(deps: Deps) -> int:
+    """Send every reminder that is due, oldest first; returns how many were sent."""
+    now = deps.clock.now()
+    sent = 0
+    while claimed := await deps.store.claim_due(now, LEASE, BATCH):
+        for reminder in claimed:
+            sent += await _deliver(deps, reminder, now)
+        if len(claimed) < BATCH:
+            break
+    return sent

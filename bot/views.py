@@ -1,0 +1,221 @@
+"""Notices as neutral views: a title, lines of text, fields and buttons.
+
+Each platform renders a View its own way. Two tokens may appear in text: `{@sam}` (mention a
+runbook person) and `{t:2026-03-29T15:30:00+00:00}` (a moment; Slack shows it in each
+reader's zone, other renderers in the firm's zone via `local_time`).
+
+    v = view(notice, runbook, now)
+    v.buttons[0].action_id   # -> "classify:Q3:yes"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.classification import BY_ID, applicable_questions
+from bot.failures import FAILURE_TYPES
+from bot.notices import Notice
+from bot.obligations import Obligation, obligation, obligations
+from bot.runbook import Runbook
+
+TOKEN = re.compile(r"\{(@[\w.-]+|t:[^}]+)\}")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    style: str = ""  # "primary", "danger" or ""
+    needs: str = ""  # "reason" or "reference": the edge asks for it before calling the core
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    lines: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+def moment(at: datetime) -> str:
+    return "{t:" + at.isoformat() + "}"
+
+
+def local_time(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def plain(text: str, runbook: Runbook) -> str:
+    """Resolve tokens for a reader with no platform: names and the firm's local time."""
+
+    def sub(m: re.Match[str]) -> str:
+        token = m.group(1)
+        if token.startswith("@"):
+            person = runbook.find_person(token[1:])
+            return "@" + (person.name if person else token[1:])
+        return local_time(datetime.fromisoformat(token[2:]), runbook.firm.timezone)
+
+    return TOKEN.sub(sub, text)
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    delta = due - now
+    sign, delta = ("overdue by ", -delta) if delta < timedelta(0) else ("", delta)
+    hours, rest = divmod(int(delta.total_seconds()), 3600)
+    days, hours = divmod(hours, 24)
+    text = f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+    return sign + text + ("" if sign else " left")
+
+
+def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:
+    return ", then ".join("{@" + pid + "}" for pid in ids) or "nobody named"
+
+
+def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
+    inc = n.incident
+    system = runbook.system(inc.system)
+    fields = (
+        ("Phase", inc.phase),
+        ("AI system", system.name if system else inc.system),
+        ("Failure type", FAILURE_TYPES.get(inc.failure_type, inc.failure_type)),
+        ("Aware (T0)", moment(inc.aware_at) if inc.aware_at else "?"),
+        ("Declared by", inc.declared_by.name if inc.declared_by else "?"),
+        ("Lead", "{@" + inc.owner + "}" if inc.owner else "not yet acknowledged"),
+    )
+    lines = (inc.noticed,) if inc.noticed else ()
+    return View(f"{inc.key}: {inc.title}", lines, fields)
+
+
+def _page(n: Notice, runbook: Runbook, now: datetime) -> View:
+    ack = Button("Acknowledge", f"ack:{n.role}", "primary")
+    return View(f"{n.incident.key} needs its {n.role.replace('_', ' ')}", (n.text,), (), (ack,))
+
+
+def _containment(n: Notice, runbook: Runbook, now: datetime) -> View:
+    inc = n.incident
+    system = runbook.system(inc.system)
+    if system is None:
+        return View("Containment", ("This system is no longer in the runbook.",))
+    lines = [
+        f"Who can switch it off: {_who(runbook, system.kill_switch.who)}",
+        f"How: {system.kill_switch.how}",
+        "Capture evidence before any step that destroys state (rotating keys, purging "
+        "caches, redeploying).",
+    ]
+    buttons: list[Button] = []
+    for i, step in enumerate(system.containment):
+        rec = inc.steps.get(i)
+        if rec:
+            said = "done" if rec.status == "done" else f"not possible: {rec.reason}"
+            lines.append(f"{i + 1}. {step} — {said} ({rec.by.name}, {moment(rec.at)})")
+        else:
+            lines.append(f"{i + 1}. {step}")
+            buttons += [
+                Button(f"{i + 1}: Done", f"contain:{i}:done", "primary"),
+                Button(f"{i + 1}: Not possible", f"contain:{i}:not_possible", "", "reason"),
+            ]
+    return View("Containment", tuple(lines), (), tuple(buttons))
+
+
+def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
+    q = BY_ID[n.question]
+    a = n.incident.answers.get(q.id)
+    asked = q in applicable_questions(runbook.firm.profile, n.incident.answer_values)
+    if not asked:
+        return View(f"{q.id}. {q.text}", ("Skipped: an earlier answer rules it out.",))
+    if a is not None:
+        said = f"*{a.value}* — {a.by.name}, {moment(a.at)}" + (f" ({a.reason})" if a.reason else "")
+        change = tuple(
+            Button(f"Change to {o}", f"classify:{q.id}:{o}", "", "reason")
+            for o in q.options
+            if o != a.value
+        )
+        return View(f"{q.id}. {q.text}", (said,), (), change)
+    buttons = tuple(
+        Button(o.capitalize(), f"classify:{q.id}:{o}", "primary" if o == "yes" else "")
+        for o in q.options
+    )
+    return View(f"{q.id}. {q.text}", (), (), buttons)
+
+
+def obligation_lines(ob: Obligation, runbook: Runbook, now: datetime) -> tuple[str, ...]:
+    basis = "law" if ob.terms.basis == "law" else f"{ob.terms.basis} target"
+    due = f"due {moment(ob.due_at)} ({time_left(ob.due_at, now)})" if ob.due_at else "due at close"
+    status = {
+        "done": f"done — {ob.record.reference}",
+        "waived": f"not notifying — {ob.record.reason}",
+    }.get(ob.status, ob.status)
+    return (
+        f"Notify {ob.terms.recipient}: {ob.terms.wording} [{basis}]",
+        f"{due}; owner {_who(runbook, ob.terms.owners[:1])}; status: {status}",
+    )
+
+
+def _obligation(n: Notice, runbook: Runbook, now: datetime) -> View:
+    ob = obligation(runbook, n.incident, n.clock, now)
+    buttons: tuple[Button, ...] = ()
+    if ob.open:
+        buttons = (
+            Button("Mark done", f"obligation:{ob.id}:done", "primary", "reference"),
+            Button("Decided not to notify", f"obligation:{ob.id}:waived", "", "reason"),
+        )
+    title = f"{ob.terms.title} — likely applies; the named owner confirms"
+    return View(title, obligation_lines(ob, runbook, now), (), buttons)
+
+
+def _reminder(n: Notice, runbook: Runbook, now: datetime) -> View:
+    view = _obligation(n, runbook, now) if n.clock else View("Reminder")
+    late = (
+        f" (sent late by {time_left(now, now + timedelta(seconds=n.late_by_s))[:-5]})"
+        if n.late_by_s >= 60
+        else ""
+    )
+    return View(n.text + late, view.lines, view.fields, view.buttons)
+
+
+def _summary(n: Notice, runbook: Runbook, now: datetime) -> View:
+    inc = n.incident
+    lines = [
+        f"T0 {moment(inc.aware_at)}" if inc.aware_at else "T0 unknown",
+        f"Root cause: {inc.closing.get('root_cause', '')}",
+    ]
+    lines += [
+        f"{a.question}: {a.value} — {a.by.name}, {moment(a.at)}" for a in inc.answers.values()
+    ]
+    lines += [
+        f"{ob.terms.title}: {ob.status}"
+        + (
+            f" ({ob.record.reference or ob.record.reason})"
+            if ob.record.reference or ob.record.reason
+            else ""
+        )
+        for ob in obligations(runbook, inc, now)
+    ]
+    lines += [f"Evidence: {e.text} sha256 {e.sha256[:16]}…" for e in inc.evidence]
+    if inc.closing.get("lessons"):
+        lines.append(f"Lessons: {inc.closing['lessons']}")
+    return View(f"{inc.key} closed: {inc.title}", tuple(lines))
+
+
+def _text(n: Notice, runbook: Runbook, now: datetime) -> View:
+    return View(n.text)
+
+
+RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
+    "card": _card,
+    "page": _page,
+    "containment": _containment,
+    "question": _question,
+    "obligation": _obligation,
+    "reminder": _reminder,
+    "summary": _summary,
+    "text": _text,
+}
+
+
+def view(notice: Notice, runbook: Runbook, now: datetime) -> View:
+    return RENDER[notice.kind](notice, runbook, now)

@@ -1,0 +1,22 @@
+"""Endpoints every deployment has: liveness and a few counters."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.ports import IncidentStore
+
+
+def add_health(app: web.Application, store: IncidentStore) -> None:
+    async def healthz(_request: web.Request) -> web.Response:
+        await store.next_due()  # proves the database answers
+        return web.json_response({"ok": True})
+
+    async def metrics(_request: web.Request) -> web.Response:
+        incidents = await store.list_incidents(include_closed=True)
+        open_ = sum(1 for i in incidents if i.closed_at is None)
+        body = f"ai_incident_incidents_open {open_}\nai_incident_incidents_total {len(incidents)}\n"
+        return web.Response(text=body, content_type="text/plain")
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)

@@ -1,0 +1,171 @@
+"""The local web chat's rooms, kept in memory, and the clock people can fast-forward.
+
+    chat = WebChat(runbook)
+    room = await chat.open_room(incident)   # Room("web", "web-ai-2026-0001", "aiinc-20260326-…")
+    chat.rooms[room.id].messages[0].view    # the incident card as a core View
+
+Each message keeps the notice and the View rendered from it; `update` re-renders in place,
+as Slack's chat.update would. The bot's answers to commands go in as messages with no notice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.incident import Incident, Room
+from bot.notices import Notice
+from bot.obligations import Obligation, obligations
+from bot.ports import Clock, IncidentSummary
+from bot.runbook import Runbook
+from bot.service import open_items
+from bot.views import View, moment, time_left, view
+
+LOBBY = "lobby"
+SLUG_LIMIT = 40
+
+
+class OffsetClock:
+    """A Clock running ahead of `base` by however far people have fast-forwarded it."""
+
+    def __init__(self, base: Clock) -> None:
+        self.base = base
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset
+
+    def advance(self, by: timedelta) -> datetime:
+        if by < timedelta(0):
+            raise ValueError("The clock only moves forward.")
+        self.offset += by
+        return self.now()
+
+
+@dataclass
+class WebMessage:
+    id: str
+    notice: Notice | None  # None for the bot's reply to a command
+    view: View
+    posted_at: datetime
+    updates: int = 0
+    links: tuple[tuple[str, str], ...] = ()  # (label, href) shown under the text
+    by: str = ""  # who typed it, for a command echoed into the room; "" is the bot
+
+    @property
+    def key(self) -> str:
+        return self.notice.incident.key if self.notice else ""
+
+
+@dataclass
+class WebRoom:
+    id: str
+    name: str
+    key: str = ""
+    messages: list[WebMessage] = field(default_factory=list)
+
+
+def room_id(key: str) -> str:
+    return f"web-{key.lower()}"
+
+
+def slug(title: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return words[:SLUG_LIMIT].rstrip("-") or "incident"
+
+
+class WebChat:
+    """The Chat port for the browser: rooms are lists of rendered messages."""
+
+    def __init__(self, runbook: Runbook) -> None:
+        self.runbook = runbook
+        self.rooms: dict[str, WebRoom] = {LOBBY: WebRoom(LOBBY, LOBBY)}
+        # Message ids outlive the process in the store; a fresh prefix per start keeps an
+        # old id from ever naming a new message.
+        self._prefix = secrets.token_hex(3)
+        self._count = 0
+
+    async def open_room(self, incident: Incident) -> Room:
+        found = self.rooms.get(room_id(incident.key))
+        if found is None:
+            found = WebRoom(room_id(incident.key), self._room_name(incident), incident.key)
+            self.rooms[found.id] = found
+        return Room("web", found.id, found.name, f"/?room={found.id}")
+
+    async def post(self, room: Room, notice: Notice) -> str:
+        message = WebMessage(self._next_id(), notice, *self._render(notice))
+        self._room(room, notice).messages.append(message)
+        return message.id
+
+    async def update(self, room: Room, message_id: str, notice: Notice) -> None:
+        messages = self._room(room, notice).messages
+        for message in messages:
+            if message.id == message_id:
+                message.notice, message.view = notice, self._render(notice)[0]
+                message.updates += 1
+                return
+        # Posted before a restart: the memory is gone, so show it again.
+        messages.append(WebMessage(message_id, notice, *self._render(notice)))
+
+    def reply(
+        self,
+        room: str,
+        answer: View,
+        at: datetime,
+        links: tuple[tuple[str, str], ...] = (),
+        by: str = "",
+    ) -> WebMessage:
+        """A command (`by` who typed it) or the bot's answer, shown in the room it was typed in."""
+        message = WebMessage(self._next_id(), None, answer, at, links=links, by=by)
+        self.rooms.get(room, self.rooms[LOBBY]).messages.append(message)
+        return message
+
+    def _next_id(self) -> str:
+        self._count += 1
+        return f"{self._prefix}-{self._count}"
+
+    def _render(self, notice: Notice) -> tuple[View, datetime]:
+        last = notice.incident.last
+        at = notice.now or (last.at if last else datetime.now(UTC))
+        return view(notice, self.runbook, at), at
+
+    def _room(self, room: Room, notice: Notice) -> WebRoom:
+        if room.id not in self.rooms:  # a room opened before a restart
+            self.rooms[room.id] = WebRoom(room.id, room.name or room.id, notice.incident.key)
+        return self.rooms[room.id]
+
+    def _room_name(self, incident: Incident) -> str:
+        when = incident.declared_at or incident.aware_at
+        day = when.astimezone(self.runbook.firm.timezone).strftime("%Y%m%d") if when else "new"
+        base = f"{self.runbook.rooms.slack_prefix}-{day}-{slug(incident.title)}"
+        taken = {r.name for r in self.rooms.values()}
+        numbered = (f"{base}-{i}" for i in itertools.count(2))
+        return next(n for n in itertools.chain([base], numbered) if n not in taken)
+
+
+def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
+    """`status`: phase, each obligation with its deadline and time left, what is open."""
+    lead = "{@" + incident.owner + "}" if incident.owner else "not yet acknowledged"
+    lines = [f"Phase: {incident.phase}", f"Lead: {lead}"]
+    lines += [_obligation_line(ob, now) for ob in obligations(runbook, incident, now)]
+    items = open_items(incident, runbook)
+    lines.append("Open items: " + ("; ".join(items) if items else "none"))
+    return View(f"{incident.key} status: {incident.title}", tuple(lines))
+
+
+def _obligation_line(ob: Obligation, now: datetime) -> str:
+    if ob.due_at is None:
+        return f"{ob.terms.title}: due at close; {ob.status}"
+    return f"{ob.terms.title}: due {moment(ob.due_at)} ({time_left(ob.due_at, now)}); {ob.status}"
+
+
+def list_view(incidents: list[IncidentSummary]) -> View:
+    """`list`: the open incidents, newest first."""
+    lines = tuple(
+        f"{i.key}: {i.title} — {i.phase}, lead " + ("{@" + i.owner + "}" if i.owner else "none")
+        for i in sorted(incidents, key=lambda i: i.key, reverse=True)
+    )
+    return View("Open incidents", lines or ("No open incidents.",))

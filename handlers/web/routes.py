@@ -1,0 +1,414 @@
+"""The local web chat's pages: plain HTML forms, each POST one service call, then a redirect.
+
+    add_web_chat(app, deps, chat, clock)
+    # GET /  GET /runbook  POST /as /declare /action /command /close /clock
+
+A refusal comes back to the room as a message on the page (`?flash=…`); a form the page
+could not have sent is answered 400 with a plain message. Nothing needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+from multidict import MultiDictProxy
+
+from bot import service
+from bot.commands import HELP, Command, parse, parse_aware
+from bot.decisions import CloseForm, DeclareForm, Refused
+from bot.failures import FAILURE_TYPES
+from bot.incident import Incident
+from bot.notices import Notice
+from bot.runbook import Person, Runbook
+from bot.service import Deps
+from bot.tick import tick
+from bot.timeline import Actor
+from bot.views import View, local_time, plain, view
+from handlers.web.chat import (
+    LOBBY,
+    OffsetClock,
+    WebChat,
+    WebMessage,
+    WebRoom,
+    list_view,
+    room_id,
+    status_view,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Fields sent back to a form a refusal reopens, so nobody types them twice.
+ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause")
+ECHO_MORE = ("lessons", "remediation", "override_reason")
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+MAX_HOURS = 24 * 14
+SPEAKER = "as"  # the form field and cookie naming who is speaking
+STRONG = re.compile(r"\*([^*\s][^*]*)\*")
+
+Fields = MultiDictProxy[str | bytes | bytearray | web.FileField]
+
+
+class Malformed(Exception):
+    """A form the page could not have sent; answered 400, never a stack trace."""
+
+
+class Form:
+    """Posted fields read as text; a field that is missing (and has no default) is Malformed."""
+
+    def __init__(self, fields: Fields, cookie: str) -> None:
+        self.fields, self.cookie = fields, cookie
+
+    def text(self, name: str, default: str | None = None) -> str:
+        value = self.fields.get(name, default)
+        if not isinstance(value, str):
+            raise Malformed(f"The form has no text field '{name}'.")
+        return value
+
+    def texts(self, name: str) -> list[str]:
+        values = self.fields.getall(name, [])
+        texts = [v for v in values if isinstance(v, str)]
+        if len(texts) != len(values):
+            raise Malformed(f"The form's '{name}' fields must be text.")
+        return texts
+
+    @property
+    def room(self) -> str:
+        value = self.fields.get("room", LOBBY)
+        return value if isinstance(value, str) else LOBBY
+
+    def echo(self) -> dict[str, str]:
+        names = (*ECHO, *ECHO_MORE)
+        return {n: v for n in names if isinstance(v := self.fields.get(n), str)}
+
+
+def url(room: str, **params: str) -> str:
+    return "/?" + urlencode({"room": room, **{k: v for k, v in params.items() if v}})
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Browsers send Origin on cross-site form posts; refuse those to the local chat."""
+    origin = request.headers.get("Origin")
+    return origin is None or urlparse(origin).netloc == request.host
+
+
+def _whole(text: str, what: str) -> int:
+    if not text.strip().isdigit():
+        raise Malformed(f"{what} must be a whole number.")
+    return int(text)
+
+
+def _args(args: str, count: int) -> list[str]:
+    parts = args.split(":")
+    if len(parts) != count or not all(parts):
+        raise Malformed(f"The action needs {count} part(s) after its name.")
+    return parts
+
+
+async def _ack(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
+    (role,) = _args(args, 1)
+    return await service.acknowledge(deps, key, actor, role)
+
+
+async def _contain(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
+    step, status = _args(args, 2)
+    return await service.contain(deps, key, actor, _whole(step, "The step"), status, text)
+
+
+async def _classify(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
+    question, value = _args(args, 2)
+    return await service.answer(deps, key, actor, question, value, text)
+
+
+async def _obligation(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
+    clock, status = _args(args, 2)
+    return await service.mark_obligation(deps, key, actor, clock, status, text)
+
+
+async def _evidence(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
+    (item,) = _args(args, 1)
+    return await service.add_evidence(deps, key, actor, text, item, source="web")
+
+
+ACTIONS: dict[str, Callable[[Deps, str, Actor, str, str], Awaitable[object]]] = {
+    "ack": _ack,
+    "contain": _contain,
+    "classify": _classify,
+    "obligation": _obligation,
+    "evidence": _evidence,
+}
+
+
+class LocalChat:
+    """The request handlers; every change goes through `bot.service`, as Slack's would."""
+
+    def __init__(self, deps: Deps, chat: WebChat, clock: OffsetClock, pages: Environment) -> None:
+        self.deps, self.chat, self.clock, self.pages = deps, chat, clock, pages
+        self.runbook: Runbook = deps.runbook
+
+    async def page(self, request: web.Request) -> web.Response:
+        room = await self._room(request.query.get("room", LOBBY))
+        incident = await self.deps.store.load(room.key) if room.key else None
+        context = await self._context(request, room, incident)
+        html = self.pages.get_template("page.html").render(context)
+        return web.Response(text=html, content_type="text/html")
+
+    async def runbook_page(self, _request: web.Request) -> web.Response:
+        from bot.onepager import render_runbook_html  # written alongside; loaded on first use
+
+        return web.Response(text=render_runbook_html(self.runbook), content_type="text/html")
+
+    async def post(self, request: web.Request) -> web.Response:
+        handle = {
+            "/as": self._speak_as,
+            "/declare": self._declare,
+            "/action": self._action,
+            "/command": self._command,
+            "/close": self._close,
+            "/clock": self._fast_forward,
+        }[request.path]
+        if not _same_origin(request):
+            return web.Response(status=403, text="Form posts from other sites are refused.")
+        try:
+            form = Form(await request.post(), request.cookies.get(SPEAKER, ""))
+        except ValueError:
+            return web.Response(status=400, text="The form could not be read.")
+        return await self._answer(form, handle)
+
+    async def _answer(self, form: Form, handle: Callable[[Form], Awaitable[str]]) -> web.Response:
+        try:
+            location = await handle(form)
+        except Malformed as error:
+            return web.Response(status=400, text=str(error))
+        except Refused as error:
+            return _see_other(url(form.room, flash=error.message, **form.echo()))
+        response = _see_other(location)
+        if location.startswith("/?") and form.fields.get(SPEAKER):
+            response.set_cookie(SPEAKER, self._actor(form).person_id or "", samesite="Lax")
+        return response
+
+    def _speaker(self, chosen: str | None) -> Person:
+        return self.runbook.find_person(chosen) or self.runbook.chain("incident_lead")[0]
+
+    def _actor(self, form: Form) -> Actor:
+        chosen = form.text(SPEAKER, "")
+        if chosen and self.runbook.find_person(chosen) is None:
+            raise Malformed(f"'{chosen[:40]}' is not a person in the runbook.")
+        person = self._speaker(chosen or form.cookie)
+        return Actor(id=f"web:{person.id}", name=person.name, person_id=person.id)
+
+    async def _speak_as(self, form: Form) -> str:
+        self._actor(form)  # refuses a name the runbook does not hold
+        return url(form.room)
+
+    async def _declare(self, form: Form) -> str:
+        declared = DeclareForm(
+            title=form.text("title"),
+            system=form.text("system"),
+            failure_type=form.text("failure_type"),
+            noticed=form.text("noticed", ""),
+            aware_at=self._aware_at(form.text("aware_at", "")),
+        )
+        incident = await service.declare(self.deps, self._actor(form), declared)
+        return url(incident.room.id if incident.room else LOBBY)
+
+    def _aware_at(self, text: str) -> datetime | None:
+        """`datetime-local` has no zone: it is the firm's wall-clock time."""
+        if not text.strip():
+            return None
+        try:
+            at = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise Malformed(f"'{text[:40]}' is not a date and time.") from None
+        return at if at.tzinfo else at.replace(tzinfo=self.runbook.firm.timezone)
+
+    async def _action(self, form: Form) -> str:
+        name, _, args = form.text("action").partition(":")
+        if name == "close":
+            return url(form.room, form="close")
+        run = ACTIONS.get(name)
+        if run is None:
+            raise Malformed(f"There is no action '{name[:40]}'.")
+        await run(self.deps, form.text("key"), self._actor(form), args, form.text("text", ""))
+        return url(form.room)
+
+    async def _close(self, form: Form) -> str:
+        failure_type = form.text("failure_type", "")
+        if failure_type and failure_type not in FAILURE_TYPES:
+            raise Malformed(f"'{failure_type[:40]}' is not a failure type.")
+        closing = CloseForm(
+            root_cause=form.text("root_cause"),
+            failure_type=failure_type,
+            criteria=form.texts("criteria"),
+            lessons=form.text("lessons", ""),
+            remediation=form.text("remediation", ""),
+            override_reason=form.text("override_reason", ""),
+        )
+        incident = await service.close(self.deps, form.text("key"), self._actor(form), closing)
+        return url(room_id(incident.key))
+
+    async def _fast_forward(self, form: Form) -> str:
+        hours = _whole(form.text("hours"), "The hours")
+        if not 0 < hours <= MAX_HOURS:
+            raise Malformed(f"Fast-forward between 1 and {MAX_HOURS} hours.")
+        self.clock.advance(timedelta(hours=hours))
+        sent = await tick(self.deps)
+        return url(form.room, info=f"The clock moved forward {hours}h; {sent} reminder(s) sent.")
+
+    async def _command(self, form: Form) -> str:
+        said = form.text("text").strip()
+        command = parse(said.removeprefix("/ai-incident").strip())
+        actor = self._actor(form)
+        self.chat.reply(form.room, View(actor.name, (said,)), self.clock.now(), by=actor.name)
+        return await COMMANDS[command.name](self, command, form, actor)
+
+    def _reply(self, form: Form, answer: View, *links: tuple[str, str]) -> str:
+        self.chat.reply(form.room, answer, self.clock.now(), links)
+        return url(form.room)
+
+    async def _key(self, command: Command, form: Form) -> str:
+        key = command.key or await self._room_key(form.room)
+        if not key:
+            raise Refused("Outside an incident room, put its key first: status AI-2026-0001.")
+        return key
+
+    async def _room_key(self, room: str) -> str:
+        found = self.chat.rooms.get(room)
+        if found is not None:
+            return found.key
+        return await self.deps.store.find_by_room("web", room) or ""
+
+    async def _room(self, wanted: str) -> WebRoom:
+        found = self.chat.rooms.get(wanted)
+        if found is None:
+            key = await self.deps.store.find_by_room("web", wanted)
+            found = WebRoom(wanted, wanted, key) if key else self.chat.rooms[LOBBY]
+        return found
+
+    async def _context(
+        self, request: web.Request, room: WebRoom, incident: Incident | None
+    ) -> dict[str, Any]:
+        now, zone = self.clock.now(), self.runbook.firm.timezone
+        return {
+            "runbook": self.runbook,
+            "now": now,
+            "offset_hours": int(self.clock.offset.total_seconds() // 3600),
+            "speaker": self._speaker(request.cookies.get(SPEAKER)).id,
+            "incidents": await self.deps.store.list_incidents(),
+            "room_of": room_id,
+            "room": room,
+            "messages": self._messages(room, incident, now),
+            "incident": incident,
+            "query": request.query,
+            "failure_types": FAILURE_TYPES,
+            "aware_default": now.astimezone(zone).strftime(LOCAL_INPUT),
+        }
+
+    def _messages(
+        self, room: WebRoom, incident: Incident | None, now: datetime
+    ) -> list[WebMessage]:
+        """The room's messages; after a restart, a fresh card and checklist to carry on from."""
+        if room.messages or incident is None:
+            return room.messages
+        live = (Notice(incident, "card", now=now), Notice(incident, "containment", now=now))
+        return [WebMessage(f"live-{n.kind}", n, view(n, self.runbook, now), now) for n in live]
+
+    # Commands: each returns where to go next.
+
+    async def _declare_command(self, command: Command, form: Form, actor: Actor) -> str:
+        return url(form.room, form="declare", title=command.text)
+
+    async def _close_command(self, command: Command, form: Form, actor: Actor) -> str:
+        key = await self._key(command, form)
+        await service.load(self.deps, key)  # refuses an unknown key before opening the form
+        return url(room_id(key), form="close")
+
+    async def _help(self, command: Command, form: Form, actor: Actor) -> str:
+        lines = (command.error,) if command.error else ()
+        return self._reply(form, View("Commands", (*lines, *HELP.splitlines())))
+
+    async def _runbook(self, command: Command, form: Form, actor: Actor) -> str:
+        answer = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))
+        return self._reply(form, answer, ("Open the runbook", "/runbook"))
+
+    async def _list(self, command: Command, form: Form, actor: Actor) -> str:
+        return self._reply(form, list_view(await self.deps.store.list_incidents(False)))
+
+    async def _status(self, command: Command, form: Form, actor: Actor) -> str:
+        incident = await service.load(self.deps, await self._key(command, form))
+        return self._reply(form, status_view(incident, self.runbook, self.clock.now()))
+
+    async def _ack(self, command: Command, form: Form, actor: Actor) -> str:
+        key = await self._key(command, form)
+        await service.acknowledge(self.deps, key, actor)
+        return url(room_id(key), info=f"Acknowledged {key.upper()}.")
+
+    async def _note(self, command: Command, form: Form, actor: Actor) -> str:
+        key = await self._key(command, form)
+        await service.note(self.deps, key, actor, command.text)
+        return url(room_id(key), info=f"Note added to the timeline of {key.upper()}.")
+
+    async def _evidence(self, command: Command, form: Form, actor: Actor) -> str:
+        key = await self._key(command, form)
+        await service.add_evidence(self.deps, key, actor, command.text, source="web")
+        return url(room_id(key))
+
+    async def _aware(self, command: Command, form: Form, actor: Actor) -> str:
+        key = await self._key(command, form)
+        try:
+            when, reason = parse_aware(command.text)
+        except ValueError as error:
+            raise Refused(str(error)) from None
+        await service.correct_awareness(self.deps, key, actor, when, reason)
+        return url(room_id(key))
+
+
+COMMANDS: dict[str, Callable[[LocalChat, Command, Form, Actor], Awaitable[str]]] = {
+    "declare": LocalChat._declare_command,
+    "status": LocalChat._status,
+    "list": LocalChat._list,
+    "ack": LocalChat._ack,
+    "note": LocalChat._note,
+    "evidence": LocalChat._evidence,
+    "aware": LocalChat._aware,
+    "close": LocalChat._close_command,
+    "runbook": LocalChat._runbook,
+    "help": LocalChat._help,
+}
+
+
+def _strong(text: str) -> Markup:
+    """Escape, then show the core's `*answer*` emphasis in bold."""
+    return Markup(STRONG.sub(r"<strong>\1</strong>", str(escape(text))))
+
+
+def _pages(runbook: Runbook) -> Environment:
+    pages = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    pages.filters["say"] = lambda text: _strong(plain(str(text), runbook))
+    pages.filters["local"] = lambda at: local_time(at, runbook.firm.timezone)
+    return pages
+
+
+def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetClock) -> None:
+    """Mount the local web chat on `app`; `clock` is the one `deps` reads, fast-forwarded here."""
+    local = LocalChat(deps, chat, clock, _pages(deps.runbook))
+    app.router.add_get("/", local.page)
+    app.router.add_get("/runbook", local.runbook_page)
+    for path in ("/as", "/declare", "/action", "/command", "/close", "/clock"):
+        app.router.add_post(path, local.post)

@@ -1,0 +1,69 @@
+"""Engines for the two supported databases; nothing is created until you call `make_engine`.
+
+engine = make_engine("sqlite:///var/ai-incident.db")      # WAL, busy timeout, BEGIN IMMEDIATE
+engine = make_engine("postgres://bot@db.internal/incidents")  # -> postgresql+psycopg
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.pool import StaticPool
+
+DEFAULT_URL = "sqlite:///var/ai-incident.db"
+
+# Execution option that makes a SQLite transaction start deferred (a reader that never
+# writes need not take the write lock); every other transaction begins IMMEDIATE.
+DEFERRED = "ai_incident_deferred"
+
+BUSY_TIMEOUT_MS = 5000
+_BARE_POSTGRES = ("postgres", "postgresql")
+
+
+def driver_url(url: str) -> URL:
+    """The URL with the psycopg 3 driver named for bare PostgreSQL schemes."""
+    parsed = make_url(url)
+    if parsed.drivername in _BARE_POSTGRES:
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str) -> Engine:
+    parsed = driver_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if _is_memory(url):
+        kwargs["poolclass"] = StaticPool
+    elif url.database and not url.database.startswith("file:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN would defeat BEGIN IMMEDIATE; take transactions over.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    deferred = connection.get_execution_options().get(DEFERRED, False)
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")

@@ -1,0 +1,142 @@
+"""The database tables, as SQLModel classes; Alembic's migrations create exactly these.
+
+from storage.models import INCIDENTS, REMINDERS
+select(INCIDENTS.c.title).where(INCIDENTS.c.room_id == "C0123")
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Row, Table, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlmodel import Field, SQLModel
+
+# A result row of any width, as the Core queries over these tables return them.
+AnyRow = Row[*tuple[Any, ...]]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out.
+
+    PostgreSQL keeps them as timestamptz; SQLite has no zone, so they are stored as naive
+    UTC (fixed-width text, so comparisons in SQL still order correctly)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        zoned = dialect.name == "postgresql"
+        return dialect.type_descriptor(DateTime(timezone=zoned))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the store takes aware datetimes only")
+        utc = value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class IncidentRow(SQLModel, table=True):
+    """The list row of an incident; `version` is the seq of its last event."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_room", "room_platform", "room_id"),)
+
+    key: str = Field(primary_key=True)
+    title: str
+    system: str
+    failure_type: str
+    phase: str
+    owner: str | None = None
+    aware_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    declared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    room_platform: str = ""
+    room_id: str = ""
+    version: int
+
+
+class TimelineEventRow(SQLModel, table=True):
+    """One timeline event. `at` is the ISO text the hash was computed over, so it
+    round-trips exactly; `data` is JSON with sorted keys."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (UniqueConstraint("incident_key", "seq", name="uq_timeline_events_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_key: str
+    seq: int
+    at: str = Field(sa_type=Text)
+    actor_id: str
+    actor_name: str
+    actor_person_id: str | None = None
+    type: str
+    data: str = Field(sa_type=Text)
+    prev_hash: str
+    hash: str
+
+
+class ReminderRow(SQLModel, table=True):
+    """A reminder: scheduled → claimed → sent / cancelled. `due_at` is the deadline it
+    serves; `ready_at` is when it may next be claimed (later than due_at after a retry)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_reminders_dedupe_key"),
+        Index("ix_reminders_incident_key", "incident_key"),
+        Index("ix_reminders_status_ready_at", "status", "ready_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str
+    incident_key: str
+    kind: str
+    due_at: datetime = Field(sa_type=UtcDateTime)
+    ready_at: datetime = Field(sa_type=UtcDateTime)
+    data: str = Field(sa_type=Text)
+    status: str
+    attempts: int = 0
+    claimed_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    message_id: str = ""
+    late_by_s: float = 0.0
+    last_error: str = ""
+
+
+class KeyCounterRow(SQLModel, table=True):
+    """The last incident number handed out in a year."""
+
+    __tablename__ = "key_counters"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int
+
+
+class MessageRow(SQLModel, table=True):
+    """The platform message id posted for an incident's named slot (e.g. the card)."""
+
+    __tablename__ = "messages"
+
+    incident_key: str = Field(primary_key=True)
+    slot: str = Field(primary_key=True)
+    message_id: str
+
+
+def _table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+INCIDENTS = _table("incidents")
+EVENTS = _table("timeline_events")
+REMINDERS = _table("reminders")
+KEY_COUNTERS = _table("key_counters")
+MESSAGES = _table("messages")

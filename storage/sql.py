@@ -1,0 +1,204 @@
+"""`IncidentStore` over SQLAlchemy (SQLite or PostgreSQL): one short transaction per call,
+run in a worker thread so the event loop never blocks on the database.
+
+    store = SqlStore(make_engine("sqlite:///var/ai-incident.db"))
+    key = await store.next_key(2026)                  # -> "AI-2026-0001"
+    await store.save(incident, new_events, desired_reminders(incident, runbook))
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from bot.incident import Incident, replay
+from bot.ports import Conflict, IncidentSummary
+from bot.schedule import Reminder, ReminderSpec
+from bot.timeline import Actor, Event
+from storage import sql_reminders
+from storage.engine import DEFERRED
+from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
+from storage.records import dump_data, load_data, summary_of, version_of
+
+T = TypeVar("T")
+
+
+def _insert(conn: Connection, table: Table, values: Mapping[str, Any]) -> PgInsert | SqliteInsert:
+    """An INSERT that can take ON CONFLICT, in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return pg_insert(table).values(values)
+    return sqlite_insert(table).values(values)
+
+
+def _next_key(conn: Connection, year: int) -> str:
+    stmt = _insert(conn, KEY_COUNTERS, {"year": year, "last": 1})
+    bumped = stmt.on_conflict_do_update(
+        index_elements=[KEY_COUNTERS.c.year], set_={"last": KEY_COUNTERS.c.last + 1}
+    )
+    number = conn.execute(bumped.returning(KEY_COUNTERS.c.last)).scalar_one()
+    return f"AI-{year}-{number:04d}"
+
+
+def _event_row(key: str, event: Event) -> dict[str, Any]:
+    return {
+        "incident_key": key,
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor.id,
+        "actor_name": event.actor.name,
+        "actor_person_id": event.actor.person_id,
+        "type": event.type,
+        "data": dump_data(event.data),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def _event(row: AnyRow) -> Event:
+    m = row._mapping
+    actor = Actor(m["actor_id"], m["actor_name"], m["actor_person_id"])
+    at = datetime.fromisoformat(m["at"])
+    return Event(m["seq"], at, actor, m["type"], load_data(m["data"]), m["prev_hash"], m["hash"])
+
+
+def _append(conn: Connection, key: str, events: Sequence[Event]) -> None:
+    if not events:
+        return
+    try:
+        conn.execute(insert(EVENTS), [_event_row(key, event) for event in events])
+    except IntegrityError as error:
+        raise Conflict(f"{key}: another writer appended first") from error
+
+
+def _upsert_incident(conn: Connection, incident: Incident) -> None:
+    """Write the list row; an older version of the incident never overwrites a newer one."""
+    values = asdict(summary_of(incident)) | {
+        "failure_type": incident.failure_type,
+        "version": version_of(incident),
+    }
+    stmt = _insert(conn, INCIDENTS, values)
+    changed = {name: stmt.excluded[name] for name in values if name != "key"}
+    newer = INCIDENTS.c.version <= stmt.excluded.version
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed, where=newer))
+
+
+def _save(
+    conn: Connection, incident: Incident, events: Sequence[Event], specs: Sequence[ReminderSpec]
+) -> None:
+    _append(conn, incident.key, events)
+    _upsert_incident(conn, incident)
+    sql_reminders.reconcile(conn, incident.key, specs)
+
+
+def _load(conn: Connection, key: str) -> Incident | None:
+    stmt = select(EVENTS).where(EVENTS.c.incident_key == key).order_by(EVENTS.c.seq)
+    events = [_event(row) for row in conn.execute(stmt)]
+    return replay(key, events) if events else None
+
+
+def _summary(row: AnyRow) -> IncidentSummary:
+    fields = IncidentSummary.__dataclass_fields__
+    return IncidentSummary(**{name: row._mapping[name] for name in fields})
+
+
+def _list(conn: Connection, include_closed: bool) -> list[IncidentSummary]:
+    c = INCIDENTS.c
+    stmt = select(INCIDENTS).order_by(
+        c.closed_at.is_not(None), c.declared_at.desc().nulls_last(), c.key.desc()
+    )
+    if not include_closed:
+        stmt = stmt.where(c.closed_at.is_(None))
+    return [_summary(row) for row in conn.execute(stmt)]
+
+
+def _find_by_room(conn: Connection, platform: str, room_id: str) -> str | None:
+    c = INCIDENTS.c
+    stmt = select(c.key).where(c.room_platform == platform, c.room_id == room_id)
+    found: str | None = conn.execute(stmt.order_by(c.key).limit(1)).scalar()
+    return found
+
+
+def _message_id(conn: Connection, key: str, slot: str) -> str | None:
+    c = MESSAGES.c
+    stmt = select(c.message_id).where(c.incident_key == key, c.slot == slot)
+    found: str | None = conn.execute(stmt).scalar()
+    return found
+
+
+def _remember_message(conn: Connection, key: str, slot: str, message_id: str) -> None:
+    stmt = _insert(conn, MESSAGES, {"incident_key": key, "slot": slot, "message_id": message_id})
+    keys = ["incident_key", "slot"]
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_={"message_id": message_id}))
+
+
+class SqlStore:
+    """The production `IncidentStore`; several processes may share one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def next_key(self, year: int) -> str:
+        return await self._write(lambda conn: _next_key(conn, year))
+
+    async def load(self, key: str) -> Incident | None:
+        return await self._read(lambda conn: _load(conn, key))
+
+    async def save(
+        self, incident: Incident, new_events: Sequence[Event], reminders: Sequence[ReminderSpec]
+    ) -> None:
+        await self._write(lambda conn: _save(conn, incident, new_events, reminders))
+
+    async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
+        return await self._read(lambda conn: _list(conn, include_closed))
+
+    async def find_by_room(self, platform: str, room_id: str) -> str | None:
+        return await self._read(lambda conn: _find_by_room(conn, platform, room_id))
+
+    async def message_id(self, key: str, slot: str) -> str | None:
+        return await self._read(lambda conn: _message_id(conn, key, slot))
+
+    async def remember_message(self, key: str, slot: str, message_id: str) -> None:
+        await self._write(lambda conn: _remember_message(conn, key, slot, message_id))
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Reminder]:
+        return await self._write(lambda conn: sql_reminders.claim(conn, now, lease, limit))
+
+    async def finish_reminder(
+        self, reminder_id: int, status: str, at: datetime, message_id: str = "", error: str = ""
+    ) -> None:
+        await self._write(
+            lambda conn: sql_reminders.finish(conn, reminder_id, status, at, message_id, error)
+        )
+
+    async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
+        await self._write(lambda conn: sql_reminders.retry(conn, reminder_id, retry_at, error))
+
+    async def reminders(self, key: str) -> list[Reminder]:
+        return await self._read(lambda conn: sql_reminders.for_incident(conn, key))
+
+    async def next_due(self) -> datetime | None:
+        return await self._read(sql_reminders.next_due)
+
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        return await asyncio.to_thread(self._transact, work, False)
+
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        return await asyncio.to_thread(self._transact, work, True)
+
+    def _transact(self, work: Callable[[Connection], T], read_only: bool) -> T:
+        with self._engine.connect() as conn:
+            if read_only:
+                conn.execution_options(**{DEFERRED: True})
+            with conn.begin():
+                return work(conn)

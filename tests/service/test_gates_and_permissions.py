@@ -1,0 +1,142 @@
+"""Gates and permissions: a refusal says who may, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import service
+from bot.decisions import CloseForm, Refused
+from bot.service import Deps
+from bot.timeline import Actor
+from tests.conftest import person
+from tests.service.test_seed_case import classified_seed, declare_seed
+
+OUTSIDER = Actor(id="test:jo", name="Jo Bloggs", person_id=None)
+
+
+async def test_classification_is_refused_before_containment_is_confirmed(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    with pytest.raises(Refused, match="containment"):
+        await service.answer(deps, incident.key, person(deps.runbook, "alex"), "Q1", "yes")
+    again = await deps.store.load(incident.key)
+    assert again is not None and again.answers == {}
+
+
+async def test_a_containment_step_not_possible_needs_a_reason_and_then_counts(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    sam = person(deps.runbook, "sam")
+    with pytest.raises(Refused, match="reason"):
+        await service.contain(deps, incident.key, sam, 0, "not_possible")
+    system = deps.runbook.system("drafting-assistant")
+    assert system is not None
+    for step in range(len(system.containment)):
+        incident = await service.contain(
+            deps, incident.key, sam, step, "not_possible", "Vendor console is down"
+        )
+    assert incident.phase == "classification"
+
+
+async def test_a_permitted_override_opens_classification_and_is_recorded(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    priya = person(deps.runbook, "priya")
+    incident = await service.override_gate(
+        deps, incident.key, priya, "classification", "Vendor has disabled the feature for us"
+    )
+    incident = await service.answer(deps, incident.key, priya, "Q1", "yes")
+    assert incident.answers["Q1"].value == "yes"
+    overrides = [e for e in incident.events if e.type == "gate_overridden"]
+    assert overrides[0].data["reason"] == "Vendor has disabled the feature for us"
+    assert overrides[0].actor.name == "Priya Shah"
+
+
+async def test_an_override_by_someone_without_the_role_is_refused(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    with pytest.raises(Refused, match="Only Priya Shah"):
+        await service.override_gate(
+            deps, incident.key, person(deps.runbook, "sam"), "classification", "in a hurry"
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ("close", "close an incident"),
+        ("waived", "decide not to notify"),
+        ("done", "mark a notification as sent"),
+    ],
+)
+async def test_an_outsider_cannot_close_waive_or_mark_notified(
+    deps: Deps, action: str, expected: str
+) -> None:
+    incident = await classified_seed(deps)
+    before = await deps.store.load(incident.key)
+    with pytest.raises(Refused, match=expected) as refused:
+        if action == "close":
+            await service.close(deps, incident.key, OUTSIDER, CloseForm("cause"))
+        else:
+            await service.mark_obligation(
+                deps, incident.key, OUTSIDER, "ico_art33", action, "ICO-123"
+            )
+    assert "Only " in refused.value.message
+    after = await deps.store.load(incident.key)
+    assert after is not None and before is not None and after.events == before.events
+
+
+async def test_close_is_refused_while_an_obligation_is_open(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    criteria = deps.runbook.reenable_criteria
+    with pytest.raises(Refused, match="ico_art33"):
+        await service.close(
+            deps,
+            incident.key,
+            person(deps.runbook, "priya"),
+            CloseForm("Session cache shared between users", criteria=criteria),
+        )
+
+
+async def test_close_after_every_obligation_is_settled(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    alex, priya = person(deps.runbook, "alex"), person(deps.runbook, "priya")
+    for clock, record in incident.obligations.items():
+        if record.status == "pending" and clock != "breach_log_art33_5":
+            incident = await service.mark_obligation(
+                deps, incident.key, alex, clock, "done", f"ref-{clock}"
+            )
+    incident = await service.close(
+        deps,
+        incident.key,
+        priya,
+        CloseForm("Session cache shared between users", criteria=deps.runbook.reenable_criteria),
+    )
+    assert incident.phase == "closed"
+    assert incident.obligations["breach_log_art33_5"].status == "done"
+    rows = await deps.store.reminders(incident.key)
+    assert rows and all(r.status == "cancelled" for r in rows)
+
+
+async def test_close_with_open_items_needs_a_permitted_override(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    incident = await service.close(
+        deps,
+        incident.key,
+        person(deps.runbook, "priya"),
+        CloseForm("Unknown yet", override_reason="Client insists; partner accepts the risk"),
+    )
+    assert incident.phase == "closed"
+    override = [e for e in incident.events if e.type == "gate_overridden"][-1]
+    assert override.data["gate"] == "close" and override.data["blockers"]
+
+
+async def test_acknowledging_twice_changes_nothing_the_second_time(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    sam = person(deps.runbook, "sam")
+    incident = await service.acknowledge(deps, incident.key, sam)
+    with pytest.raises(Refused, match="Already acknowledged by Sam Okafor"):
+        await service.acknowledge(deps, incident.key, sam)
+    assert incident.owner == "sam"
+
+
+async def test_someone_outside_the_lead_chain_cannot_acknowledge(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    with pytest.raises(Refused, match="incident lead chain"):
+        await service.acknowledge(deps, incident.key, person(deps.runbook, "alex"))
