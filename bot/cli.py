@@ -136,9 +136,9 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.migrate import upgrade
+    from bot.main import migrate
 
-    upgrade(settings.database_url)
+    migrate(settings)
     print("database is up to date")
     return 0
 

@@ -9,17 +9,17 @@ import logging
 from datetime import UTC, datetime
 
 from aiohttp import web
-from handlers.web.chat import OffsetClock, WebChat
-from handlers.web.routes import add_web_chat
-from storage.engine import make_engine
-from storage.migrate import upgrade
-from storage.sql import SqlStore
 
 from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.reminders import Ticker
 from handlers.server import add_health
+from handlers.web.chat import OffsetClock, WebChat
+from handlers.web.routes import add_web_chat
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from storage.sql import SqlStore
 
 log = logging.getLogger("ai_incident")
 
@@ -27,6 +27,10 @@ log = logging.getLogger("ai_incident")
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+def migrate(settings: Settings) -> None:
+    upgrade(settings.database_url)
 
 
 def open_store(settings: Settings) -> SqlStore:
@@ -63,7 +67,7 @@ async def _start(ticker: Ticker) -> None:
 
 
 async def _stop(ticker: Ticker) -> None:
-    ticker.stop()
+    await ticker.stop()
 
 
 def serve(settings: Settings) -> None:

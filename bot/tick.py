@@ -8,14 +8,16 @@ obligation is done, the page acknowledged, the incident closed) is cancelled, no
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from bot.decisions import Draft
 from bot.incident import Incident
 from bot.notices import Notice
 from bot.obligations import terms
-from bot.ports import ChatError
+from bot.ports import ChatError, Conflict
 from bot.publish import publish
 from bot.schedule import Reminder, desired_reminders
 from bot.service import Deps, commit
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 BATCH = 100
 MAX_BACKOFF = timedelta(minutes=10)
+PARALLEL_INCIDENTS = 8
 
 
 def _mentions(ids: tuple[str, ...]) -> str:
@@ -109,10 +112,21 @@ async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
         await _retry(deps, r, now, error)
         return False
     record = {"key": r.dedupe_key, "kind": r.kind, "late_by_s": (now - r.due_at).total_seconds()}
-    latest = await deps.store.load(r.incident_key)
-    await commit(deps, latest or inc, [Draft("reminded", record)], BOT, now)
+    await _record(deps, r.incident_key, Draft("reminded", record), now)
     await deps.store.finish_reminder(r.id, "sent", now, message_id)
     return True
+
+
+async def _record(deps: Deps, key: str, draft: Draft, now: datetime) -> None:
+    for _ in range(5):
+        incident = await deps.store.load(key)
+        if incident is None:
+            return
+        try:
+            await commit(deps, incident, [draft], BOT, now)
+            return
+        except Conflict:
+            continue
 
 
 async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> None:
@@ -121,13 +135,29 @@ async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> No
     await deps.store.retry_reminder(r.id, now + min(backoff, MAX_BACKOFF), str(error))
 
 
+async def _deliver_in_order(
+    deps: Deps, reminders: list[Reminder], now: datetime, gate: asyncio.Semaphore
+) -> int:
+    async with gate:
+        return sum([await _deliver(deps, r, now) for r in reminders])
+
+
 async def tick(deps: Deps) -> int:
-    """Send every reminder that is due, oldest first; returns how many were sent."""
+    """Send every reminder that is due, oldest first; returns how many were sent.
+
+    Incidents are served side by side (a slow room does not hold up the others); one
+    incident's reminders go out in due order."""
     now = deps.clock.now()
     sent = 0
+    gate = asyncio.Semaphore(PARALLEL_INCIDENTS)
     while claimed := await deps.store.claim_due(now, LEASE, BATCH):
+        by_incident: dict[str, list[Reminder]] = defaultdict(list)
         for reminder in claimed:
-            sent += await _deliver(deps, reminder, now)
+            by_incident[reminder.incident_key].append(reminder)
+        counts = await asyncio.gather(
+            *(_deliver_in_order(deps, rs, now, gate) for rs in by_incident.values())
+        )
+        sent += sum(counts)
         if len(claimed) < BATCH:
             break
     return sent

@@ -6,8 +6,9 @@ processes); it sweeps every few seconds and also wakes at the next due time it w
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,21 +23,26 @@ class Ticker:
         self.deps = deps
         self.every_seconds = every_seconds
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.sweeping = asyncio.Lock()  # one sweep at a time; stop() waits for the last one
 
     async def wake(self) -> None:
-        try:
-            sent = await tick(self.deps)
-        except Exception:  # a failed sweep must not stop the next one
-            log.exception("reminder sweep failed")
+        if self.sweeping.locked():
             return
+        async with self.sweeping:
+            try:
+                sent = await tick(self.deps)
+            except Exception:  # a failed sweep must not stop the next one
+                log.exception("reminder sweep failed")
+                return
         if sent:
             log.info("sent %d reminder(s)", sent)
         await self.plan_next()
 
     async def plan_next(self) -> None:
         due = await self.deps.store.next_due()
-        if due is not None and due > self.deps.clock.now():
-            self._wake_at(due)
+        if due is not None:  # the injected clock may run ahead of the wall clock
+            delay = max(due - self.deps.clock.now(), timedelta(0))
+            self._wake_at(datetime.now(UTC) + delay)
 
     def _wake_at(self, at: datetime) -> None:
         self.scheduler.add_job(
@@ -59,6 +65,8 @@ class Ticker:
         )
         self.scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        async with self.sweeping:
+            pass

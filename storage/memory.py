@@ -200,7 +200,7 @@ class MemoryStore:
             row.reconcile(wanted.get(row.dedupe_key))
         stored = {row.dedupe_key for row in rows}
         for spec in (spec for dedupe, spec in wanted.items() if dedupe not in stored):
-            self._insert(spec)
+            self._insert(key, spec)
 
     def _check_dedupe_keys(self, key: str, specs: Sequence[ReminderSpec]) -> None:
         others = {row.dedupe_key for row in self._reminders.values() if row.incident_key != key}
@@ -208,10 +208,8 @@ class MemoryStore:
             if spec.dedupe_key in others:
                 raise ValueError(f"reminder {spec.dedupe_key!r} belongs to another incident")
 
-    def _insert(self, spec: ReminderSpec) -> None:
+    def _insert(self, key: str, spec: ReminderSpec) -> None:
         row_id = next(self._ids)
         due = utc(spec.due_at)
         data = dump_data(spec.data)
-        self._reminders[row_id] = _Row(
-            row_id, spec.dedupe_key, spec.incident_key, spec.kind, due, due, data
-        )
+        self._reminders[row_id] = _Row(row_id, spec.dedupe_key, key, spec.kind, due, due, data)

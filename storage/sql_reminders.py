@@ -51,11 +51,11 @@ def to_reminder(row: AnyRow) -> Reminder:
     )
 
 
-def _new_row(spec: ReminderSpec) -> dict[str, Any]:
+def _new_row(incident_key: str, spec: ReminderSpec) -> dict[str, Any]:
     due = utc(spec.due_at)
     return {
         "dedupe_key": spec.dedupe_key,
-        "incident_key": spec.incident_key,
+        "incident_key": incident_key,
         "kind": spec.kind,
         "due_at": due,
         "ready_at": due,
@@ -92,7 +92,7 @@ def reconcile(conn: Connection, incident_key: str, specs: Sequence[ReminderSpec]
     for row in rows:
         _reconcile_row(conn, row, wanted.get(row.dedupe_key))
     stored = {row.dedupe_key for row in rows}
-    fresh = [_new_row(spec) for key, spec in wanted.items() if key not in stored]
+    fresh = [_new_row(incident_key, spec) for key, spec in wanted.items() if key not in stored]
     if not fresh:
         return
     try:

@@ -4,11 +4,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from storage.memory import MemoryStore
 
+from bot.ports import IncidentStore
 from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
 from bot.timeline import Actor
+from storage.engine import make_engine
+from storage.memory import MemoryStore
+from storage.migrate import upgrade
+from storage.sql import SqlStore
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 
@@ -32,13 +36,18 @@ def chat(runbook: Runbook) -> FakeChat:
     return FakeChat(runbook)
 
 
-@pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> IncidentStore:
+    """Service tests run over the in-memory store and a real SQLite file alike."""
+    if request.param == "memory":
+        return MemoryStore()
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    upgrade(url)
+    return SqlStore(make_engine(url))
 
 
 @pytest.fixture
-def deps(runbook: Runbook, store: MemoryStore, chat: FakeChat, clock: FakeClock) -> Deps:
+def deps(runbook: Runbook, store: IncidentStore, chat: FakeChat, clock: FakeClock) -> Deps:
     return Deps(runbook, store, chat, clock)
 
 

@@ -1,11 +1,13 @@
-"""The local web chat's rooms, kept in memory, and the clock people can fast-forward.
+"""The local web chat's rooms, kept in memory; the clock people can fast-forward; and the
+command language as typed into a room.
 
     chat = WebChat(runbook)
     room = await chat.open_room(incident)   # Room("web", "web-ai-2026-0001", "aiinc-20260326-…")
     chat.rooms[room.id].messages[0].view    # the incident card as a core View
+    await Commands(deps, chat).run("status", room.id, actor)   # -> Next(room.id)
 
 Each message keeps the notice and the View rendered from it; `update` re-renders in place,
-as Slack's chat.update would. The bot's answers to commands go in as messages with no notice.
+as Slack's chat.update would. Commands and the bot's answers go in as messages with no notice.
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot import service
+from bot.commands import HELP, Command, parse, parse_aware
+from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
 from bot.obligations import Obligation, obligations
 from bot.ports import Clock, IncidentSummary
 from bot.runbook import Runbook
-from bot.service import open_items
+from bot.service import Deps, open_items
+from bot.timeline import Actor
 from bot.views import View, moment, time_left, view
 
 LOBBY = "lobby"
@@ -169,3 +176,97 @@ def list_view(incidents: list[IncidentSummary]) -> View:
         for i in sorted(incidents, key=lambda i: i.key, reverse=True)
     )
     return View("Open incidents", lines or ("No open incidents.",))
+
+
+@dataclass(frozen=True)
+class Next:
+    """Where the person goes after a command: a room, perhaps with a form open or a note."""
+
+    room: str
+    form: str = ""
+    title: str = ""
+    info: str = ""
+
+
+class Commands:
+    """`/ai-incident …` typed into a web room; in an incident's room its key is implied."""
+
+    def __init__(self, deps: Deps, chat: WebChat) -> None:
+        self.deps, self.chat = deps, chat
+        self.table: dict[str, Callable[[Command, str, Actor], Awaitable[Next]]] = {
+            "declare": self._declare,
+            "status": self._status,
+            "list": self._list,
+            "ack": self._ack,
+            "note": self._note,
+            "evidence": self._evidence,
+            "aware": self._aware,
+            "close": self._close,
+            "runbook": self._runbook,
+            "help": self._help,
+        }
+
+    async def run(self, said: str, room: str, actor: Actor) -> Next:
+        said = said.strip()
+        if said:
+            self.chat.reply(room, View(actor.name, (said,)), self.deps.clock.now(), by=actor.name)
+        command = parse(said.removeprefix("/ai-incident").strip())
+        return await self.table[command.name](command, room, actor)
+
+    def _reply(self, room: str, answer: View, *links: tuple[str, str]) -> Next:
+        self.chat.reply(room, answer, self.deps.clock.now(), links)
+        return Next(room)
+
+    async def _key(self, command: Command, room: str) -> str:
+        found = self.chat.rooms.get(room)
+        key = command.key or (found.key if found else "")
+        key = key or await self.deps.store.find_by_room("web", room) or ""
+        if not key:
+            raise Refused("Outside an incident room, put its key first: status AI-2026-0001.")
+        return key.upper()
+
+    async def _declare(self, command: Command, room: str, actor: Actor) -> Next:
+        return Next(room, form="declare", title=command.text)
+
+    async def _close(self, command: Command, room: str, actor: Actor) -> Next:
+        incident = await service.load(self.deps, await self._key(command, room))
+        return Next(room_id(incident.key), form="close")
+
+    async def _help(self, command: Command, room: str, actor: Actor) -> Next:
+        error = (command.error,) if command.error else ()
+        return self._reply(room, View("Commands", (*error, *HELP.splitlines())))
+
+    async def _runbook(self, command: Command, room: str, actor: Actor) -> Next:
+        answer = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))
+        return self._reply(room, answer, ("Open the runbook", "/runbook"))
+
+    async def _list(self, command: Command, room: str, actor: Actor) -> Next:
+        return self._reply(room, list_view(await self.deps.store.list_incidents(False)))
+
+    async def _status(self, command: Command, room: str, actor: Actor) -> Next:
+        incident = await service.load(self.deps, await self._key(command, room))
+        return self._reply(room, status_view(incident, self.deps.runbook, self.deps.clock.now()))
+
+    async def _ack(self, command: Command, room: str, actor: Actor) -> Next:
+        key = await self._key(command, room)
+        await service.acknowledge(self.deps, key, actor)
+        return Next(room_id(key))
+
+    async def _note(self, command: Command, room: str, actor: Actor) -> Next:
+        key = await self._key(command, room)
+        await service.note(self.deps, key, actor, command.text)
+        return Next(room_id(key), info=f"Note added to the timeline of {key}.")
+
+    async def _evidence(self, command: Command, room: str, actor: Actor) -> Next:
+        key = await self._key(command, room)
+        await service.add_evidence(self.deps, key, actor, command.text, source="web")
+        return Next(room_id(key))
+
+    async def _aware(self, command: Command, room: str, actor: Actor) -> Next:
+        key = await self._key(command, room)
+        try:
+            when, reason = parse_aware(command.text)
+        except ValueError as error:
+            raise Refused(str(error)) from None
+        await service.correct_awareness(self.deps, key, actor, when, reason)
+        return Next(room_id(key))

@@ -22,7 +22,6 @@ from markupsafe import Markup, escape
 from multidict import MultiDictProxy
 
 from bot import service
-from bot.commands import HELP, Command, parse, parse_aware
 from bot.decisions import CloseForm, DeclareForm, Refused
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -31,22 +30,21 @@ from bot.runbook import Person, Runbook
 from bot.service import Deps
 from bot.tick import tick
 from bot.timeline import Actor
-from bot.views import View, local_time, plain, view
+from bot.views import local_time, plain, view
 from handlers.web.chat import (
     LOBBY,
+    Commands,
     OffsetClock,
     WebChat,
     WebMessage,
     WebRoom,
-    list_view,
     room_id,
-    status_view,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Fields sent back to a form a refusal reopens, so nobody types them twice.
 ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause")
-ECHO_MORE = ("lessons", "remediation", "override_reason")
+ECHO_CLOSE = ("lessons", "remediation", "override_reason")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14
 SPEAKER = "as"  # the form field and cookie naming who is speaking
@@ -84,7 +82,7 @@ class Form:
         return value if isinstance(value, str) else LOBBY
 
     def echo(self) -> dict[str, str]:
-        names = (*ECHO, *ECHO_MORE)
+        names = (*ECHO, *ECHO_CLOSE)
         return {n: v for n in names if isinstance(v := self.fields.get(n), str)}
 
 
@@ -103,50 +101,30 @@ def _same_origin(request: web.Request) -> bool:
 
 
 def _whole(text: str, what: str) -> int:
-    if not text.strip().isdigit():
-        raise Malformed(f"{what} must be a whole number.")
-    return int(text)
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise Malformed(f"{what} must be a whole number.") from None
 
 
-def _args(args: str, count: int) -> list[str]:
-    parts = args.split(":")
-    if len(parts) != count or not all(parts):
-        raise Malformed(f"The action needs {count} part(s) after its name.")
-    return parts
-
-
-async def _ack(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
-    (role,) = _args(args, 1)
-    return await service.acknowledge(deps, key, actor, role)
-
-
-async def _contain(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
-    step, status = _args(args, 2)
-    return await service.contain(deps, key, actor, _whole(step, "The step"), status, text)
-
-
-async def _classify(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
-    question, value = _args(args, 2)
-    return await service.answer(deps, key, actor, question, value, text)
-
-
-async def _obligation(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
-    clock, status = _args(args, 2)
-    return await service.mark_obligation(deps, key, actor, clock, status, text)
-
-
-async def _evidence(deps: Deps, key: str, actor: Actor, args: str, text: str) -> object:
-    (item,) = _args(args, 1)
-    return await service.add_evidence(deps, key, actor, text, item, source="web")
-
-
-ACTIONS: dict[str, Callable[[Deps, str, Actor, str, str], Awaitable[object]]] = {
-    "ack": _ack,
-    "contain": _contain,
-    "classify": _classify,
-    "obligation": _obligation,
-    "evidence": _evidence,
-}
+async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> None:
+    """A button's action id (bot.notices) as the one service call it stands for."""
+    parts = action.split(":")
+    if not all(parts):
+        raise Malformed(f"The action '{action[:40]}' has an empty part.")
+    match parts:
+        case ["ack", role]:
+            await service.acknowledge(deps, key, actor, role)
+        case ["contain", step, status]:
+            await service.contain(deps, key, actor, _whole(step, "The step"), status, text)
+        case ["classify", question, value]:
+            await service.answer(deps, key, actor, question, value, text)
+        case ["obligation", clock, status]:
+            await service.mark_obligation(deps, key, actor, clock, status, text)
+        case ["evidence", item]:
+            await service.add_evidence(deps, key, actor, text, item, source="web")
+        case _:
+            raise Malformed(f"There is no action '{action[:40]}'.")
 
 
 class LocalChat:
@@ -155,6 +133,15 @@ class LocalChat:
     def __init__(self, deps: Deps, chat: WebChat, clock: OffsetClock, pages: Environment) -> None:
         self.deps, self.chat, self.clock, self.pages = deps, chat, clock, pages
         self.runbook: Runbook = deps.runbook
+        self.commands = Commands(deps, chat)
+        self.posts: dict[str, Callable[[Form], Awaitable[str]]] = {
+            "/as": self._speak_as,
+            "/declare": self._declare,
+            "/action": self._action,
+            "/command": self._command,
+            "/close": self._close,
+            "/clock": self._fast_forward,
+        }
 
     async def page(self, request: web.Request) -> web.Response:
         room = await self._room(request.query.get("room", LOBBY))
@@ -169,14 +156,7 @@ class LocalChat:
         return web.Response(text=render_runbook_html(self.runbook), content_type="text/html")
 
     async def post(self, request: web.Request) -> web.Response:
-        handle = {
-            "/as": self._speak_as,
-            "/declare": self._declare,
-            "/action": self._action,
-            "/command": self._command,
-            "/close": self._close,
-            "/clock": self._fast_forward,
-        }[request.path]
+        handle = self.posts[request.path]
         if not _same_origin(request):
             return web.Response(status=403, text="Form posts from other sites are refused.")
         try:
@@ -193,8 +173,10 @@ class LocalChat:
         except Refused as error:
             return _see_other(url(form.room, flash=error.message, **form.echo()))
         response = _see_other(location)
-        if location.startswith("/?") and form.fields.get(SPEAKER):
-            response.set_cookie(SPEAKER, self._actor(form).person_id or "", samesite="Lax")
+        said = form.fields.get(SPEAKER)
+        chosen = self.runbook.find_person(said if isinstance(said, str) else None)
+        if chosen is not None:  # whoever last spoke keeps speaking on the next page
+            response.set_cookie(SPEAKER, chosen.id, httponly=True, samesite="Lax")
         return response
 
     def _speaker(self, chosen: str | None) -> Person:
@@ -233,13 +215,10 @@ class LocalChat:
         return at if at.tzinfo else at.replace(tzinfo=self.runbook.firm.timezone)
 
     async def _action(self, form: Form) -> str:
-        name, _, args = form.text("action").partition(":")
-        if name == "close":
+        action = form.text("action")
+        if action == "close":
             return url(form.room, form="close")
-        run = ACTIONS.get(name)
-        if run is None:
-            raise Malformed(f"There is no action '{name[:40]}'.")
-        await run(self.deps, form.text("key"), self._actor(form), args, form.text("text", ""))
+        await press(self.deps, form.text("key"), self._actor(form), action, form.text("text", ""))
         return url(form.room)
 
     async def _close(self, form: Form) -> str:
@@ -266,27 +245,9 @@ class LocalChat:
         return url(form.room, info=f"The clock moved forward {hours}h; {sent} reminder(s) sent.")
 
     async def _command(self, form: Form) -> str:
-        said = form.text("text").strip()
-        command = parse(said.removeprefix("/ai-incident").strip())
-        actor = self._actor(form)
-        self.chat.reply(form.room, View(actor.name, (said,)), self.clock.now(), by=actor.name)
-        return await COMMANDS[command.name](self, command, form, actor)
-
-    def _reply(self, form: Form, answer: View, *links: tuple[str, str]) -> str:
-        self.chat.reply(form.room, answer, self.clock.now(), links)
-        return url(form.room)
-
-    async def _key(self, command: Command, form: Form) -> str:
-        key = command.key or await self._room_key(form.room)
-        if not key:
-            raise Refused("Outside an incident room, put its key first: status AI-2026-0001.")
-        return key
-
-    async def _room_key(self, room: str) -> str:
-        found = self.chat.rooms.get(room)
-        if found is not None:
-            return found.key
-        return await self.deps.store.find_by_room("web", room) or ""
+        said, actor = form.text("text"), self._actor(form)
+        then = await self.commands.run(said, form.room, actor)
+        return url(then.room, form=then.form, title=then.title, info=then.info)
 
     async def _room(self, wanted: str) -> WebRoom:
         found = self.chat.rooms.get(wanted)
@@ -323,69 +284,6 @@ class LocalChat:
         live = (Notice(incident, "card", now=now), Notice(incident, "containment", now=now))
         return [WebMessage(f"live-{n.kind}", n, view(n, self.runbook, now), now) for n in live]
 
-    # Commands: each returns where to go next.
-
-    async def _declare_command(self, command: Command, form: Form, actor: Actor) -> str:
-        return url(form.room, form="declare", title=command.text)
-
-    async def _close_command(self, command: Command, form: Form, actor: Actor) -> str:
-        key = await self._key(command, form)
-        await service.load(self.deps, key)  # refuses an unknown key before opening the form
-        return url(room_id(key), form="close")
-
-    async def _help(self, command: Command, form: Form, actor: Actor) -> str:
-        lines = (command.error,) if command.error else ()
-        return self._reply(form, View("Commands", (*lines, *HELP.splitlines())))
-
-    async def _runbook(self, command: Command, form: Form, actor: Actor) -> str:
-        answer = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))
-        return self._reply(form, answer, ("Open the runbook", "/runbook"))
-
-    async def _list(self, command: Command, form: Form, actor: Actor) -> str:
-        return self._reply(form, list_view(await self.deps.store.list_incidents(False)))
-
-    async def _status(self, command: Command, form: Form, actor: Actor) -> str:
-        incident = await service.load(self.deps, await self._key(command, form))
-        return self._reply(form, status_view(incident, self.runbook, self.clock.now()))
-
-    async def _ack(self, command: Command, form: Form, actor: Actor) -> str:
-        key = await self._key(command, form)
-        await service.acknowledge(self.deps, key, actor)
-        return url(room_id(key), info=f"Acknowledged {key.upper()}.")
-
-    async def _note(self, command: Command, form: Form, actor: Actor) -> str:
-        key = await self._key(command, form)
-        await service.note(self.deps, key, actor, command.text)
-        return url(room_id(key), info=f"Note added to the timeline of {key.upper()}.")
-
-    async def _evidence(self, command: Command, form: Form, actor: Actor) -> str:
-        key = await self._key(command, form)
-        await service.add_evidence(self.deps, key, actor, command.text, source="web")
-        return url(room_id(key))
-
-    async def _aware(self, command: Command, form: Form, actor: Actor) -> str:
-        key = await self._key(command, form)
-        try:
-            when, reason = parse_aware(command.text)
-        except ValueError as error:
-            raise Refused(str(error)) from None
-        await service.correct_awareness(self.deps, key, actor, when, reason)
-        return url(room_id(key))
-
-
-COMMANDS: dict[str, Callable[[LocalChat, Command, Form, Actor], Awaitable[str]]] = {
-    "declare": LocalChat._declare_command,
-    "status": LocalChat._status,
-    "list": LocalChat._list,
-    "ack": LocalChat._ack,
-    "note": LocalChat._note,
-    "evidence": LocalChat._evidence,
-    "aware": LocalChat._aware,
-    "close": LocalChat._close_command,
-    "runbook": LocalChat._runbook,
-    "help": LocalChat._help,
-}
-
 
 def _strong(text: str) -> Markup:
     """Escape, then show the core's `*answer*` emphasis in bold."""
@@ -410,5 +308,5 @@ def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetC
     local = LocalChat(deps, chat, clock, _pages(deps.runbook))
     app.router.add_get("/", local.page)
     app.router.add_get("/runbook", local.runbook_page)
-    for path in ("/as", "/declare", "/action", "/command", "/close", "/clock"):
+    for path in local.posts:
         app.router.add_post(path, local.post)

@@ -141,7 +141,7 @@ async def test_twenty_concurrent_keys_are_all_different(backend: Backend) -> Non
 # Reconciling reminders
 
 
-async def test_reconcile_inserts_moves_and_cancels(store: IncidentStore) -> None:
+async def test_reconcile_inserts_new_reminders_and_moves_changed_ones(store: IncidentStore) -> None:
     incident = await declare(store, "AI-2026-0001", reminders=[spec("AI-2026-0001", "a", T0)])
     later = T0 + timedelta(hours=1)
     wanted = [spec(incident.key, "a", later, clock="ico"), spec(incident.key, "c", T0)]
@@ -193,6 +193,13 @@ async def test_reconcile_keeps_a_retry_back_off_while_the_deadline_is_unchanged(
     await append(store, incident, "note", {"text": "x"}, [spec(key, "r0", T0)])
     assert await store.claim_due(T0 + timedelta(minutes=1), LEASE, 10) == []
     assert await store.next_due() == T0 + timedelta(minutes=5)
+
+
+async def test_a_dedupe_key_cannot_belong_to_two_incidents(store: IncidentStore) -> None:
+    await declare(store, "AI-2026-0001", reminders=[spec("AI-2026-0001", "a", T0)])
+    with pytest.raises(ValueError):
+        await declare(store, "AI-2026-0002", reminders=[spec("AI-2026-0001", "a", T0)])
+    assert await store.load("AI-2026-0002") is None
 
 
 # Claiming
@@ -284,6 +291,16 @@ async def test_finishing_a_finished_reminder_changes_nothing(store: IncidentStor
     await store.retry_reminder(reminder_id, T0, "late")
     (sent,) = await store.reminders("AI-2026-0001")
     assert (sent.status, sent.message_id, sent.attempts) == ("sent", "m-1", 1)
+
+
+async def test_finishing_needs_a_known_reminder_and_a_final_status(store: IncidentStore) -> None:
+    (reminder_id,) = await reminders_due(store, "AI-2026-0001", T0)
+    with pytest.raises(KeyError):
+        await store.finish_reminder(reminder_id + 1000, "sent", T0, "m")
+    with pytest.raises(KeyError):
+        await store.retry_reminder(reminder_id + 1000, T0, "x")
+    with pytest.raises(ValueError):
+        await store.finish_reminder(reminder_id, "claimed", T0)
 
 
 async def test_retry_counts_the_attempt_and_waits_until_retry_at(store: IncidentStore) -> None:

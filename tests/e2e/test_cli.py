@@ -1,0 +1,140 @@
+"""The command line as a firm's administrator uses it, over a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot import service
+from bot.cli import main
+from bot.decisions import DeclareForm
+from bot.main import open_store
+from bot.runbook import Runbook
+from bot.service import Deps
+from bot.settings import load_settings
+from tests.conftest import ROOT, SEED_T0, person
+from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "incidents.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+    return db
+
+
+def declared_incident(runbook: Runbook, clock: FakeClock) -> str:
+    async def run() -> str:
+        store = open_store(load_settings({"DATABASE_URL": _url()}))
+        deps = Deps(runbook, store, FakeChat(runbook), clock)
+        form = DeclareForm("Report leak", "drafting-assistant", "context_leakage", "", SEED_T0)
+        incident = await service.declare(deps, person(runbook, "sam"), form)
+        await service.note(deps, incident.key, person(runbook, "sam"), "Vendor called back")
+        return incident.key
+
+    return asyncio.run(run())
+
+
+def _url() -> str:
+    import os
+
+    return os.environ["DATABASE_URL"]
+
+
+def test_verify_passes_on_an_untouched_record(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    assert main(["verify", key]) == 0
+    assert "hash chain intact" in capsys.readouterr().out
+
+
+def test_editing_one_timeline_row_makes_verify_name_that_row(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    with sqlite3.connect(db_env) as db:
+        seq = db.execute("SELECT seq FROM timeline_events WHERE type = 'note'").fetchone()[0]
+        db.execute(
+            "UPDATE timeline_events SET data = ? WHERE type = 'note'",
+            (json.dumps({"text": "Vendor never called"}),),
+        )
+    assert main(["verify", key]) == 1
+    assert f"broken at event {seq}" in capsys.readouterr().err
+
+
+def test_export_json_carries_the_contract_fields(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    assert main(["export", key, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {
+        "key",
+        "title",
+        "system",
+        "failure_type",
+        "phase",
+        "aware_at",
+        "declared_at",
+        "closed_at",
+        "answers",
+        "obligations",
+        "reminders",
+        "evidence",
+        "timeline",
+    } <= data.keys()
+    assert data["aware_at"] == "2026-03-26T15:30:00+00:00"
+    assert {"seq", "at", "actor", "type", "data", "prev_hash", "hash"} <= data["timeline"][0].keys()
+
+
+def test_export_of_an_unknown_key_says_so(db_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "AI-2026-9999"])
+    assert "no incident AI-2026-9999" in capsys.readouterr().err
+
+
+def test_list_json_shows_declared_incidents(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    assert main(["list", "--json"]) == 0
+    assert [row["key"] for row in json.loads(capsys.readouterr().out)] == [key]
+
+
+def test_check_runbook_accepts_the_shipped_runbook(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-runbook", str(ROOT / "runbook.yaml")]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_check_runbook_lists_problems_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "runbook.yaml"
+    text = (
+        (ROOT / "runbook.yaml").read_text().replace("ack_timeout: 15m", "ack_timeout: 15 minutes")
+    )
+    broken.write_text(text)
+    assert main(["check-runbook", str(broken)]) == 1
+    assert "escalation.ack_timeout" in capsys.readouterr().err
+
+
+def test_the_server_refuses_to_start_on_an_invalid_runbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "runbook.yaml"
+    broken.write_text(
+        (ROOT / "runbook.yaml")
+        .read_text()
+        .replace("timezone: Europe/London", "timezone: Europe/Londn")
+    )
+    monkeypatch.setenv("RUNBOOK_PATH", str(broken))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["serve"]) == 1
+    assert "firm.timezone" in capsys.readouterr().err

@@ -1,0 +1,399 @@
+"""The local web chat driven as a person in a browser would: read the page, submit its forms."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.ports import IncidentStore
+from bot.runbook import Runbook
+from bot.service import Deps
+from handlers.web.chat import OffsetClock, WebChat
+from handlers.web.routes import add_web_chat
+from tests.conftest import SEED_T0
+from tests.fakes.clock import FakeClock
+
+TITLE = "Report shows another client's figures"
+CARD = f"AI-2026-0001: {TITLE}"
+ROOM = "web-ai-2026-0001"
+# The seed case's answers: they start the ICO's 72-hour clock, reminded at 24 hours.
+SEED_ANSWERS = (("Q1", "Unsure"), ("Q2", "Yes"), ("Q3", "Unsure"), ("Q7", "Yes"), ("Q8", "Yes"))
+
+
+@dataclass
+class PageForm:
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)  # label, name, value
+    checkboxes: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Forms(HTMLParser):
+    """The forms a page shows: hidden fields, buttons and checkboxes, as a browser sees them."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.forms: list[PageForm] = []
+        self._button: dict[str, str] | None = None
+        self._label = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(PageForm(a["action"]))
+        elif tag == "input" and a.get("type") == "hidden":
+            self.forms[-1].fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and a.get("type") == "checkbox":
+            self.forms[-1].checkboxes.append((a["name"], a["value"]))
+        elif tag == "button":
+            self._button, self._label = a, ""
+
+    def handle_data(self, data: str) -> None:
+        if self._button is not None:
+            self._label += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "button" and self._button is not None:
+            b = self._button
+            self.forms[-1].buttons.append(
+                (self._label.strip(), b.get("name", ""), b.get("value", ""))
+            )
+            self._button = None
+
+
+def form_with(html: str, label: str) -> tuple[PageForm, dict[str, str]]:
+    """The form holding the button labelled `label`, with that button's own name/value."""
+    for form in Forms(html).forms:
+        for text, name, value in form.buttons:
+            if text == label:
+                return form, ({name: value} if name else {})
+    raise AssertionError(f"no button {label!r} on the page")
+
+
+@dataclass
+class Browser:
+    client: TestClient[web.Request, web.Application]
+    chat: WebChat
+    store: IncidentStore
+    clock: OffsetClock
+    page: str = ""
+
+    async def open(self, room: str = "lobby") -> str:
+        response = await self.client.get("/", params={"room": room})
+        assert response.status == 200
+        self.page = await response.text()
+        return self.page
+
+    async def press(self, label: str, **typed: str) -> str:
+        """Submit the form of the button labelled `label` on the current page."""
+        form, button = form_with(self.page, label)
+        response = await self.client.post(form.action, data={**form.fields, **button, **typed})
+        assert response.status == 200, await response.text()
+        self.page = await response.text()
+        return self.page
+
+    async def command(self, text: str) -> str:
+        return await self.press("Send", text=text)
+
+    async def declare(self, title: str = TITLE, system: str = "drafting-assistant") -> str:
+        await self.open()
+        return await self.press(
+            "Declare",
+            title=title,
+            system=system,
+            noticed="Acme's Q1 report shows Brightside's revenue",
+            aware_at="2026-03-26T15:30",  # Europe/London wall clock: GMT, so 15:30 UTC
+            failure_type="context_leakage",
+        )
+
+    async def contain_all(self) -> str:
+        for step in range(1, 5):
+            await self.press(f"{step}: Done")
+        return self.page
+
+
+@pytest.fixture
+async def browser(
+    runbook: Runbook, store: IncidentStore, clock: FakeClock
+) -> AsyncIterator[Browser]:
+    chat, offset = WebChat(runbook), OffsetClock(clock)
+    app = web.Application()
+    add_web_chat(app, Deps(runbook, store, chat, offset), chat, offset)
+    async with TestClient(TestServer(app)) as client:
+        yield Browser(client, chat, store, offset)
+
+
+async def test_declaring_through_the_form_opens_a_room_with_card_checklist_and_page(
+    browser: Browser,
+) -> None:
+    page = await browser.declare()
+    assert CARD in unescape(page)
+    assert "Turn off AI drafts for all users" in unescape(page)
+    assert "Paging @Sam Okafor (incident lead, attempt 1)" in unescape(page)
+    assert "Thu 26 Mar 2026 15:30 GMT" in unescape(page)  # T0 shown in the firm's zone
+    room = browser.chat.rooms[ROOM]
+    assert room.name == "aiinc-20260326-report-shows-another-client-s-figures"
+    assert [m.notice.kind for m in room.messages if m.notice] == ["card", "containment", "page"]
+
+
+async def test_acknowledge_says_who_acknowledged_and_updates_the_card(browser: Browser) -> None:
+    await browser.declare()
+    page = await browser.press("Acknowledge")
+    assert "@Sam Okafor acknowledged as incident lead." in unescape(page)
+    card = browser.chat.rooms[ROOM].messages[0]
+    assert card.updates == 1
+    assert ("Lead", "{@sam}") in card.view.fields
+
+
+async def test_finishing_containment_brings_the_classification_questions(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    page = await browser.contain_all()
+    assert "Phase: containment → classification" in unescape(page)
+    assert "Q1. Does it involve information about identifiable living people?" in unescape(page)
+
+
+async def test_an_answer_shows_with_who_gave_it(browser: Browser) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    page = await browser.press("Yes")  # the first Yes on the page is Q1's
+    assert "<strong>yes</strong> — Sam Okafor" in unescape(page)
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.answers["Q1"].by.person_id == "sam"
+
+
+async def test_a_refused_answer_shows_why_and_changes_nothing(browser: Browser) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    await browser.declare("Assistant emailed the wrong client", "email-assistant")
+    page = await browser.open("web-ai-2026-0002")
+    before = await browser.store.load("AI-2026-0002")
+    form, _ = form_with(page, "Acknowledge")  # the room's hidden fields, as any button has
+    data = {**form.fields, "action": "classify:Q1:yes"}
+    response = await browser.client.post("/action", data=data, allow_redirects=False)
+    assert response.status == 303
+    page = await (await browser.client.get(response.headers["Location"])).text()
+    assert "Classification opens once containment is confirmed" in unescape(page)
+    after = await browser.store.load("AI-2026-0002")
+    assert before is not None and after is not None
+    assert len(after.events) == len(before.events) and not after.answers
+
+
+async def test_fast_forwarding_a_day_posts_the_ico_reminder(browser: Browser) -> None:
+    await browser.declare()
+    await browser.press("Acknowledge")
+    await browser.contain_all()
+    for question, label in SEED_ANSWERS:
+        await _answer(browser, question, label)
+    page = await browser.press("Fast-forward 24h")
+    assert "reminder(s) sent" in unescape(page)
+    assert "Reminder: Report the breach to the ICO — 1d 23h left." in unescape(page)
+    assert browser.clock.now() == SEED_T0 + timedelta(hours=24, minutes=10)
+
+
+async def _answer(browser: Browser, question: str, label: str) -> None:
+    for form in Forms(browser.page).forms:
+        if form.fields.get("action") == f"classify:{question}:{label.lower()}":
+            response = await browser.client.post("/action", data=form.fields)
+            browser.page = await response.text()
+            return
+    raise AssertionError(f"{question} has no {label} button")
+
+
+async def test_the_page_offers_every_runbook_person_to_speak_as(
+    browser: Browser, runbook: Runbook
+) -> None:
+    page = await browser.open()
+    for person in runbook.people:
+        assert f'<option value="{person.id}"' in unescape(page)
+        assert person.name in unescape(page)
+    assert '<option value="sam" selected>' in unescape(page)  # the first incident lead by default
+
+
+async def test_speaking_as_someone_else_acts_as_them(browser: Browser) -> None:
+    await browser.declare()
+    await browser.press("Switch", **{"as": "priya"})
+    page = await browser.open(ROOM)
+    assert '<option value="priya" selected>' in unescape(page)
+    page = await browser.press("Acknowledge")
+    assert "@Priya Shah acknowledged as incident lead." in unescape(page)
+
+
+async def test_a_person_outside_the_chain_is_refused_on_the_page(browser: Browser) -> None:
+    await browser.declare()
+    await browser.press("Switch", **{"as": "lee"})
+    await browser.open(ROOM)
+    page = await browser.press("Acknowledge")
+    assert "Only the incident lead chain (Sam Okafor, Priya Shah) may acknowledge." in unescape(
+        page
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/action", {"key": "AI-2026-0001", "action": "contain:first:done"}),
+        ("/action", {"key": "AI-2026-0001", "action": "launch:rockets"}),
+        ("/action", {"action": "ack:incident_lead"}),
+        ("/declare", {"title": "No system given"}),
+        ("/clock", {"hours": "a day"}),
+        ("/clock", {"hours": "-5"}),
+        ("/command", {}),
+        ("/declare", {"title": "t", "system": "s", "failure_type": "x", "aware_at": "soon"}),
+        ("/as", {"as": "mallory"}),
+    ],
+)
+async def test_a_malformed_post_is_a_400_with_a_plain_message(
+    browser: Browser, path: str, data: dict[str, str]
+) -> None:
+    await browser.declare()
+    response = await browser.client.post(path, data=data, allow_redirects=False)
+    assert response.status == 400
+    assert response.content_type == "text/plain"
+    assert "Traceback" not in await response.text()
+
+
+async def test_a_json_body_is_a_400_not_a_500(browser: Browser) -> None:
+    response = await browser.client.post("/action", json={"action": "ack:incident_lead"})
+    assert response.status == 400
+
+
+async def test_a_post_from_another_site_is_refused(browser: Browser) -> None:
+    headers = {"Origin": "https://attacker.example"}
+    response = await browser.client.post("/clock", data={"hours": "1"}, headers=headers)
+    assert response.status == 403
+    assert browser.clock.offset == timedelta(0)
+
+
+async def test_every_post_answers_with_a_redirect_back_to_the_room(browser: Browser) -> None:
+    await browser.declare()
+    form, button = form_with(browser.page, "Acknowledge")
+    response = await browser.client.post(
+        "/action", data={**form.fields, **button}, allow_redirects=False
+    )
+    assert response.status == 303
+    assert response.headers["Location"] == f"/?room={ROOM}"
+
+
+async def test_status_in_a_room_shows_phase_clocks_and_open_items(browser: Browser) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    for question, label in SEED_ANSWERS:
+        await _answer(browser, question, label)
+    page = await browser.command("status")
+    assert "AI-2026-0001 status: " in unescape(page)
+    assert "Phase: classification" in unescape(page)
+    assert "Report the breach to the ICO: due Sun 29 Mar 2026 16:30 BST (2d 23h left)" in unescape(
+        page
+    )
+    assert "Open items: " in unescape(page)
+
+
+async def test_commands_in_the_lobby_need_a_key(browser: Browser) -> None:
+    await browser.declare()
+    await browser.open()
+    page = await browser.command("note Vendor confirmed the cache bug")
+    assert "Outside an incident room, put its key first" in unescape(page)
+    page = await browser.command("note AI-2026-0001 Vendor confirmed the cache bug")
+    assert "Note added to the timeline of AI-2026-0001." in unescape(page)
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.events[-1].type == "note"
+
+
+async def test_declare_command_opens_the_form_with_the_title_filled_in(browser: Browser) -> None:
+    await browser.open()
+    page = await browser.command("declare Report leak")
+    assert 'name="title" maxlength="150" required value="Report leak"' in unescape(page)
+
+
+async def test_help_list_and_runbook_commands_answer_in_the_room(browser: Browser) -> None:
+    await browser.declare()
+    await browser.open()
+    page = await browser.command("help")
+    assert "/ai-incident status [KEY] — phase, clocks with time left, open items" in unescape(page)
+    page = await browser.command("list")
+    assert f"AI-2026-0001: {TITLE} — containment, lead none" in unescape(page)
+    assert f"AI-2026-0001: {TITLE}" in unescape(page)
+    page = await browser.command("runbook")
+    assert '<a href="/runbook">Open the runbook</a>' in unescape(page)
+    response = await browser.client.get("/runbook")
+    assert response.status == 200 and "Harbour &amp; Vale" in await response.text()
+
+
+async def test_text_people_type_is_escaped(browser: Browser) -> None:
+    page = await browser.declare(title="<script>alert(1)</script>")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_the_close_form_closes_an_incident_that_needs_no_notice(browser: Browser) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    for question in ("Q1", "Q7", "Q8", "Q9", "Q12", "Q14"):
+        await _answer(browser, question, "No")
+    page = await browser.command("close")
+    form, _ = form_with(page, "Close the incident")
+    criteria = [value for name, value in form.checkboxes if name == "criteria"]
+    data = [*form.fields.items(), ("root_cause", "Cache keyed without the client id")]
+    data += [("failure_type", "context_leakage"), *(("criteria", c) for c in criteria)]
+    response = await browser.client.post("/close", data=data)
+    page = await response.text()
+    assert f"AI-2026-0001 closed: {TITLE}" in unescape(page)
+    assert "Root cause: Cache keyed without the client id" in unescape(page)
+
+
+async def test_closing_with_criteria_unconfirmed_lists_what_is_missing(browser: Browser) -> None:
+    await browser.declare()
+    page = await browser.command("close")
+    page = await browser.press("Close the incident", root_cause="Unknown yet")
+    assert "Cannot close yet: re-enable criterion not confirmed: Evidence captured" in unescape(
+        page
+    )
+    assert 'name="root_cause" rows="3" required>Unknown yet</textarea>' in unescape(page)
+
+
+async def test_marking_a_notice_done_takes_its_reference_from_the_button_field(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    for question, label in SEED_ANSWERS:
+        await _answer(browser, question, label)
+    page = await browser.press("Mark done", text="ICO case 123")
+    assert "Only Alex Morgan (Data Protection Lead) or Priya Shah" in unescape(page)
+    await browser.press("Switch", **{"as": "alex"})
+    await browser.open(ROOM)
+    page = await browser.press("Mark done", text="ICO case 123")
+    assert "status: done — ICO case 123" in unescape(page)
+
+
+async def test_evidence_and_awareness_commands_act_on_the_room_incident(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    page = await browser.command("evidence https://files.example/acme-q1.pdf")
+    assert "Evidence recorded by Sam Okafor: https://files.example/acme-q1.pdf" in unescape(page)
+    page = await browser.command("aware 2026-03-26T14:00+00:00 The client emailed earlier")
+    assert "Sam Okafor corrected T0 to Thu 26 Mar 2026 14:00 GMT" in unescape(page)
+    page = await browser.command("aware yesterday The client emailed earlier")
+    assert "'yesterday' is not an ISO time" in unescape(page)
+
+
+async def test_a_room_forgotten_by_a_restart_shows_a_fresh_card_to_carry_on_from(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    browser.chat.rooms.pop(ROOM)  # what a restart does to the in-memory rooms
+    page = await browser.open(ROOM)
+    assert CARD in unescape(page)
+    page = await browser.press("1: Done")
+    assert "1. Turn off AI drafts for all users — done (Sam Okafor" in unescape(page)
