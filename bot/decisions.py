@@ -316,6 +316,8 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
     _open(incident)
     require(runbook, actor, "close", "close an incident")
     root_cause = _text(form.root_cause, "the root cause (or what is known of it)")
+    if form.failure_type and form.failure_type not in FAILURE_TYPES:
+        raise Refused(f"Unknown failure type '{form.failure_type}'.")
     blockers = _close_blockers(incident, runbook, form)
     if blockers and not form.override_reason.strip():
         raise Refused("Cannot close yet: " + "; ".join(blockers) + ".")

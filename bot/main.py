@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from handlers.reminders import Ticker
 from handlers.server import add_health
 from handlers.web.chat import OffsetClock, WebChat
@@ -45,6 +45,7 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     app = web.Application()
     add_health(app, store)
     if settings.platforms == ("web",):
+        _loopback_only(settings)
         clock = OffsetClock(SystemClock())
         chat = WebChat(runbook)
         deps = Deps(runbook, store, chat, clock)
@@ -61,6 +62,15 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     return app
 
 
+def _loopback_only(settings: Settings) -> None:
+    """The local web chat lets anyone speak as anyone: it never listens beyond this machine."""
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        raise SettingsError(
+            f"HOST={settings.host}: the local web chat has no login, so it only listens on "
+            "127.0.0.1. Configure Slack or Teams to serve on other addresses."
+        )
+
+
 async def _start(ticker: Ticker) -> None:
     ticker.start()
     await ticker.plan_next()
@@ -72,6 +82,7 @@ async def _stop(ticker: Ticker) -> None:
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
     app = build(settings)
     log.info(
         "ai-incident serving the local web chat on http://%s:%d/", settings.host, settings.port

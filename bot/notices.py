@@ -4,7 +4,7 @@ Renderers (Block Kit, Adaptive Cards, the web chat) are pure functions of these 
 the runbook. Buttons carry action ids the edges route back into the same service calls:
 
     classify:<question id>:<value>     ack:<role>           contain:<step>:<done|not_possible>
-    obligation:<clock>:<done|waived>   evidence:<item id>   close
+    obligation:<clock>:<done|waived>   delay:<clock>        evidence:<item id>
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
@@ -17,7 +18,7 @@ from bot.timeline import Event
 log = logging.getLogger(__name__)
 
 
-class Room:
+class RoomPublisher:
     """The incident's room as seen while publishing one batch of events."""
 
     def __init__(
@@ -30,6 +31,7 @@ class Room:
         room = self.incident.room
         if room is None:
             return
+        notice = replace(notice, now=notice.now or self.now)
         try:
             message_id = await self.chat.post(room, notice)
         except ChatError as error:
@@ -47,6 +49,7 @@ class Room:
         if message_id is None:
             await self.post(notice, slot)
             return
+        notice = replace(notice, now=notice.now or self.now)
         try:
             await self.chat.update(room, message_id, notice)
         except ChatError as error:
@@ -56,7 +59,7 @@ class Room:
         return Notice(self.incident, kind, now=self.now, **fields)  # type: ignore[arg-type]
 
 
-async def _questions(room: Room, event: Event) -> None:
+async def _questions(room: RoomPublisher, event: Event) -> None:
     inc = room.incident
     asked = applicable_questions(room.runbook.firm.profile, inc.answer_values)
     question = str(event.data.get("question", ""))
@@ -71,7 +74,7 @@ async def _questions(room: Room, event: Event) -> None:
         )
 
 
-async def _phase(room: Room, event: Event) -> None:
+async def _phase(room: RoomPublisher, event: Event) -> None:
     to = str(event.data["to"])
     await room.post(text(room.incident, f"Phase: {event.data['from']} → {to}"))
     await room.refresh("card", room.notice("card"))
@@ -81,24 +84,32 @@ async def _phase(room: Room, event: Event) -> None:
         await room.post(room.notice("summary"), "summary")
 
 
-async def _obligation(room: Room, event: Event) -> None:
+async def _obligation(room: RoomPublisher, event: Event) -> None:
     clock = str(event.data["clock"])
     await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
 
 
-async def _paged(room: Room, event: Event) -> None:
+def _page_slot(role: str, attempt: int) -> str:
+    return f"page:{role}:{attempt}"
+
+
+async def _paged(room: RoomPublisher, event: Event) -> None:
     d = event.data
-    await room.post(page(room.incident, str(d["role"]), str(d["person"]), int(d["attempt"])))
+    notice = page(room.incident, str(d["role"]), str(d["person"]), int(d["attempt"]))
+    await room.post(notice, _page_slot(str(d["role"]), int(d["attempt"])))
 
 
-async def _acknowledged(room: Room, event: Event) -> None:
-    person = str(event.data["person"])
-    role = str(event.data["role"]).replace("_", " ")
-    await room.post(text(room.incident, f"{{@{person}}} acknowledged as {role}."))
+async def _acknowledged(room: RoomPublisher, event: Event) -> None:
+    person, role = str(event.data["person"]), str(event.data["role"])
+    await room.post(text(room.incident, f"{{@{person}}} acknowledged as {role.replace('_', ' ')}."))
     await room.refresh("card", room.notice("card"))
+    for p in room.incident.pages:  # the Acknowledge buttons of every page for this role go
+        if p.role == role:
+            notice = page(room.incident, p.role, p.person, p.attempt)
+            await room.refresh(_page_slot(p.role, p.attempt), notice, post_if_missing=False)
 
 
-async def _simple(room: Room, event: Event) -> None:
+async def _simple(room: RoomPublisher, event: Event) -> None:
     d = event.data
     said = {
         "involved": f"Bring in: {d.get('who')} (because of {d.get('because')}).",
@@ -112,7 +123,7 @@ async def _simple(room: Room, event: Event) -> None:
         await room.post(text(room.incident, said))
 
 
-async def _awareness(room: Room, event: Event) -> None:
+async def _awareness(room: RoomPublisher, event: Event) -> None:
     d = event.data
     await room.post(
         text(
@@ -126,11 +137,11 @@ async def _awareness(room: Room, event: Event) -> None:
         await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
 
 
-async def _step(room: Room, event: Event) -> None:
+async def _step(room: RoomPublisher, event: Event) -> None:
     await room.refresh("containment", room.notice("containment"))
 
 
-async def _answered(room: Room, event: Event) -> None:
+async def _answered(room: RoomPublisher, event: Event) -> None:
     await _questions(room, event)
 
 
@@ -160,7 +171,7 @@ async def publish(
     events: Sequence[Event],
     now: datetime,
 ) -> None:
-    room = Room(chat, store, runbook, incident, now)
+    room = RoomPublisher(chat, store, runbook, incident, now)
     for event in events:
         handler = HANDLERS.get(event.type)
         if handler is not None:

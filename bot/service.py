@@ -18,8 +18,8 @@ from bot import decisions, notices
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
 from bot.incident import Incident, apply
-from bot.ports import Chat, ChatError, Clock, Conflict, IncidentStore
-from bot.publish import publish
+from bot.ports import Chat, Clock, Conflict, IncidentStore
+from bot.publish import RoomPublisher, publish
 from bot.runbook import Runbook
 from bot.schedule import desired_reminders
 from bot.timeline import BOT, Actor, Event, chain
@@ -96,22 +96,12 @@ async def open_room(deps: Deps, incident: Incident) -> Incident:
         room = await deps.chat.open_room(incident)
         data = {"platform": room.platform, "id": room.id, "name": room.name, "url": room.url}
         incident = await act(deps, incident.key, BOT, lambda i, now: [Draft("room_opened", data)])
-        await publish_new(deps, incident, "card", notices.card(incident))
-        await publish_new(deps, incident, "containment", notices.Notice(incident, "containment"))
+        to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, deps.clock.now())
+        await to_room.refresh("card", notices.card(incident))
+        await to_room.refresh("containment", notices.Notice(incident, "containment"))
     if not any(p.role == "incident_lead" for p in incident.pages):
         incident = await page(deps, incident.key, "incident_lead", 0)
     return incident
-
-
-async def publish_new(deps: Deps, incident: Incident, slot: str, notice: notices.Notice) -> None:
-    if incident.room is None or await deps.store.message_id(incident.key, slot):
-        return
-    try:
-        message_id = await deps.chat.post(incident.room, notice)
-    except ChatError as error:
-        log.warning("could not post %s for %s: %s", slot, incident.key, error)
-        return
-    await deps.store.remember_message(incident.key, slot, message_id)
 
 
 async def page(deps: Deps, key: str, role: str, attempt: int) -> Incident:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,8 +91,13 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
 
 
 def _page(n: Notice, runbook: Runbook, now: datetime) -> View:
+    title = f"{n.incident.key} needs its {n.role.replace('_', ' ')}"
+    acked = n.incident.acks.get(n.role)
+    if acked:
+        said = f"Acknowledged by {{@{acked[0]}}} at {moment(acked[1])}."
+        return View(title, (n.text, said))
     ack = Button("Acknowledge", f"ack:{n.role}", "primary")
-    return View(f"{n.incident.key} needs its {n.role.replace('_', ' ')}", (n.text,), (), (ack,))
+    return View(title, (n.text,), (), (ack,))
 
 
 def _containment(n: Notice, runbook: Runbook, now: datetime) -> View:
@@ -169,6 +174,9 @@ def _obligation(n: Notice, runbook: Runbook, now: datetime) -> View:
 
 def _reminder(n: Notice, runbook: Runbook, now: datetime) -> View:
     view = _obligation(n, runbook, now) if n.clock else View("Reminder")
+    if n.text.startswith("OVERDUE") and view.buttons:
+        delay = Button("Reason for delay", f"delay:{n.clock}", "danger", "reason")
+        view = replace(view, buttons=(*view.buttons, delay))
     late = (
         f" (sent late by {time_left(now, now + timedelta(seconds=n.late_by_s))[:-5]})"
         if n.late_by_s >= 60

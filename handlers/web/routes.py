@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from multidict import MultiDictProxy
 
 from bot import service
+from bot.actions import UnknownAction, press
 from bot.decisions import CloseForm, DeclareForm, Refused
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -98,33 +99,6 @@ def _same_origin(request: web.Request) -> bool:
     """Browsers send Origin on cross-site form posts; refuse those to the local chat."""
     origin = request.headers.get("Origin")
     return origin is None or urlparse(origin).netloc == request.host
-
-
-def _whole(text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise Malformed(f"{what} must be a whole number.") from None
-
-
-async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> None:
-    """A button's action id (bot.notices) as the one service call it stands for."""
-    parts = action.split(":")
-    if not all(parts):
-        raise Malformed(f"The action '{action[:40]}' has an empty part.")
-    match parts:
-        case ["ack", role]:
-            await service.acknowledge(deps, key, actor, role)
-        case ["contain", step, status]:
-            await service.contain(deps, key, actor, _whole(step, "The step"), status, text)
-        case ["classify", question, value]:
-            await service.answer(deps, key, actor, question, value, text)
-        case ["obligation", clock, status]:
-            await service.mark_obligation(deps, key, actor, clock, status, text)
-        case ["evidence", item]:
-            await service.add_evidence(deps, key, actor, text, item, source="web")
-        case _:
-            raise Malformed(f"There is no action '{action[:40]}'.")
 
 
 class LocalChat:
@@ -218,7 +192,12 @@ class LocalChat:
         action = form.text("action")
         if action == "close":
             return url(form.room, form="close")
-        await press(self.deps, form.text("key"), self._actor(form), action, form.text("text", ""))
+        try:
+            await press(
+                self.deps, form.text("key"), self._actor(form), action, form.text("text", "")
+            )
+        except UnknownAction as error:
+            raise Malformed(str(error)) from None
         return url(form.room)
 
     async def _close(self, form: Form) -> str:
@@ -237,7 +216,10 @@ class LocalChat:
         return url(room_id(incident.key))
 
     async def _fast_forward(self, form: Form) -> str:
-        hours = _whole(form.text("hours"), "The hours")
+        raw = form.text("hours").strip()
+        if not raw.isdigit():
+            raise Malformed("The hours must be a whole number.")
+        hours = int(raw)
         if not 0 < hours <= MAX_HOURS:
             raise Malformed(f"Fast-forward between 1 and {MAX_HOURS} hours.")
         self.clock.advance(timedelta(hours=hours))

@@ -138,3 +138,13 @@ def test_the_server_refuses_to_start_on_an_invalid_runbook(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     assert main(["serve"]) == 1
     assert "firm.timezone" in capsys.readouterr().err
+
+
+def test_the_local_web_chat_refuses_to_listen_beyond_loopback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert main(["serve"]) == 1
+    assert "only listens on 127.0.0.1" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from bot.decisions import CloseForm, Refused
 from bot.service import Deps
 from bot.timeline import Actor
 from tests.conftest import person
+from tests.fakes.chat import FakeChat
 from tests.service.test_seed_case import classified_seed, declare_seed
 
 OUTSIDER = Actor(id="test:jo", name="Jo Bloggs", person_id=None)
@@ -140,3 +141,12 @@ async def test_someone_outside_the_lead_chain_cannot_acknowledge(deps: Deps) -> 
     incident = await declare_seed(deps)
     with pytest.raises(Refused, match="incident lead chain"):
         await service.acknowledge(deps, incident.key, person(deps.runbook, "alex"))
+
+
+async def test_acknowledging_takes_the_button_off_every_page_for_that_role(
+    deps: Deps, chat: FakeChat
+) -> None:
+    incident = await declare_seed(deps)
+    await service.acknowledge(deps, incident.key, person(deps.runbook, "sam"))
+    page = chat.of_kind("page")[0]
+    assert page.view.buttons == () and "Acknowledged by @Sam Okafor" in page.text
