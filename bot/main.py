@@ -1,12 +1,12 @@
 """The composition root: the one place that builds real collaborators and wires them.
 
-app = await build(load_settings(os.environ))   # an aiohttp Application, not yet serving
+app = build(load_settings(os.environ))   # an aiohttp Application, not yet serving
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -15,6 +15,7 @@ from bot.service import Deps
 from bot.settings import Settings, SettingsError
 from handlers.reminders import Ticker
 from handlers.server import add_health
+from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from storage.engine import make_engine
@@ -43,28 +44,39 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     runbook = runbook or load_runbook(settings.runbook_path)
     store = open_store(settings)
     app = web.Application()
-    add_health(app, store)
     if settings.platforms == ("web",):
-        _loopback_only(settings)
-        clock = OffsetClock(SystemClock())
-        chat = WebChat(runbook)
-        deps = Deps(runbook, store, chat, clock)
-        add_web_chat(app, deps, chat, clock)
+        deps = _web(app, settings, runbook, store)
     else:
         raise SystemExit(
             "Slack and Teams are not wired in this build yet; unset their "
             "variables to use the local web chat."
         )
+    add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
     ticker = Ticker(deps, settings.tick_seconds)
+    add_health(app, store, lambda: ticker.sweeps)
     app.on_startup.append(lambda _app: _start(ticker))
     app.on_cleanup.append(lambda _app: _stop(ticker))
-    app["deps"] = deps
     return app
+
+
+def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
+    """The local web chat, on a clock a person may move forward."""
+    _loopback_only(settings)
+    clock = OffsetClock(SystemClock())
+    clock.advance(timedelta(seconds=settings.clock_offset_s))
+    chat = WebChat(runbook)
+    deps = Deps(runbook, store, chat, clock)
+    add_web_chat(app, deps, chat, clock)
+    return deps
+
+
+def _loopback(host: str) -> bool:
+    return host in ("127.0.0.1", "localhost", "::1")
 
 
 def _loopback_only(settings: Settings) -> None:
     """The local web chat lets anyone speak as anyone: it never listens beyond this machine."""
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+    if not _loopback(settings.host):
         raise SettingsError(
             f"HOST={settings.host}: the local web chat has no login, so it only listens on "
             "127.0.0.1. Configure Slack or Teams to serve on other addresses."

@@ -32,6 +32,7 @@ class Settings:
     teams_tenant_id: str = ""
     board_token: str = ""
     tick_seconds: float = 5.0
+    clock_offset_s: float = 0.0  # local web chat only: start with the clock moved forward
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -88,4 +89,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         teams_tenant_id=env.get("TEAMS_TENANT_ID", ""),
         board_token=env.get("BOARD_TOKEN", ""),
         tick_seconds=_float(env, "TICK_SECONDS", 5.0),
+        clock_offset_s=_offset(env),
     )
+
+
+def _offset(env: Mapping[str, str]) -> float:
+    offset = _float(env, "CLOCK_OFFSET_SECONDS", 0.0)
+    if offset and (env.get("SLACK_BOT_TOKEN") or env.get("TEAMS_APP_ID")):
+        raise SettingsError(
+            "CLOCK_OFFSET_SECONDS only exists for the local web chat; "
+            "a Slack or Teams bot runs on the real clock."
+        )
+    if offset < 0:
+        raise SettingsError("CLOCK_OFFSET_SECONDS moves the clock forward only.")
+    return offset

@@ -24,6 +24,7 @@ class Ticker:
         self.every_seconds = every_seconds
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.sweeping = asyncio.Lock()  # one sweep at a time; stop() waits for the last one
+        self.sweeps = 0  # completed sweeps, for /metrics
 
     async def wake(self) -> None:
         if self.sweeping.locked():
@@ -34,6 +35,7 @@ class Ticker:
             except Exception:  # a failed sweep must not stop the next one
                 log.exception("reminder sweep failed")
                 return
+            self.sweeps += 1
         if sent:
             log.info("sent %d reminder(s)", sent)
         await self.plan_next()

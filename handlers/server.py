@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
 from bot.ports import IncidentStore
 
 
-def add_health(app: web.Application, store: IncidentStore) -> None:
+def add_health(app: web.Application, store: IncidentStore, sweeps: Callable[[], int]) -> None:
     async def healthz(_request: web.Request) -> web.Response:
         await store.next_due()  # proves the database answers
         return web.json_response({"ok": True})
@@ -15,7 +17,11 @@ def add_health(app: web.Application, store: IncidentStore) -> None:
     async def metrics(_request: web.Request) -> web.Response:
         incidents = await store.list_incidents(include_closed=True)
         open_ = sum(1 for i in incidents if i.closed_at is None)
-        body = f"ai_incident_incidents_open {open_}\nai_incident_incidents_total {len(incidents)}\n"
+        body = (
+            f"ai_incident_incidents_open {open_}\n"
+            f"ai_incident_incidents_total {len(incidents)}\n"
+            f"ai_incident_reminder_sweeps_total {sweeps()}\n"
+        )
         return web.Response(text=body, content_type="text/plain")
 
     app.router.add_get("/healthz", healthz)

@@ -1,0 +1,133 @@
+"""The incident board: every incident and every clock on one page, for the DPO or managing
+partner who is not in every room. Served with any platform; beyond loopback it needs the
+BOARD_TOKEN (as `Authorization: Bearer …`, or `?token=…` once, which sets a cookie)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.classification import BY_ID
+from bot.incident import Incident
+from bot.obligations import Obligation, obligations
+from bot.service import Deps
+from bot.views import local_time, time_left
+
+TEMPLATES = Path(__file__).parent / "templates"
+URGENT = timedelta(hours=6)
+COOKIE = "board_token"
+
+
+@dataclass(frozen=True)
+class Clock:
+    title: str
+    due: str
+    left: str
+    status: str
+    urgency: str  # "", "urgent" (under 6 hours) or "overdue"
+    owner: str
+
+
+def _clock(ob: Obligation, deps: Deps, now: datetime) -> Clock:
+    tz = deps.runbook.firm.timezone
+    due = local_time(ob.due_at, tz) if ob.due_at else "at close"
+    left = time_left(ob.due_at, now) if ob.due_at and ob.open else ""
+    urgency = "overdue" if ob.status == "overdue" else ""
+    if ob.open and ob.due_at and not urgency and ob.due_at - now < URGENT:
+        urgency = "urgent"
+    owner = ", ".join(deps.runbook.person(p).name for p in ob.terms.owners[:1])
+    return Clock(ob.terms.title, due, left, ob.status, urgency, owner)
+
+
+def _row(incident: Incident, deps: Deps, now: datetime) -> dict[str, Any]:
+    owner = deps.runbook.find_person(incident.owner)
+    clocks = [_clock(ob, deps, now) for ob in obligations(deps.runbook, incident, now)]
+    return {
+        "incident": incident,
+        "owner": owner.name if owner else "not acknowledged",
+        "clocks": clocks,
+        "aware": local_time(incident.aware_at, deps.runbook.firm.timezone)
+        if incident.aware_at
+        else "?",
+    }
+
+
+class Board:
+    def __init__(self, deps: Deps, token: str, open_to_loopback: bool) -> None:
+        self.deps, self.token, self.open_to_loopback = deps, token, open_to_loopback
+        self.pages = Environment(
+            loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+        )
+
+    def allowed(self, request: web.Request) -> bool:
+        if self.open_to_loopback:
+            return True
+        offered = (
+            request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            or request.query.get("token", "")
+            or request.cookies.get(COOKIE, "")
+        )
+        return bool(self.token) and hmac.compare_digest(offered.encode(), self.token.encode())
+
+    async def _incidents(self) -> list[Incident]:
+        summaries = await self.deps.store.list_incidents(include_closed=True)
+        loaded = [await self.deps.store.load(s.key) for s in summaries]
+        return [i for i in loaded if i is not None]
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        now = self.deps.clock.now()
+        rows = [_row(i, self.deps, now) for i in await self._incidents()]
+        html = self.pages.get_template("board.html").render(
+            firm=self.deps.runbook.firm.name,
+            now=local_time(now, self.deps.runbook.firm.timezone),
+            open=[r for r in rows if r["incident"].closed_at is None],
+            closed=[r for r in rows if r["incident"].closed_at is not None],
+        )
+        return self._respond(request, html)
+
+    async def incident(self, request: web.Request) -> web.StreamResponse:
+        incident = await self.deps.store.load(request.match_info["key"].upper())
+        if incident is None or not incident.events:
+            raise web.HTTPNotFound(text="There is no such incident.")
+        now = self.deps.clock.now()
+        tz = self.deps.runbook.firm.timezone
+        html = self.pages.get_template("board_incident.html").render(
+            row=_row(incident, self.deps, now),
+            questions=BY_ID,
+            when=lambda at: f"{local_time(at, tz)}",
+            events=incident.events,
+        )
+        return self._respond(request, html)
+
+    def _respond(self, request: web.Request, html: str) -> web.StreamResponse:
+        response = web.Response(text=html, content_type="text/html")
+        if request.query.get("token") and self.token:
+            response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
+        return response
+
+
+def _guard(board: Board) -> Any:
+    @web.middleware
+    async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path.startswith("/board") and not board.allowed(request):
+            raise web.HTTPUnauthorized(
+                text="The board needs a login: send the BOARD_TOKEN as 'Authorization: Bearer …'."
+            )
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return guard
+
+
+def add_board(app: web.Application, deps: Deps, token: str, open_to_loopback: bool) -> None:
+    """Mount `/board`; with `open_to_loopback` False every request must carry the token."""
+    board = Board(deps, token, open_to_loopback)
+    app.middlewares.append(_guard(board))
+    app.router.add_get("/board", board.index)
+    app.router.add_get("/board/{key}", board.incident)
