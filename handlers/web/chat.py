@@ -12,6 +12,8 @@ as Slack's chat.update would. Commands and the bot's answers go in as messages w
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import re
 import secrets
@@ -94,6 +96,22 @@ class WebChat:
         # old id from ever naming a new message.
         self._prefix = secrets.token_hex(3)
         self._count = 0
+        self.version = 0  # bumps on every post or update; the page's live updates follow it
+        self._changed: asyncio.Event | None = None
+
+    def _touch(self) -> None:
+        self.version += 1
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
+    async def wait_change(self, since: int, timeout_s: float) -> int:
+        """The version once it differs from `since`, or as it is after `timeout_s`."""
+        if self.version == since:
+            self._changed = self._changed or asyncio.Event()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout_s)
+        return self.version
 
     async def open_room(self, incident: Incident) -> Room:
         found = self.rooms.get(room_id(incident.key))
@@ -105,6 +123,7 @@ class WebChat:
     async def post(self, room: Room, notice: Notice) -> str:
         message = WebMessage(self._next_id(), notice, *self._render(notice))
         self._room(room, notice).messages.append(message)
+        self._touch()
         return message.id
 
     async def update(self, room: Room, message_id: str, notice: Notice) -> None:
@@ -113,9 +132,11 @@ class WebChat:
             if message.id == message_id:
                 message.notice, message.view = notice, self._render(notice)[0]
                 message.updates += 1
+                self._touch()
                 return
         # Posted before a restart: the memory is gone, so show it again.
         messages.append(WebMessage(message_id, notice, *self._render(notice)))
+        self._touch()
 
     def reply(
         self,
@@ -128,6 +149,7 @@ class WebChat:
         """A command (`by` who typed it) or the bot's answer, shown in the room it was typed in."""
         message = WebMessage(self._next_id(), None, answer, at, links=links, by=by)
         self.rooms.get(room, self.rooms[LOBBY]).messages.append(message)
+        self._touch()
         return message
 
     def _next_id(self) -> str:

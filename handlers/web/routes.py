@@ -43,6 +43,8 @@ from handlers.web.chat import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
+SSE_KEEPALIVE_S = 15.0
+SSE_ROUNDS = 240  # an hour of keep-alives; the browser reconnects by itself
 # Fields sent back to a form a refusal reopens, so nobody types them twice.
 ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause")
 ECHO_CLOSE = ("lessons", "remediation", "override_reason")
@@ -216,15 +218,36 @@ class LocalChat:
         return url(room_id(incident.key))
 
     async def _fast_forward(self, form: Form) -> str:
-        raw = form.text("hours").strip()
-        if not raw.isdigit():
-            raise Malformed("The hours must be a whole number.")
-        hours = int(raw)
-        if not 0 < hours <= MAX_HOURS:
-            raise Malformed(f"Fast-forward between 1 and {MAX_HOURS} hours.")
-        self.clock.advance(timedelta(hours=hours))
+        by = await self._forward_by(form.text("hours").strip())
+        if by is None:
+            return url(form.room, info="Nothing is scheduled: no reminder or deadline is due.")
+        self.clock.advance(by)
         sent = await tick(self.deps)
-        return url(form.room, info=f"The clock moved forward {hours}h; {sent} reminder(s) sent.")
+        moved = f"{by.total_seconds() / 3600:.1f}h".replace(".0h", "h")
+        return url(form.room, info=f"The clock moved forward {moved}; {sent} reminder(s) sent.")
+
+    async def _forward_by(self, raw: str) -> timedelta | None:
+        """`next` runs to the next scheduled reminder or deadline; otherwise whole hours."""
+        if raw == "next":
+            due = await self.deps.store.next_due()
+            return None if due is None else max(due - self.clock.now(), timedelta(0))
+        if not raw.isdigit() or not 0 < int(raw) <= MAX_HOURS:
+            raise Malformed(f"Fast-forward by a whole number of hours, 1 to {MAX_HOURS}.")
+        return timedelta(hours=int(raw))
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """Server-sent events: one `data:` line each time any room changes."""
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        seen = self.chat.version
+        for _ in range(SSE_ROUNDS):
+            seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
+            line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
+            await response.write(line.encode())
+            seen = seen_now
+        return response
 
     async def _command(self, form: Form) -> str:
         said, actor = form.text("text"), self._actor(form)
@@ -290,5 +313,6 @@ def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetC
     local = LocalChat(deps, chat, clock, _pages(deps.runbook))
     app.router.add_get("/", local.page)
     app.router.add_get("/runbook", local.runbook_page)
+    app.router.add_get("/events", local.events)
     for path in local.posts:
         app.router.add_post(path, local.post)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -397,3 +398,21 @@ async def test_a_room_forgotten_by_a_restart_shows_a_fresh_card_to_carry_on_from
     assert CARD in unescape(page)
     page = await browser.press("1: Done")
     assert "1. Turn off AI drafts for all users — done (Sam Okafor" in unescape(page)
+
+
+async def test_fast_forward_to_the_next_reminder_stops_exactly_there(browser: Browser) -> None:
+    await browser.declare()
+    due = await browser.store.next_due()
+    assert due is not None  # the lead chain's next page, after the ack timeout
+    page = await browser.press("To the next reminder")
+    assert browser.clock.now() == due
+    assert "1 reminder(s) sent" in unescape(page)
+
+
+async def test_the_event_stream_announces_a_change_in_any_room(browser: Browser) -> None:
+    response = await browser.client.get("/events")
+    assert response.headers["Content-Type"] == "text/event-stream"
+    await browser.declare()
+    line = await asyncio.wait_for(response.content.readline(), timeout=5)
+    assert line.startswith(b"data: ")
+    response.close()
