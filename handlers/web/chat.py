@@ -101,6 +101,9 @@ class WebChat:
 
     def _touch(self) -> None:
         self.version += 1
+        self.wake_waiters()
+
+    def wake_waiters(self) -> None:
         if self._changed is not None:
             self._changed.set()
             self._changed = None

@@ -108,6 +108,7 @@ class LocalChat:
 
     def __init__(self, deps: Deps, chat: WebChat, clock: OffsetClock, pages: Environment) -> None:
         self.deps, self.chat, self.clock, self.pages = deps, chat, clock, pages
+        self.closing = False  # set at shutdown so open event streams end at once
         self.runbook: Runbook = deps.runbook
         self.commands = Commands(deps, chat)
         self.posts: dict[str, Callable[[Form], Awaitable[str]]] = {
@@ -235,6 +236,10 @@ class LocalChat:
             raise Malformed(f"Fast-forward by a whole number of hours, 1 to {MAX_HOURS}.")
         return timedelta(hours=int(raw))
 
+    async def end_streams(self) -> None:
+        self.closing = True
+        self.chat.wake_waiters()
+
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Server-sent events: one `data:` line each time any room changes."""
         response = web.StreamResponse(
@@ -243,6 +248,8 @@ class LocalChat:
         await response.prepare(request)
         seen = self.chat.version
         for _ in range(SSE_ROUNDS):
+            if self.closing:
+                break
             seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
             line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
             await response.write(line.encode())
@@ -314,5 +321,6 @@ def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetC
     app.router.add_get("/", local.page)
     app.router.add_get("/runbook", local.runbook_page)
     app.router.add_get("/events", local.events)
+    app.on_shutdown.append(lambda _app: local.end_streams())
     for path in local.posts:
         app.router.add_post(path, local.post)
