@@ -15,6 +15,10 @@ from bot.service import Deps
 from bot.settings import Settings, SettingsError
 from handlers.reminders import Ticker
 from handlers.server import add_health
+from handlers.slack.app import build_slack_app
+from handlers.slack.chat import SlackChat
+from handlers.slack.routes import add_slack_routes, add_socket_mode
+from handlers.slack.work import Work
 from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
@@ -23,6 +27,7 @@ from storage.migrate import upgrade
 from storage.sql import SqlStore
 
 log = logging.getLogger("ai_incident")
+SHUTDOWN_S = 10.0  # how long Slack work already acked may run on at shutdown
 
 
 class SystemClock:
@@ -46,10 +51,11 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     app = web.Application()
     if settings.platforms == ("web",):
         deps = _web(app, settings, runbook, store)
+    elif "slack" in settings.platforms:
+        deps = _slack(app, settings, runbook, store)
     else:
         raise SystemExit(
-            "Slack and Teams are not wired in this build yet; unset their "
-            "variables to use the local web chat."
+            "Teams is not wired in this build yet; unset its variables to use the local web chat."
         )
     add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
     ticker = Ticker(deps, settings.tick_seconds)
@@ -67,6 +73,21 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
     chat = WebChat(runbook)
     deps = Deps(runbook, store, chat, clock)
     add_web_chat(app, deps, chat, clock)
+    return deps
+
+
+def _slack(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
+    """Slack on the real clock: the Events API route when a signing secret is set, Socket
+    Mode when an app token is (both may be)."""
+    chat = SlackChat.connect(settings.slack_bot_token, settings.slack_api_url, runbook, store)
+    deps = Deps(runbook, store, chat, SystemClock())
+    work = Work()
+    bolt = build_slack_app(deps, settings, chat, work)
+    if settings.slack_signing_secret:
+        add_slack_routes(app, bolt, settings.slack_signing_secret)
+    if settings.slack_app_token:
+        add_socket_mode(app, bolt, settings.slack_app_token)
+    app.on_shutdown.append(lambda _app: work.finish(SHUTDOWN_S))
     return deps
 
 
@@ -96,7 +117,6 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
     app = build(settings)
-    log.info(
-        "ai-incident serving the local web chat on http://%s:%d/", settings.host, settings.port
-    )
+    what = "the local web chat" if settings.platforms == ("web",) else "Slack"
+    log.info("ai-incident serving %s on http://%s:%d/", what, settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)

@@ -1,0 +1,1 @@
+"""The Slack edge: Bolt listeners, Block Kit renderers and the Chat port over the Web API."""

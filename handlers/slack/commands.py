@@ -1,0 +1,129 @@
+"""`/ai-incident …` in Slack: the shared command language (bot.commands), run after the ack.
+
+    said = Said(user="U0SAM", name="sam", channel="C0123", text="status", trigger="…")
+    await SlashCommands(edge).run(said)   # answers only the person who typed it
+
+In an incident's channel the incident is implied; elsewhere its key comes first. A refusal
+(an unknown key, a missing permission) is answered to that person, never as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot import service
+from bot.commands import Command, parse, parse_aware
+from bot.decisions import Refused
+from bot.views import View, moment
+from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
+from handlers.slack.blocks import TooLong
+from handlers.slack.edge import Edge
+from handlers.slack.modals import close_modal, declare_modal
+
+
+@dataclass(frozen=True)
+class Said:
+    user: str
+    name: str
+    channel: str
+    text: str
+    trigger: str
+
+
+TOO_SLOW = "The form could not open in time; please type the command again."
+
+
+class SlashCommands:
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+        self.table: dict[str, Callable[[Command, Said], Awaitable[None]]] = {
+            "declare": self._declare,
+            "status": self._status,
+            "list": self._list,
+            "ack": self._ack,
+            "note": self._note,
+            "evidence": self._evidence,
+            "aware": self._aware,
+            "close": self._close,
+            "runbook": self._runbook,
+            "help": self._help,
+        }
+
+    async def run(self, said: Said) -> None:
+        command = parse(said.text)
+        try:
+            await self.table[command.name](command, said)
+        except Refused as error:
+            await self._tell(said, View(error.message))
+        except TooLong as error:  # e.g. a runbook name too long for a choice in a form
+            await self._tell(said, View(f"That form is over Slack's limits: {error}"))
+
+    async def _tell(self, said: Said, answer: View, key: str = "") -> None:
+        await self.edge.tell(said.channel, said.user, answer, key)
+
+    async def _declare(self, command: Command, said: Said) -> None:
+        now = self.edge.deps.clock.now()
+        modal = declare_modal(self.edge.deps.runbook, now, command.text, {"channel": said.channel})
+        if not await self.edge.open_modal(said.trigger, modal):
+            await self._tell(said, View(TOO_SLOW))
+
+    async def _close(self, command: Command, said: Said) -> None:
+        key = await self.edge.key(command.key, said.channel)
+        incident = await service.load(self.edge.deps, key)
+        if incident.closed_at is not None:
+            raise Refused(f"{incident.key} is already closed.")
+        meta = {"channel": said.channel, "key": incident.key}
+        if not await self.edge.open_modal(
+            said.trigger, close_modal(self.edge.deps.runbook, incident, meta)
+        ):
+            await self._tell(said, View(TOO_SLOW))
+
+    async def _status(self, command: Command, said: Said) -> None:
+        deps = self.edge.deps
+        incident = await service.load(deps, await self.edge.key(command.key, said.channel))
+        await self._tell(said, status_view(incident, deps.runbook, deps.clock.now()))
+
+    async def _list(self, command: Command, said: Said) -> None:
+        await self._tell(said, list_view(await self.edge.deps.store.list_incidents(False)))
+
+    async def _ack(self, command: Command, said: Said) -> None:
+        key = await self.edge.key(command.key, said.channel)
+        actor = await self.edge.actor(said.user, said.name)
+        await service.acknowledge(self.edge.deps, key, actor)
+        await self._tell(said, View(f"You are the incident lead for {key}."))
+
+    async def _note(self, command: Command, said: Said) -> None:
+        key = await self.edge.key(command.key, said.channel)
+        actor = await self.edge.actor(said.user, said.name)
+        await service.note(self.edge.deps, key, actor, command.text)
+        await self._tell(said, View(f"Note added to the timeline of {key}."))
+
+    async def _evidence(self, command: Command, said: Said) -> None:
+        key = await self.edge.key(command.key, said.channel)
+        if not command.text:
+            incident = await service.load(self.edge.deps, key)
+            await self._tell(said, evidence_view(incident), incident.key)
+            return
+        actor = await self.edge.actor(said.user, said.name)
+        incident = await service.add_evidence(
+            self.edge.deps, key, actor, command.text, None, source="slack"
+        )
+        digest = incident.evidence[-1].sha256
+        await self._tell(said, View(f"Evidence recorded on {key} (sha256 {digest})."))
+
+    async def _aware(self, command: Command, said: Said) -> None:
+        key = await self.edge.key(command.key, said.channel)
+        try:
+            when, reason = parse_aware(command.text)
+        except ValueError as error:
+            raise Refused(str(error)) from None
+        actor = await self.edge.actor(said.user, said.name)
+        await service.correct_awareness(self.edge.deps, key, actor, when, reason)
+        await self._tell(said, View(f"T0 of {key} is now {moment(when)}; every deadline moved."))
+
+    async def _runbook(self, command: Command, said: Said) -> None:
+        await self._tell(said, runbook_view(self.edge.deps.runbook))
+
+    async def _help(self, command: Command, said: Said) -> None:
+        await self._tell(said, help_view(command.error))

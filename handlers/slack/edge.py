@@ -1,0 +1,79 @@
+"""What every Slack listener shares: the core's deps, the chat, the work after the ack, and
+the two ways of answering one person (a message only they see, or a modal).
+
+    edge = Edge(deps, chat)
+    await edge.tell("C0123", "U0SAM", View("There is no incident AI-2026-0099."))
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.decisions import Refused
+from bot.service import Deps
+from bot.timeline import Actor
+from bot.views import View
+from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
+from handlers.slack.chat import SlackChat
+from handlers.slack.work import Seen, Work
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Edge:
+    deps: Deps
+    chat: SlackChat
+    work: Work = field(default_factory=Work)
+    seen: Seen = field(default_factory=Seen)
+
+    async def actor(self, user_id: str, said_name: str = "") -> Actor:
+        return await self.chat.people.actor(user_id, said_name)
+
+    async def key(self, given: str, channel: str) -> str:
+        """The incident a command is about: its key as given, else the channel's."""
+        key = given or await self.deps.store.find_by_room("slack", channel) or ""
+        if not key:
+            raise Refused(
+                "Outside an incident channel, put the incident's key first: status AI-2026-0001."
+            )
+        return key.upper()
+
+    async def _messages(self, answer: View, key: str) -> list[Message]:
+        users = await self.chat.people.slack_ids(mentioned(view_texts(answer)))
+        try:
+            return render(answer, Style(self.deps.runbook, users), key)
+        except TooLong as error:
+            said = View(f"That answer is over Slack's limits: {error}")
+            return render(said, Style(self.deps.runbook))
+
+    async def tell(self, channel: str, user: str, answer: View, key: str = "") -> None:
+        """A message only `user` sees, in `channel`; in a direct message if Slack won't.
+        `key` is the incident the answer's buttons act on."""
+        for part in await self._messages(answer, key):
+            await self._tell(channel, user, part)
+
+    async def _tell(self, channel: str, user: str, part: Message) -> None:
+        client, blocks = self.chat.client, part.blocks
+        try:
+            await client.chat_postEphemeral(
+                channel=channel, user=user, text=part.text, blocks=blocks
+            )
+        except SlackApiError:  # not in that channel, or the bot is not: say it directly
+            try:
+                await client.chat_postMessage(channel=user, text=part.text, blocks=blocks)
+            except SlackApiError as error:
+                log.warning("could not answer %s: %s", user, error.response.get("error"))
+
+    async def open_modal(self, trigger_id: str, modal: dict[str, Any]) -> bool:
+        """Open a modal on the click or command that carried `trigger_id` (valid 3 seconds)."""
+        try:
+            await self.chat.client.views_open(trigger_id=trigger_id, view=modal)
+        except SlackApiError as error:
+            log.warning("could not open a modal: %s", error.response.get("error"))
+            return False
+        return True

@@ -1,0 +1,59 @@
+"""Reading Slack's payloads: a field that is missing or of the wrong kind is Malformed.
+
+    user = text_at(body, "user", "id")     # -> "U0SAMOKAFOR", or Malformed("user.id …")
+
+A Malformed request is one Slack would never send; the route answers it 400, never 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class Malformed(ValueError):
+    """A payload Slack would not send (a missing field, a foreign action id)."""
+
+
+def at(data: object, *path: str) -> object:
+    # `dict`, not the Mapping ABC: parsed JSON is dicts, and this runs before every ack.
+    value = data
+    for name in path:
+        if not isinstance(value, dict) or name not in value:
+            raise Malformed(f"The payload has no {'.'.join(path)}.")
+        value = value[name]
+    return value
+
+
+def text_at(data: object, *path: str) -> str:
+    value = at(data, *path)
+    if not isinstance(value, str):
+        raise Malformed(f"The payload's {'.'.join(path)} is not text.")
+    return value
+
+
+def optional_text(data: object, *path: str) -> str:
+    try:
+        return text_at(data, *path)
+    except Malformed:
+        return ""
+
+
+def mapping_at(data: object, *path: str) -> Mapping[str, Any]:
+    value = at(data, *path)
+    if not isinstance(value, dict):
+        raise Malformed(f"The payload's {'.'.join(path)} is not an object.")
+    return value
+
+
+def first(data: object, *path: str) -> Mapping[str, Any]:
+    """The first object of a list, e.g. the one action of a block_actions payload."""
+    value = at(data, *path)
+    if not isinstance(value, list) or not value or not isinstance(value[0], dict):
+        raise Malformed(f"The payload's {'.'.join(path)} is not a list of objects.")
+    return value[0]
+
+
+def typed_text(said: str) -> str:
+    """A slash command's text as typed: Slack sends &, < and > as HTML entities."""
+    return said.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

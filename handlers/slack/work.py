@@ -1,0 +1,92 @@
+"""Work started after Slack has its ack, kept track of so nothing runs unseen.
+
+    task = work.start(run_command(...))
+    refused = await work.refusal(task, within_s=2.0)   # a Refused in time for the modal
+    await work.idle()   # at shutdown, and in tests instead of sleeping
+
+A failure is logged (a Refused quietly: it is an answer, not a fault) and kept in
+`failures`, never lost in an orphaned task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.decisions import Refused
+
+log = logging.getLogger(__name__)
+REMEMBERED = 10_000
+
+
+class Work:
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.failures: list[BaseException] = []
+
+    def start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._guarded(job))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: logged in _guarded, not again by asyncio
+
+    async def _guarded(self, job: Coroutine[Any, Any, None]) -> None:
+        try:
+            await job
+        except Refused:
+            raise  # the listener waiting on it answers; nobody else needs to hear
+        except Exception as error:
+            log.exception("Slack work failed")
+            self.failures.append(error)
+            raise
+
+    async def refusal(self, task: asyncio.Task[None], within_s: float) -> Refused | None:
+        """The task's Refused if it comes within the time; None if it succeeded or runs on."""
+        done, _ = await asyncio.wait({task}, timeout=within_s)
+        if not done or task.cancelled():
+            return None
+        error = task.exception()
+        return error if isinstance(error, Refused) else None
+
+    async def idle(self) -> None:
+        """Wait until no work is left, including work that work started."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def finish(self, within_s: float) -> None:
+        """At shutdown: let work end for up to `within_s`, then cancel what is left."""
+        try:
+            await asyncio.wait_for(self.idle(), within_s)
+        except TimeoutError:
+            log.warning("cancelling %d Slack job(s) still running at shutdown", len(self._tasks))
+            for task in list(self._tasks):
+                task.cancel()
+
+
+class Seen:
+    """Ids already handled (event ids, view ids, file ids), the latest REMEMBERED of them."""
+
+    def __init__(self, size: int = REMEMBERED) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, item: str) -> bool:
+        """True the first time an id is seen (and always for an empty id: nothing to match)."""
+        if item in self._ids:
+            return False
+        if item:
+            self._ids[item] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+    def forget(self, item: str) -> None:
+        self._ids.pop(item, None)

@@ -1,0 +1,253 @@
+"""The whole incident over Slack: signed requests to the running server, the fake Web API
+behind it, buttons clicked from the blocks the bot posted and the modals it opened."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from datetime import timedelta
+
+from bot.tick import tick
+from tests.e2e.slack_driver import buttons, text_of
+from tests.e2e.slack_rig import (
+    ALEX,
+    CHANNEL,
+    KEY,
+    LEE,
+    PRIYA,
+    SAM,
+    T0,
+    TITLE,
+    Rig,
+    acknowledged,
+    classified,
+    contained,
+    declared,
+    rig,
+    slack,
+)
+from tests.fakes.clock import FakeClock
+from tests.fakes.slack_api import DOWNLOAD
+
+__all__ = ["rig", "slack"]  # fixtures
+
+
+# --- the whole flow ---------------------------------------------------------------------
+
+
+async def test_declare_opens_a_private_channel_invites_and_pins_the_card(rig: Rig) -> None:
+    room = await declared(rig)
+    channel = rig.slack.channels[room]
+    assert (channel.name, channel.is_private) == (CHANNEL, True)
+    assert {LEE, SAM, "UBOT"} <= channel.members and PRIYA not in channel.members
+    assert channel.topic.startswith(f"{KEY} · {TITLE}")
+    card = rig.ws.messages(room)[[m.ts for m in rig.ws.messages(room)].index(channel.pins[0])]
+    assert f"*{KEY}: {TITLE}*" in text_of(card)
+    said = rig.ws.said(room)
+    assert "I could not invite Priya Shah (cant_invite)" in said
+    assert "Paging <@U0SAMOKAFOR> (incident lead, attempt 1)" in said
+    assert "Turn off AI drafts for all users" in said
+    assert f"Declared {KEY}: <#{room}>" in rig.ws.told(LEE)
+
+
+async def test_the_lead_acknowledges_and_everyone_sees_who_and_when(rig: Rig) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    paged = next(m for m in rig.ws.messages(rig.room) if "Paging <@U0SAMOKAFOR>" in text_of(m))
+    assert buttons(paged) == [] and paged.updated == 1
+    assert "Acknowledged by <@U0SAMOKAFOR> at <!date^" in text_of(paged)
+    assert "<@U0SAMOKAFOR> acknowledged as incident lead." in rig.ws.said(rig.room)
+
+
+async def test_a_second_click_on_acknowledge_changes_nothing(rig: Rig) -> None:
+    await declared(rig)
+    paged = copy.deepcopy(rig.ws.message_with(rig.room, "ack:incident_lead"))
+    await rig.ws.click(SAM, paged, "ack:incident_lead")
+    await rig.ws.click(SAM, paged, "ack:incident_lead")  # a screen not yet refreshed
+    incident = await rig.deps.store.load(KEY)
+    assert (
+        incident is not None and len([e for e in incident.events if e.type == "acknowledged"]) == 1
+    )
+    assert "Already acknowledged by Sam Okafor." in rig.ws.told(SAM)
+
+
+async def test_containment_steps_update_in_place_and_open_classification(rig: Rig) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    checklist = next(m for m in rig.ws.messages(rig.room) if "Who can switch it off" in text_of(m))
+    assert buttons(checklist) == [] and "not possible: The vendor holds the key" in text_of(
+        checklist
+    )
+    assert "Phase: containment → classification" in rig.ws.said(rig.room)
+    assert rig.ws.message_with(rig.room, "classify:Q1:unsure")
+
+
+async def test_answers_show_who_and_when_and_start_the_clocks(rig: Rig) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    await classified(rig)
+    q3 = rig.ws.message_with(rig.room, "classify:Q3:yes")
+    assert "*unsure* — Alex Morgan, <!date^" in text_of(q3) and q3.updated >= 1
+    assert [b["text"]["text"] for b in buttons(q3)] == ["Change to yes", "Change to no"]
+    ico = rig.ws.message_with(rig.room, "obligation:ico_art33:done")
+    due = T0 + 72 * 3600
+    assert f"<!date^{due}^{{date_short_pretty}} {{time}}|Sun 29 Mar 2026 16:30 BST>" in text_of(ico)
+    assert "owner <@U0ALEX>" in text_of(ico)
+    assert ALEX in rig.slack.channels[rig.room].members  # the DPO, paged by Q1, is invited
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None  # "controller" stopped the Art 33(2) clock: it asked why
+    assert incident.answers["Q5"].reason == "Q5: ruled out"
+    assert incident.obligations["controller_art33_2"].status == "waived"
+
+
+async def test_evidence_by_command_checklist_and_shared_file(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.room, "evidence https://vendor.example/audit/123")
+    assert "Evidence recorded on AI-2026-0001 (sha256 " in rig.ws.told(SAM)
+    await rig.ws.command(SAM, rig.room, "evidence")
+    checklist = [
+        m for m in rig.slack.ephemerals if any(b["action_id"] == "evidence:E4" for b in buttons(m))
+    ][-1]
+    await rig.ws.click(SAM, checklist, "evidence:E4")
+    await rig.ws.submit(SAM, rig.ws.opened(SAM), {"text": "Prompts exported to the case folder"})
+    content = b'{"trace": "Acme report, Brightside rows"}'
+    rig.slack.add_file("F0TRACE", "trace.json", content, SAM, rig.room)
+    event = {
+        "type": "file_shared",
+        "file_id": "F0TRACE",
+        "user_id": SAM,
+        "file": {"id": "F0TRACE"},
+        "channel_id": rig.room,
+        "event_ts": "1711467000.000200",
+    }
+    assert (await rig.ws.event(event, "Ev0FILE")).status == 200
+    assert (await rig.ws.event(event, "Ev0FILE", retry=1)).status == 200  # Slack's retry
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None
+    shared = [e for e in incident.evidence if e.source == "slack-file"]
+    assert [(e.filename, e.sha256, e.size, e.by.name) for e in shared] == [
+        ("trace.json", hashlib.sha256(content).hexdigest(), len(content), "Sam Okafor")
+    ]
+    assert [e.item for e in incident.evidence] == [None, "E4", None]
+    assert rig.slack.count(DOWNLOAD) == 1
+
+
+async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Rig) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    await classified(rig)
+    for clock in ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer"):
+        action = f"obligation:{clock}:done"
+        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+        await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": f"{clock} told, ref 77"})
+    await rig.ws.command(SAM, rig.room, "close")
+    form = rig.ws.opened(SAM)
+    answers = {
+        "root_cause": "Cache keyed without client id",
+        "failure_type": "context_leakage",
+        "lessons": "Key caches by client",
+        "must_contain": "Acme",
+    }
+    refused = await rig.ws.submit(SAM, form, answers)
+    assert refused.json()["response_action"] == "errors"
+    assert "re-enable criterion not confirmed" in refused.json()["errors"]["reenable"]
+    everything = answers | {"reenable": rig.deps.runbook.reenable_criteria}
+    assert (await rig.ws.submit(SAM, form, everything)).body == ""
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.closed_at is not None
+    assert incident.closing["regression"] == {"must_contain": ["Acme"]}
+    summary = rig.ws.said(rig.room)
+    assert (
+        f"{KEY} closed: {TITLE}" in summary
+        and "Root cause: Cache keyed without client id" in summary
+    )
+    assert all(r.status != "scheduled" for r in await rig.deps.store.reminders(KEY))
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+async def test_status_in_the_channel_shows_phase_clocks_and_open_items(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.room, "status")
+    told = rig.ws.told(SAM)
+    assert f"{KEY} status" in told and "Phase: containment" in told and "Open items:" in told
+
+
+async def test_an_unknown_key_is_answered_only_to_the_asker(rig: Rig) -> None:
+    answer = await rig.ws.command(SAM, rig.general, "status AI-2026-0099")
+    assert (answer.status, answer.body) == (200, "")
+    assert "There is no incident AI-2026-0099." in rig.ws.told(SAM)
+    assert rig.ws.messages(rig.general) == []
+
+
+async def test_list_help_and_runbook_answer_anywhere(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.general, "list")
+    await rig.ws.command(SAM, rig.general, "frobnicate")
+    await rig.ws.command(SAM, rig.general, "runbook")
+    told = rig.ws.told(SAM)
+    assert f"{KEY}: {TITLE} — containment" in told and f"<#{rig.room}>" in told
+    assert "Unknown command 'frobnicate'." in told and "/ai-incident status [KEY]" in told
+    assert "Harbour &amp; Vale Advisory LLP" in told
+
+
+async def test_a_taken_name_even_archived_gets_a_suffix(rig: Rig) -> None:
+    rig.slack.add_channel(CHANNEL, is_archived=True)
+    room = await declared(rig)
+    assert rig.slack.channels[room].name == f"{CHANNEL}-2"
+
+
+async def test_an_awareness_time_in_the_future_is_refused_on_the_form(rig: Rig) -> None:
+    await rig.ws.command(LEE, rig.general, f"declare {TITLE}")
+    answers = {"system": "drafting-assistant", "failure_type": "other", "aware_at": T0 + 86400}
+    refused = await rig.ws.submit(LEE, rig.ws.opened(LEE), answers)
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {"aware_at": "The time we became aware cannot be in the future."},
+    }
+    assert await rig.deps.store.list_incidents() == []
+
+
+async def test_ack_note_and_aware_by_command_from_the_channel(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.room, "ack")
+    await rig.ws.command(
+        SAM, rig.room, "note Cache bug &amp; fix &lt;confirmed&gt;"
+    )  # as Slack sends
+    await rig.ws.command(SAM, rig.room, "aware 2026-03-26T14:00+00:00 Client emailed earlier")
+    told = rig.ws.told(SAM)
+    assert f"You are the incident lead for {KEY}." in told
+    assert f"Note added to the timeline of {KEY}." in told
+    assert f"T0 of {KEY} is now <!date^{T0 - 5400}^" in told
+    assert "Sam Okafor corrected T0 to" in rig.ws.said(rig.room)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.owner == "sam"
+    notes = [e.data["text"] for e in incident.events if e.type == "note"]
+    assert notes == ["Cache bug & fix <confirmed>"]
+
+
+async def test_commands_elsewhere_take_the_key_and_refusals_say_why(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(ALEX, rig.general, "note no key here")
+    await rig.ws.command(ALEX, rig.general, f"ack {KEY}")
+    await rig.ws.command(ALEX, rig.general, f"note {KEY} " + "x" * 3001)
+    told = rig.ws.told(ALEX)
+    assert "Outside an incident channel, put the incident's key first" in told
+    assert "Only the incident lead chain (Sam Okafor, Priya Shah) may acknowledge." in told
+    assert "The note's text is 3001 characters; the limit is 3000." in told
+
+
+async def test_no_ack_within_the_timeout_pages_the_next_in_the_chain(rig: Rig) -> None:
+    await declared(rig)
+    assert isinstance(rig.deps.clock, FakeClock)
+    rig.deps.clock.advance(timedelta(minutes=16))
+    await tick(rig.deps)
+    said = rig.ws.said(rig.room)
+    assert "Paging <@U0PRIYA> (incident lead, attempt 2)" in said
+    failed = [m for m in rig.ws.messages(rig.room) if "could not invite Priya" in m.text]
+    assert len(failed) == 1  # said once, at declare; not again on her page
+    assert len([m for m in rig.ws.messages(rig.room) if buttons(m)]) >= 2
