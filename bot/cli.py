@@ -3,6 +3,8 @@
 ai-incident check-runbook runbook.yaml
 ai-incident export AI-2026-0001 --format json
 ai-incident verify AI-2026-0001
+ai-incident evidence-pack AI-2026-0001 --out AI-2026-0001-evidence.zip
+ai-incident eval-run evals/AI-2026-0001.jsonl --command 'python my_system.py'
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.export import export_json, export_markdown
+from bot import drafts, learn, register
+from bot.evidence_pack import evidence_pack
+from bot.export import export_json
+from bot.incident import Incident
+from bot.moments import as_of
+from bot.picture import timeline_png
+from bot.report import report_html, report_markdown
 from bot.runbook import Runbook, RunbookError, load_runbook
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timeline import first_broken_link
@@ -34,11 +44,29 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     export = sub.add_parser("export", help="export an incident's record")
     export.add_argument("key")
-    export.add_argument("--format", choices=("json", "md"), default="json")
+    export.add_argument("--format", choices=("json", "md", "html"), default="json")
     verify = sub.add_parser("verify", help="re-walk an incident's hash chain")
     verify.add_argument("key")
     sub.add_parser("migrate", help="apply database migrations")
+    _close_and_learn(sub)
     return p
+
+
+def _close_and_learn(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    pack = sub.add_parser("evidence-pack", help="write an incident's evidence pack (a zip)")
+    pack.add_argument("key")
+    pack.add_argument("--out", type=Path, required=True)
+    reg = sub.add_parser("register", help="the UK GDPR Art 33(5) breach register")
+    reg.add_argument("--format", choices=("csv", "md"), default="csv")
+    cases = sub.add_parser("eval-cases", help="closed incidents' regression cases as JSONL")
+    cases.add_argument("--out", type=Path, help="one file for every case (default: stdout)")
+    cases.add_argument("--dir", type=Path, help="one <KEY>.jsonl per closed incident")
+    run = sub.add_parser("eval-run", help="run regression cases against a command")
+    run.add_argument("cases", type=Path)
+    run.add_argument("--command", dest="program", metavar="CMD", required=True, help="reads stdin")
+    draft = sub.add_parser("draft", help="draft a notification for its owner to send")
+    draft.add_argument("key")
+    draft.add_argument("kind", choices=drafts.KINDS)
 
 
 def _runbook(settings: Settings) -> Runbook:
@@ -107,18 +135,109 @@ def _load(settings: Settings, key: str):  # type: ignore[no-untyped-def]
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     store, incident = _load(settings, args.key)
-    reminders = asyncio.run(store.reminders(incident.key))
-    now = datetime.now(UTC)
+    runbook, now = _runbook(settings), datetime.now(UTC)
     if args.format == "json":
-        print(
-            json.dumps(
-                export_json(incident, reminders, _runbook(settings), now),
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        reminders = asyncio.run(store.reminders(incident.key))
+        data = export_json(incident, reminders, runbook, now)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif args.format == "md":
+        print(report_markdown(incident, runbook, as_of(incident, now)), end="")
     else:
-        print(export_markdown(incident, reminders, _runbook(settings), now))
+        at = as_of(incident, now)
+        print(report_html(incident, runbook, at, timeline_png(incident, runbook, at)), end="")
+    return 0
+
+
+def cmd_evidence_pack(settings: Settings, args: argparse.Namespace) -> int:
+    out: Path = args.out
+    if out.is_dir():
+        print(f"{out} is a directory; give the zip file's name.", file=sys.stderr)
+        return 1
+    store, incident = _load(settings, args.key)
+    reminders = asyncio.run(store.reminders(incident.key))
+    data = evidence_pack(incident, reminders, _runbook(settings), as_of(incident, _now()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"{out}: evidence pack for {incident.key}, {len(data)} bytes")
+    return 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _incidents(settings: Settings) -> list[Incident]:
+    store = _store(settings)
+
+    async def load_all() -> list[Incident]:
+        rows = await store.list_incidents(include_closed=True)
+        found = [await store.load(row.key) for row in rows]
+        return [i for i in found if i is not None and i.events]
+
+    return asyncio.run(load_all())
+
+
+def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
+    runbook = _runbook(settings)
+    entries = register.breach_register(_incidents(settings), runbook, _now())
+    text = register.register_csv(entries) if args.format == "csv" else None
+    print(text or register.register_markdown(entries, runbook), end="")
+    return 0
+
+
+def cmd_eval_cases(settings: Settings, args: argparse.Namespace) -> int:
+    incidents = _incidents(settings)
+    if args.dir:
+        for incident in incidents:
+            _write_cases(args.dir, incident)
+    text = learn.cases_jsonl(learn.all_cases(incidents))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    elif not args.dir:
+        print(text, end="")
+    return 0
+
+
+def _write_cases(folder: Path, incident: Incident) -> None:
+    """Write <KEY>.jsonl for a closed incident with a case; rewriting is harmless."""
+    cases = learn.regression_cases(incident)
+    if cases:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{incident.key}.jsonl").write_text(learn.cases_jsonl(cases), encoding="utf-8")
+        print(f"{folder / incident.key}.jsonl: {len(cases)} case(s)")
+
+
+def cmd_eval_run(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        cases = learn.parse_cases(args.cases.read_text(encoding="utf-8"))
+    except (OSError, learn.CaseError) as error:
+        print(f"{args.cases}: {error}", file=sys.stderr)
+        return 2
+    verdicts = [_run_case(case, shlex.split(args.program)) for case in cases]
+    for verdict in verdicts:
+        print(verdict.line())
+    print(learn.summary(verdicts))
+    return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _run_case(case: dict[str, object], command: list[str]) -> learn.Verdict:
+    """Pipe the case's input to the command (no shell) and judge what it prints."""
+    try:
+        done = subprocess.run(
+            command, input=str(case["input"]), capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        return learn.judge(case, "", "timed out after 30 s")
+    except OSError as error:
+        return learn.judge(case, "", f"could not run the command: {error}")
+    failed = f"the command exited {done.returncode}" if done.returncode else ""
+    return learn.judge(case, done.stdout, failed)
+
+
+def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
+    _, incident = _load(settings, args.key)
+    print(drafts.draft(args.kind, incident, _runbook(settings), as_of(incident, _now())), end="")
     return 0
 
 
@@ -158,6 +277,11 @@ COMMANDS = {
     "export": cmd_export,
     "verify": cmd_verify,
     "migrate": cmd_migrate,
+    "evidence-pack": cmd_evidence_pack,
+    "register": cmd_register,
+    "eval-cases": cmd_eval_cases,
+    "eval-run": cmd_eval_run,
+    "draft": cmd_draft,
 }
 
 

@@ -1,0 +1,178 @@
+"""The breach register UK GDPR Art 33(5) asks for: every personal-data breach, reported or not.
+
+An incident is on it if Q2 (was the data disclosed, accessed, altered, lost or made
+unavailable?) was answered yes or unsure at any point, even if later changed: the register
+keeps the facts, the effects, the remedial action, whether and when the ICO was told, and
+the reasons recorded for not reporting or for reporting late.
+
+    entries = breach_register(incidents, runbook, now)
+    register_csv(entries)       # one row per breach, times in UTC (ISO 8601)
+    register_markdown(entries, runbook)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from bot.classification import counts_as_yes
+from bot.failures import FAILURE_TYPES
+from bot.incident import Answer, Incident
+from bot.moments import Moments, late_by, span
+from bot.obligations import obligation
+from bot.report_close import settled_text
+from bot.report_layout import Facts, Section, render_markdown
+from bot.runbook import Runbook
+
+EFFECTS = (
+    ("Q2", "data disclosed, accessed, altered, lost or unavailable"),
+    ("Q3", "likely risk to people"),
+    ("Q4", "high risk to people"),
+    ("Q5", "our role"),
+    ("Q7", "client confidential information"),
+    ("Q8", "output left the firm or was relied on"),
+    ("Q14", "harm still ongoing"),
+)
+
+
+@dataclass(frozen=True)
+class BreachEntry:
+    key: str
+    title: str
+    aware_at: datetime | None
+    declared_at: datetime | None
+    closed_at: datetime | None
+    facts: str
+    effects: str
+    remedial_action: str
+    ico_told: str  # yes, no, or "not yet"
+    ico_told_at: datetime | None
+    ico_reference: str
+    reason_not_reported: str
+    reason_for_delay: str
+
+
+def is_breach(incident: Incident) -> bool:
+    return any(a.question == "Q2" and counts_as_yes(a.value) for a in incident.history)
+
+
+def breach_register(
+    incidents: Sequence[Incident], runbook: Runbook, now: datetime
+) -> list[BreachEntry]:
+    breaches = (i for i in incidents if is_breach(i))
+    return [entry(i, runbook, now) for i in sorted(breaches, key=lambda i: i.key)]
+
+
+def entry(incident: Incident, runbook: Runbook, now: datetime) -> BreachEntry:
+    told, at, reference, not_reported, delay = _ico(incident, runbook, now)
+    return BreachEntry(
+        incident.key,
+        incident.title,
+        incident.aware_at,
+        incident.declared_at,
+        incident.closed_at,
+        _facts(incident, runbook),
+        _effects(incident),
+        remedial_action(incident, runbook),
+        told,
+        at,
+        reference,
+        not_reported,
+        delay,
+    )
+
+
+def _facts(incident: Incident, runbook: Runbook) -> str:
+    system = runbook.system(incident.system)
+    failure = FAILURE_TYPES.get(incident.failure_type, incident.failure_type)
+    said = f"{failure} in {system.name if system else incident.system}: {incident.title}."
+    return said + (f" Noticed: {incident.noticed}" if incident.noticed else "")
+
+
+def _effects(incident: Incident) -> str:
+    answers = incident.answers
+    return "; ".join(f"{label}: {answers[q].value}" for q, label in EFFECTS if q in answers)
+
+
+def contained(incident: Incident, runbook: Runbook) -> list[str]:
+    """The containment steps recorded as done, in the runbook's words."""
+    system = runbook.system(incident.system)
+    steps = enumerate(system.containment if system else ())
+    return [s for i, s in steps if i in incident.steps and incident.steps[i].status == "done"]
+
+
+def remedial_action(incident: Incident, runbook: Runbook) -> str:
+    done = contained(incident, runbook)
+    parts = [f"Contained: {'; '.join(done)}."] if done else []
+    remedy = incident.closing.get("remediation")
+    return " ".join(parts + ([f"Remediation: {remedy}"] if remedy else [])) or "None recorded yet."
+
+
+def _ico(
+    incident: Incident, runbook: Runbook, now: datetime
+) -> tuple[str, datetime | None, str, str, str]:
+    """(told, when, reference, reason not reported, reason for delay) for the ICO notice."""
+    if "ico_art33" not in incident.obligations:
+        return ("no", None, "", _ruled_out(incident), "")
+    ob = obligation(runbook, incident, "ico_art33", now)
+    rec, late = ob.record, late_by(ob, now)
+    delay = rec.overdue_reason or ("no reason recorded" if late else "")
+    delay = f"late by {span(late)}: {delay}" if late else delay
+    if ob.status == "done":
+        return ("yes", rec.settled_at, rec.reference, "", delay)
+    if ob.status == "waived":
+        return ("no", None, "", settled_text(ob), delay)
+    return ("not yet", None, "", "", delay)
+
+
+def _ruled_out(incident: Incident) -> str:
+    """Why no ICO clock ever ran: the answer that ruled it out, with its recorded reason."""
+    latest = [incident.answers.get(q) for q in ("Q1", "Q2", "Q3")]
+    no = next((a for a in latest if a is not None and a.value == "no"), None)
+    return _said(no) if no else "Q3 (likely risk to people) not answered"
+
+
+def _said(answer: Answer) -> str:
+    reason = answer.reason or "no reason recorded"
+    return f"{answer.question} answered no by {answer.by.name} at {answer.at.isoformat()}: {reason}"
+
+
+FIELDS = tuple(BreachEntry.__dataclass_fields__)
+
+
+def register_csv(entries: Sequence[BreachEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for e in entries:
+        writer.writerow(
+            {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(e).items()}
+        )
+    return out.getvalue()
+
+
+def register_markdown(entries: Sequence[BreachEntry], runbook: Runbook) -> str:
+    when = Moments(runbook.firm.timezone)
+    title = f"Breach register (UK GDPR Art 33(5)) — {runbook.firm.name}"
+    sections = tuple(Section(f"{e.key}: {e.title}", (_facts_block(e, when),)) for e in entries)
+    text = render_markdown(title, sections)
+    return text if entries else text + "\nNo personal-data breaches recorded.\n"
+
+
+def _facts_block(e: BreachEntry, when: Moments) -> Facts:
+    rows = (
+        ("Aware (T0)", when(e.aware_at)),
+        ("Declared", when(e.declared_at)),
+        ("Closed", when(e.closed_at)),
+        ("Facts", e.facts),
+        ("Effects", e.effects or "—"),
+        ("Remedial action", e.remedial_action),
+        ("ICO told", e.ico_told + (f", {when(e.ico_told_at)}" if e.ico_told_at else "")),
+        ("ICO reference", e.ico_reference or "—"),
+        ("Reason not reported", e.reason_not_reported or "—"),
+        ("Reason for delay", e.reason_for_delay or "—"),
+    )
+    return Facts(rows)

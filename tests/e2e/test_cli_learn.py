@@ -1,0 +1,174 @@
+"""Close and learn from the command line, over a real SQLite file: report, evidence pack,
+breach register, regression cases, the example eval runner and draft notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import shlex
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot import service
+from bot.cli import main
+from bot.main import open_store
+from bot.runbook import Runbook
+from bot.service import Deps
+from bot.settings import load_settings
+from tests.conftest import ROOT, SEED_T0, person
+from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
+from tests.service.test_seed_case import classified_seed
+from tests.unit.closed_seed import closed_seed
+
+NO_RISK = "Business figures only; no individual could be identified"
+BAD = "import sys; sys.stdin.read(); print('Brightside revenue 1.2m')"
+GOOD = "import sys; print('Report for ' + sys.stdin.read().split()[-2] + ': revenue 0.8m')"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+    return url
+
+
+def seed(url: str, runbook: Runbook) -> tuple[str, str]:
+    """The closed seed case, and a second breach the firm decided not to report."""
+
+    async def run() -> tuple[str, str]:
+        clock = FakeClock(SEED_T0)
+        deps = Deps(
+            runbook, open_store(load_settings({"DATABASE_URL": url})), FakeChat(runbook), clock
+        )
+        closed = await closed_seed(deps, clock)
+        other = await classified_seed(deps)
+        alex = person(runbook, "alex")
+        await service.answer(deps, other.key, alex, "Q3", "no", NO_RISK)
+        return closed.key, other.key
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def keys(db: str, runbook: Runbook) -> tuple[str, str]:
+    return seed(db, runbook)
+
+
+def test_export_writes_the_report_as_markdown_and_as_html_with_its_picture(
+    keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = keys[0]
+    assert main(["export", key, "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith(f"# Incident report {key}:") and "## Re-enable sign-off" in markdown
+    assert main(["export", key, "--format", "html"]) == 0
+    assert 'src="data:image/png;base64,' in capsys.readouterr().out
+    assert main(["export", key, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["closing"]["regression"]["must_contain"] == ["Acme"]
+
+
+def test_evidence_pack_writes_the_same_zip_twice_creating_folders(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "packs" / "a" / "one.zip", tmp_path / "two.zip"
+    assert main(["evidence-pack", keys[0], "--out", str(first)]) == 0
+    assert main(["evidence-pack", keys[0], "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as pack:
+        assert "SHA256SUMS" in pack.namelist()
+
+
+def test_evidence_pack_refuses_a_directory(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evidence-pack", keys[0], "--out", str(tmp_path)]) == 1
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_register_lists_both_breaches_with_the_unreported_ones_reason(
+    keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["register"]) == 0
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows.keys() == set(keys)
+    assert rows[keys[0]]["ico_told"] == "yes"
+    assert rows[keys[1]]["ico_told"] == "no"
+    assert rows[keys[1]]["reason_not_reported"] == f"stopped by the answer to Q3: {NO_RISK}"
+    assert main(["register", "--format", "md"]) == 0
+    assert NO_RISK in capsys.readouterr().out
+
+
+def test_eval_cases_exports_one_jsonl_and_one_file_per_closed_incident(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval-cases"]) == 0
+    [case] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert case["id"] == f"{keys[0]}-1" and case["must_not_contain"] == ["Brightside"]
+    evals = tmp_path / "evals"
+    assert main(["eval-cases", "--dir", str(evals)]) == 0
+    written = (evals / f"{keys[0]}.jsonl").read_text(encoding="utf-8")
+    assert main(["eval-cases", "--dir", str(evals)]) == 0  # again: the same file, no duplicates
+    assert sorted(p.name for p in evals.iterdir()) == [f"{keys[0]}.jsonl"]
+    assert (evals / f"{keys[0]}.jsonl").read_text(encoding="utf-8") == written
+    out = tmp_path / "all" / "cases.jsonl"
+    assert main(["eval-cases", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == written
+
+
+def cases_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "cases.jsonl"
+    assert main(["eval-cases", "--out", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_eval_run_fails_a_case_when_the_command_reproduces_the_bad_output(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = cases_file(tmp_path, capsys)
+    command = shlex.join([sys.executable, "-c", BAD])
+    assert main(["eval-run", str(cases), "--command", command]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL {keys[0]}-1: missing 'Acme'; contains 'Brightside'" in out
+    assert "0 passed, 1 failed" in out
+
+
+def test_eval_run_passes_a_case_when_the_command_is_fixed(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = cases_file(tmp_path, capsys)
+    command = shlex.join([sys.executable, "-c", GOOD])
+    assert main(["eval-run", str(cases), "--command", command]) == 0
+    assert f"PASS {keys[0]}-1" in capsys.readouterr().out
+
+
+def test_eval_run_fails_a_case_whose_command_cannot_start(
+    keys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = cases_file(tmp_path, capsys)
+    missing = str(tmp_path / "no-such-program")
+    assert main(["eval-run", str(cases), "--command", missing]) == 1
+    assert "could not run the command" in capsys.readouterr().out
+
+
+def test_eval_run_names_a_cases_file_it_cannot_read(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval-run", str(tmp_path / "none.jsonl"), "--command", "cat"]) == 2
+    assert "none.jsonl" in capsys.readouterr().err
+
+
+def test_draft_prints_the_ico_draft_for_its_owner(
+    keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["draft", keys[0], "ico"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# DRAFT — Personal data breach report to the ICO")
+    assert "## Reasons for the delay" in text and "For Alex Morgan" in text

@@ -1,0 +1,74 @@
+"""The timeline picture: a PNG, the same bytes for the same record, coloured by outcome."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+
+from bot.incident import Incident
+from bot.picture import GREEN, GREY, RED, milestones, timeline_png
+from bot.ports import IncidentStore
+from bot.runbook import Runbook
+from bot.service import Deps
+from storage.memory import MemoryStore
+from tests.conftest import SEED_T0
+from tests.service.test_seed_case import classified_seed
+from tests.unit.closed_seed import run_closed_seed
+
+
+@pytest.fixture
+def store() -> IncidentStore:
+    return MemoryStore()
+
+
+@pytest.fixture(scope="module")
+def closed(runbook: Runbook) -> Incident:
+    return run_closed_seed(runbook)[0]
+
+
+DOT = 60  # a status dot fills about 90 pixels; anti-aliased text only a few of any shade
+
+
+def colours(png: bytes) -> dict[tuple[int, int, int], int]:
+    """Pixel counts per colour above the legend (the bottom 40 px, which shows every colour)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    chart = image.crop((0, 0, image.width, image.height - 40))
+    found = chart.getcolors(maxcolors=1 << 20) or []
+    return {(c[0], c[1], c[2]): n for n, c in found if isinstance(c, tuple)}
+
+
+def test_the_picture_is_a_png_and_the_same_bytes_each_time(
+    closed: Incident, runbook: Runbook
+) -> None:
+    assert closed.closed_at is not None
+    png = timeline_png(closed, runbook, closed.closed_at)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert png == timeline_png(closed, runbook, closed.closed_at)
+    image = Image.open(io.BytesIO(png))
+    assert image.width == 1200 and image.height > 200 + 30 * len(closed.obligations)
+
+
+def test_met_notices_are_green_and_waived_ones_grey(closed: Incident, runbook: Runbook) -> None:
+    assert closed.closed_at is not None
+    found = colours(timeline_png(closed, runbook, closed.closed_at))
+    met = sum(r.status == "done" for r in closed.obligations.values())
+    assert found[GREEN] > met * DOT and found[GREY] > DOT
+
+
+async def test_an_open_overdue_incident_shows_red_and_no_green_dots(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await classified_seed(deps)
+    png = timeline_png(incident, runbook, SEED_T0 + timedelta(hours=80))
+    found = colours(png)
+    assert found[RED] > len(incident.obligations) * DOT and found.get(GREEN, 0) < DOT // 2
+
+
+def test_milestones_are_read_from_the_record(closed: Incident, runbook: Runbook) -> None:
+    found = {m.label: m.at for m in milestones(closed, runbook)}
+    assert list(found) == ["T0", "declared", "first ack", "contained", "classified", "closed"]
+    assert found["T0"] == closed.aware_at and found["closed"] == closed.closed_at
+    assert found["first ack"] == closed.acks["incident_lead"][1]

@@ -1,0 +1,122 @@
+"""The Art 33(5) breach register: every personal-data breach, reported or not, with reasons."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from bot import service
+from bot.incident import Incident
+from bot.ports import IncidentStore
+from bot.register import breach_register, register_csv, register_markdown
+from bot.runbook import Runbook
+from bot.service import Deps
+from storage.memory import MemoryStore
+from tests.conftest import SEED_T0, person
+from tests.fakes.clock import FakeClock
+from tests.service.test_seed_case import classified_seed, contained_seed
+from tests.unit.closed_seed import DELAY, ICO_REFERENCE, closed_seed
+
+NO_RISK = "Business figures only; no individual could be identified"
+NOT_NOTIFYING = "The leaked names were already public on the client's website"
+
+
+@pytest.fixture
+def store() -> IncidentStore:
+    return MemoryStore()
+
+
+async def not_reported_by_answer(deps: Deps) -> Incident:
+    incident = await classified_seed(deps)
+    alex = person(deps.runbook, "alex")
+    return await service.answer(deps, incident.key, alex, "Q3", "no", NO_RISK)
+
+
+async def test_a_breach_not_reported_is_listed_with_the_reason(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await not_reported_by_answer(deps)
+    [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
+    assert (entry.key, entry.ico_told, entry.ico_told_at) == (incident.key, "no", None)
+    assert entry.reason_not_reported == f"stopped by the answer to Q3: {NO_RISK}"
+
+
+async def test_a_decision_not_to_notify_is_listed_with_its_reason(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await classified_seed(deps)
+    alex = person(runbook, "alex")
+    incident = await service.mark_obligation(
+        deps, incident.key, alex, "ico_art33", "waived", NOT_NOTIFYING
+    )
+    [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
+    assert (entry.ico_told, entry.reason_not_reported) == ("no", NOT_NOTIFYING)
+
+
+async def test_a_late_report_is_listed_with_when_the_ico_was_told_and_why_late(
+    deps: Deps, clock: FakeClock, runbook: Runbook
+) -> None:
+    incident = await closed_seed(deps, clock)
+    [entry] = breach_register([incident], runbook, clock.now())
+    assert (entry.ico_told, entry.ico_reference) == ("yes", ICO_REFERENCE)
+    assert entry.ico_told_at == SEED_T0 + timedelta(hours=75)
+    assert entry.reason_for_delay == f"late by 3h 30m: {DELAY}"
+    assert entry.closed_at == incident.closed_at and entry.aware_at == incident.aware_at
+    assert "Contained: Turn off AI drafts for all users" in entry.remedial_action
+    assert "Remediation: Client filter enforced" in entry.remedial_action
+    assert "likely risk to people: unsure" in entry.effects
+    assert "Acme's Q1 report shows Brightside's revenue" in entry.facts
+
+
+async def test_a_breach_later_answered_no_stays_on_the_register(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await classified_seed(deps)
+    alex = person(runbook, "alex")
+    reason = "The figures were the client's own"
+    incident = await service.answer(deps, incident.key, alex, "Q2", "no", reason)
+    [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
+    assert reason in entry.reason_not_reported
+
+
+async def test_incidents_without_a_personal_data_breach_are_left_off(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await contained_seed(deps)
+    incident = await service.answer(deps, incident.key, person(runbook, "alex"), "Q1", "no")
+    assert breach_register([incident], runbook, SEED_T0) == []
+
+
+async def test_the_register_reads_as_csv_and_as_markdown(deps: Deps, runbook: Runbook) -> None:
+    incident = await not_reported_by_answer(deps)
+    entries = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
+    [row] = list(csv.DictReader(io.StringIO(register_csv(entries))))
+    assert row["key"] == incident.key
+    assert row["aware_at"] == "2026-03-26T15:30:00+00:00"
+    assert row["ico_told"] == "no" and NO_RISK in row["reason_not_reported"]
+    markdown = register_markdown(entries, runbook)
+    assert runbook.firm.name in markdown and f"## {incident.key}:" in markdown
+    assert f"**Reason not reported:** stopped by the answer to Q3: {NO_RISK}" in markdown
+
+
+def test_an_empty_register_says_so(runbook: Runbook) -> None:
+    assert "No personal-data breaches recorded." in register_markdown([], runbook)
+    assert register_csv([]).startswith("key,title,aware_at,")
+
+
+async def test_a_breach_judged_no_risk_from_the_start_gives_that_answer_as_the_reason(
+    deps: Deps, runbook: Runbook
+) -> None:
+    incident = await contained_seed(deps)
+    alex = person(runbook, "alex")
+    for question, value in (("Q1", "yes"), ("Q2", "yes")):
+        incident = await service.answer(deps, incident.key, alex, question, value)
+    incident = await service.answer(deps, incident.key, alex, "Q3", "no", NO_RISK)
+    [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
+    assert "ico_art33" not in incident.obligations
+    assert entry.ico_told == "no"
+    assert entry.reason_not_reported.startswith("Q3 answered no by Alex Morgan")
+    assert entry.reason_not_reported.endswith(NO_RISK)
