@@ -131,6 +131,44 @@ class MessageRow(SQLModel, table=True):
     message_id: str
 
 
+class InboxRow(SQLModel, table=True):
+    """A platform request kept before it is acknowledged, so acked work survives a crash:
+    pending → done / failed. `delivery_key` is unique, so a redelivery is recognised."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("delivery_key", name="uq_inbox_delivery_key"),
+        Index("ix_inbox_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    delivery_key: str
+    kind: str
+    payload: str = Field(sa_type=Text)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+    status: str
+    attempts: int = 0
+    handled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_error: str = ""
+
+
+class ConversationRow(SQLModel, table=True):
+    """Where a platform conversation can be reached proactively (Teams: the conversation
+    reference and its service URL, refreshed on every inbound activity). `blocked_at` is
+    set when the platform says the bot was removed; nothing more is sent there."""
+
+    __tablename__ = "conversations"
+
+    platform: str = Field(primary_key=True)
+    conversation_id: str = Field(primary_key=True)
+    service_url: str
+    tenant_id: str = ""
+    reference: str = Field(sa_type=Text)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    blocked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 def _table(name: str) -> Table:
     return SQLModel.metadata.tables[name]
 
@@ -140,3 +178,5 @@ EVENTS = _table("timeline_events")
 REMINDERS = _table("reminders")
 KEY_COUNTERS = _table("key_counters")
 MESSAGES = _table("messages")
+INBOX = _table("inbox")
+CONVERSATIONS = _table("conversations")
