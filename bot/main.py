@@ -17,12 +17,14 @@ from handlers.reminders import Ticker
 from handlers.server import add_health
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import SlackChat
+from handlers.slack.kept import Kept, add_inbox_sweeps
 from handlers.slack.routes import add_slack_routes, add_socket_mode
 from handlers.slack.work import Work
 from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from storage.engine import make_engine
+from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
 
@@ -81,13 +83,14 @@ def _slack(app: web.Application, settings: Settings, runbook: Runbook, store: Sq
     Mode when an app token is (both may be)."""
     chat = SlackChat.connect(settings.slack_bot_token, settings.slack_api_url, runbook, store)
     deps = Deps(runbook, store, chat, SystemClock())
-    work = Work()
-    bolt = build_slack_app(deps, settings, chat, work)
+    kept = Kept(SqlInbox(make_engine(settings.database_url)), Work(), deps.clock)
+    bolt = build_slack_app(deps, settings, chat, kept=kept)
     if settings.slack_signing_secret:
         add_slack_routes(app, bolt, settings.slack_signing_secret)
     if settings.slack_app_token:
         add_socket_mode(app, bolt, settings.slack_app_token)
-    app.on_shutdown.append(lambda _app: work.finish(SHUTDOWN_S))
+    add_inbox_sweeps(app, kept, settings.tick_seconds)
+    app.on_shutdown.append(lambda _app: kept.work.finish(SHUTDOWN_S))
     return deps
 
 

@@ -1,5 +1,6 @@
 """The Bolt app: one slash command, every button, three modals and one event, each acked at
-once and worked after the ack (handlers.slack.work).
+once and worked after the ack (handlers.slack.work); what changes an incident is kept in the
+inbox before the ack (handlers.slack.kept), so a crash loses none of it.
 
     bolt = build_slack_app(deps, settings, chat)
     add_slack_routes(web_app, bolt)   # POST /slack/events (handlers.slack.routes)
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
 
+from bot.commands import parse
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.slack import modals
@@ -26,13 +29,20 @@ from handlers.slack.chat import SlackChat
 from handlers.slack.commands import Said, SlashCommands
 from handlers.slack.edge import Edge
 from handlers.slack.files import FileEvidence
-from handlers.slack.interactions import Interactions, read_click
+from handlers.slack.interactions import ASK, CLOSE, DECLARE, Click, Interactions, read_click
+from handlers.slack.kept import Job, Kept, delivery_key
 from handlers.slack.payload import Malformed, optional_text, text_at, typed_text
 from handlers.slack.work import Work
+from storage.inbox import MemoryInbox
 
 log = logging.getLogger(__name__)
 COMMAND = "/ai-incident"
 EVENTS = ("file_shared",)
+
+
+# Commands that change an incident, kept before their ack; the others only answer the asker
+# (a form's trigger id is dead long before a crashed request could be worked again).
+CHANGES = ("ack", "note", "evidence", "aware")
 
 
 class Listeners:
@@ -43,6 +53,20 @@ class Listeners:
         self.commands = SlashCommands(edge)
         self.interactions = Interactions(edge)
         self.files = FileEvidence(edge, token, api_url)
+        kept = edge.kept
+        kept.on("command", lambda p: self.commands.run(Said(**p)))
+        kept.on("click", lambda p: self.interactions.click(Click(**p)))
+        kept.on("file", lambda p: self.files.record(p["channel"], p["file_id"], p["user"]))
+        for kind in (DECLARE, CLOSE, ASK):
+            kept.on(kind, self.interactions.replay(kind))
+
+    async def _keep_then_ack(
+        self, ack: AsyncAck, kind: str, key: str, payload: Any, job: Callable[[], Job]
+    ) -> None:
+        row = await self.edge.kept.keep(kind, key, asdict(payload))
+        await ack()
+        if row is not None:  # None: Slack sent this very request before
+            self.edge.kept.start(row, job)
 
     async def command(self, ack: AsyncAck, command: Mapping[str, Any]) -> None:
         said = Said(
@@ -52,23 +76,40 @@ class Listeners:
             text=typed_text(optional_text(command, "text")),
             trigger=optional_text(command, "trigger_id"),
         )
-        await ack()
-        self.edge.work.start(self.commands.run(said))
+        if parse(said.text).name not in CHANGES:
+            await ack()
+            self.edge.work.start(self.commands.run(said))
+            return
+        key = delivery_key("command", said.user, said.channel, said.text, said.trigger)
+        await self._keep_then_ack(ack, "command", key, said, lambda: self.commands.run(said))
 
     async def action(self, ack: AsyncAck, body: Mapping[str, Any]) -> None:
         click = read_click(body)
-        await ack()
-        self.edge.work.start(self.interactions.click(click))
+        if click.needs:  # it only opens a form, on a trigger id that dies in 3 seconds
+            await ack()
+            self.edge.work.start(self.interactions.click(click))
+            return
+        key = delivery_key("click", click.user, click.action, click.at, click.trigger)
+        await self._keep_then_ack(ack, "click", key, click, lambda: self.interactions.click(click))
 
-    async def file_shared(
-        self, ack: AsyncAck, body: Mapping[str, Any], event: Mapping[str, Any]
-    ) -> None:
-        file_id, user = text_at(event, "file_id"), text_at(event, "user_id")
-        channel = optional_text(event, "channel_id")
-        await ack()
-        fresh = self.edge.seen.first_time(optional_text(body, "event_id"))
-        if fresh and self.edge.seen.first_time(f"file:{channel}:{file_id}"):
-            self.edge.work.start(self.files.record(channel, file_id, user))
+    async def file_shared(self, ack: AsyncAck, event: Mapping[str, Any]) -> None:
+        """Keyed by the file, not the event: a retried event and a file announced twice
+        alike are recorded once."""
+        shared = File(
+            channel=optional_text(event, "channel_id"),
+            file_id=text_at(event, "file_id"),
+            user=text_at(event, "user_id"),
+        )
+        key = delivery_key("file", shared.channel, shared.file_id)
+        job = lambda: self.files.record(shared.channel, shared.file_id, shared.user)  # noqa: E731
+        await self._keep_then_ack(ack, "file", key, shared, job)
+
+
+@dataclass(frozen=True)
+class File:
+    channel: str
+    file_id: str
+    user: str
 
 
 async def answer_error(error: Exception) -> BoltResponse:
@@ -79,13 +120,19 @@ async def answer_error(error: Exception) -> BoltResponse:
 
 
 def build_slack_app(
-    deps: Deps, settings: Settings, chat: SlackChat, work: Work | None = None
+    deps: Deps,
+    settings: Settings,
+    chat: SlackChat,
+    work: Work | None = None,
+    kept: Kept | None = None,
 ) -> AsyncApp:
     """A Bolt app on `chat`'s Web API client; nothing is sent until a request arrives.
 
-    `work` holds what runs after each ack: await `work.idle()` at shutdown (and in tests).
-    Without a signing secret (Socket Mode only) Bolt verifies nothing, so the HTTP route
-    refuses to mount (handlers.slack.routes)."""
+    `kept` keeps each request that changes something before its ack (give it a SqlInbox
+    and sweep it, or a crash loses acked work); its `work` holds what runs after each ack:
+    await `work.idle()` at shutdown (and in tests). Without `kept`, requests are kept in
+    memory over `work`. Without a signing secret (Socket Mode only) Bolt verifies nothing,
+    so the HTTP route refuses to mount (handlers.slack.routes)."""
     secret = settings.slack_signing_secret
     app = AsyncApp(
         client=chat.client,
@@ -93,7 +140,7 @@ def build_slack_app(
         request_verification_enabled=bool(secret),
         process_before_response=True,  # the listeners ack and hand work on at once
     )
-    edge = Edge(deps, chat, work or Work())
+    edge = Edge(deps, chat, kept or Kept(MemoryInbox(), work or Work(), deps.clock))
     on = Listeners(edge, settings.slack_bot_token, settings.slack_api_url)
     app.command(COMMAND)(on.command)
     app.action(re.compile(".*"))(on.action)

@@ -1,14 +1,14 @@
 """What every Slack listener shares: the core's deps, the chat, the work after the ack, and
 the two ways of answering one person (a message only they see, or a modal).
 
-    edge = Edge(deps, chat)
+    edge = Edge(deps, chat, Kept(SqlInbox(engine), Work(), deps.clock))
     await edge.tell("C0123", "U0SAM", View("There is no incident AI-2026-0099."))
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -19,7 +19,8 @@ from bot.timeline import Actor
 from bot.views import View
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
 from handlers.slack.chat import SlackChat
-from handlers.slack.work import Seen, Work
+from handlers.slack.kept import Kept
+from handlers.slack.work import Work
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 class Edge:
     deps: Deps
     chat: SlackChat
-    work: Work = field(default_factory=Work)
-    seen: Seen = field(default_factory=Seen)
+    kept: Kept  # requests that change something, kept before their ack (and its Work)
+
+    @property
+    def work(self) -> Work:
+        return self.kept.work
 
     async def actor(self, user_id: str, said_name: str = "") -> Actor:
         return await self.chat.people.actor(user_id, said_name)

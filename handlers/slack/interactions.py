@@ -12,7 +12,7 @@ late refusal is told in chat instead.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,10 @@ from bot.ports import ChatError
 from bot.views import View
 from handlers.slack import forms, modals
 from handlers.slack.edge import Edge
-from handlers.slack.payload import Malformed, first, optional_text, text_at
+from handlers.slack.kept import view_key
+from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
 
+Words = Mapping[str, tuple[str, ...]]
 KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence")
 ANSWER_WITHIN_S = 2.0  # Slack waits 3 s for a submission's answer
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
@@ -42,6 +44,7 @@ class Click:
     key: str
     needs: str
     trigger: str
+    at: str  # the action's timestamp: the same in a redelivery, new in a second click
 
 
 def read_click(body: Mapping[str, Any]) -> Click:
@@ -60,6 +63,7 @@ def read_click(body: Mapping[str, Any]) -> Click:
         key=key,
         needs=needs,
         trigger=optional_text(body, "trigger_id"),
+        at=optional_text(action, "action_ts"),
     )
 
 
@@ -77,9 +81,28 @@ class Submitted:
         return self.meta.get("channel", "")
 
 
-def submitted(body: Mapping[str, Any], view: Mapping[str, Any]) -> Submitted:
-    user = text_at(body, "user", "id")
-    return Submitted(user, optional_text(body, "user", "name"), forms.meta(view), asyncio.Event())
+def kept_submission(body: Mapping[str, Any], view: Mapping[str, Any]) -> dict[str, Any]:
+    """What a submission's job needs, as kept in the inbox: who, and the view's answers."""
+    parts = ("id", "hash", "state", "private_metadata")
+    return {
+        "user": text_at(body, "user", "id"),
+        "name": optional_text(body, "user", "name"),
+        "view": {part: view[part] for part in parts if part in view},
+    }
+
+
+def submitted(kept: Mapping[str, Any], closed: bool = False) -> Submitted:
+    view = mapping_at(kept, "view")
+    s = Submitted(
+        text_at(kept, "user"), optional_text(kept, "name"), forms.meta(view), asyncio.Event()
+    )
+    if closed:  # worked again after a crash: no form is waiting for the answer
+        s.closed.set()
+    return s
+
+
+SubmissionJob = Callable[[Submitted], Awaitable[None]]
+DECLARE, CLOSE, ASK = "view:declare", "view:close", "view:ask"
 
 
 class Interactions:
@@ -118,32 +141,48 @@ class Interactions:
 
     # --- submissions ------------------------------------------------------------------
 
-    async def answer(
-        self,
-        ack: AsyncAck,
-        view: Mapping[str, Any],
-        job: Callable[[], Awaitable[None]],
-        s: Submitted,
-        words: Mapping[str, tuple[str, ...]],
+    def _forms(self) -> dict[str, tuple[Callable[[Mapping[str, Any]], SubmissionJob], Words]]:
+        return {
+            DECLARE: (self._declaring, forms.DECLARE_ERRORS),
+            CLOSE: (self._closing, forms.CLOSE_ERRORS),
+            ASK: (self._answering, {"text": ()}),
+        }
+
+    async def submit(
+        self, kind: str, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]
     ) -> None:
-        """Run the job; a refusal in time goes on the form, after that into chat."""
-        view_id = optional_text(view, "id")
-        if not self.edge.seen.first_time(view_id):  # a repeated delivery: already under way
+        """Keep the submission, run its job; a refusal in time goes on the form (and the
+        submission is forgotten: corrected, it may come again), after that into chat."""
+        kept = kept_submission(body, view)
+        reader, words = self._forms()[kind]
+        job = reader(kept)  # a payload Slack would not send is Malformed here, before the ack
+        key = view_key(view)
+        row = await self.edge.kept.keep(kind, key, kept)
+        if row is None:  # a repeated delivery: already under way or done
             await ack()
             return
-        task = self.edge.work.start(self._told(job, s))
+        s = submitted(kept)
+        task = self.edge.kept.start(row, lambda: self._told(job, s))
         refused = await self.edge.work.refusal(task, self.within_s)
         if refused is not None:
-            self.edge.seen.forget(view_id)  # corrected and submitted again, it is new work
+            await self.edge.kept.forget(key)
             block = forms.error_block(refused.message, words)
             await ack(response_action="errors", errors={block: refused.message})
             return
         s.closed.set()
         await ack()
 
-    async def _told(self, job: Callable[[], Awaitable[None]], s: Submitted) -> None:
+    def replay(self, kind: str) -> Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]:
+        """How a kept submission is worked again after a crash: refusals go to chat."""
+
+        def again(kept: Mapping[str, Any]) -> Coroutine[Any, Any, None]:
+            return self._told(self._forms()[kind][0](kept), submitted(kept, closed=True))
+
+        return again
+
+    async def _told(self, job: SubmissionJob, s: Submitted) -> None:
         try:
-            await job()
+            await job(s)
         except Refused as error:
             if s.closed.is_set():
                 await self.edge.tell(s.channel, s.user, View(error.message))
@@ -152,54 +191,57 @@ class Interactions:
     async def declare(
         self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]
     ) -> None:
-        form, s = forms.read_declare(view), submitted(body, view)
+        await self.submit(DECLARE, ack, body, view)
 
-        async def job() -> None:
+    async def close(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
+        await self.submit(CLOSE, ack, body, view)
+
+    async def ask(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
+        await self.submit(ASK, ack, body, view)
+
+    def _declaring(self, kept: Mapping[str, Any]) -> SubmissionJob:
+        form = forms.read_declare(mapping_at(kept, "view"))
+
+        async def job(s: Submitted) -> None:
             actor = await self.edge.actor(s.user, s.name)
-            incident = await service.declare(self.edge.deps, actor, form)
-            room = f"{{#{incident.room.id}}}" if incident.room else "(no channel yet)"
-            await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
-
-        await self.answer(ack, view, self._room_trouble(job, s), s, forms.DECLARE_ERRORS)
-
-    def _room_trouble(
-        self, job: Callable[[], Awaitable[None]], s: Submitted
-    ) -> Callable[[], Awaitable[None]]:
-        async def guarded() -> None:
             try:
-                await job()
+                incident = await service.declare(self.edge.deps, actor, form)
             except ChatError as error:
                 said = (
                     f"The incident is recorded, but Slack failed: {error}. "
                     "`/ai-incident list` shows its key; tell the incident lead."
                 )
                 await self.edge.tell(s.channel, s.user, View(said))
+                return
+            room = f"{{#{incident.room.id}}}" if incident.room else "(no channel yet)"
+            await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
 
-        return guarded
+        return job
 
-    async def close(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
-        form, s = forms.read_close(view, self.edge.deps.runbook), submitted(body, view)
-        key = s.meta.get("key", "")
+    def _closing(self, kept: Mapping[str, Any]) -> SubmissionJob:
+        view = mapping_at(kept, "view")
+        form, key = forms.read_close(view, self.edge.deps.runbook), forms.meta(view).get("key")
         if not key:
             raise Malformed("The close form does not say which incident.")
 
-        async def job() -> None:
+        async def job(s: Submitted) -> None:
             actor = await self.edge.actor(s.user, s.name)
             await service.close(self.edge.deps, key, actor, form)
 
-        await self.answer(ack, view, job, s, forms.CLOSE_ERRORS)
+        return job
 
-    async def ask(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
-        text, s = forms.typed(view, "text"), submitted(body, view)
-        key, action = s.meta.get("key", ""), s.meta.get("action", "")
+    def _answering(self, kept: Mapping[str, Any]) -> SubmissionJob:
+        view = mapping_at(kept, "view")
+        text, meta = forms.typed(view, "text"), forms.meta(view)
+        key, action = meta.get("key", ""), meta.get("action", "")
         if not key or action.split(":")[0] not in KNOWN:
             raise Malformed("The form does not say which button it answers.")
 
-        async def job() -> None:
+        async def job(s: Submitted) -> None:
             actor = await self.edge.actor(s.user, s.name)
             try:
                 await press(self.edge.deps, key, actor, action, text)
             except UnknownAction as error:
                 raise Refused(str(error)) from None
 
-        await self.answer(ack, view, job, s, {"text": ()})
+        return job

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
 
 from bot.decisions import Refused
 
 log = logging.getLogger(__name__)
-REMEMBERED = 10_000
 
 
 class Work:
@@ -69,24 +67,3 @@ class Work:
             log.warning("cancelling %d Slack job(s) still running at shutdown", len(self._tasks))
             for task in list(self._tasks):
                 task.cancel()
-
-
-class Seen:
-    """Ids already handled (event ids, view ids, file ids), the latest REMEMBERED of them."""
-
-    def __init__(self, size: int = REMEMBERED) -> None:
-        self.size = size
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, item: str) -> bool:
-        """True the first time an id is seen (and always for an empty id: nothing to match)."""
-        if item in self._ids:
-            return False
-        if item:
-            self._ids[item] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
-
-    def forget(self, item: str) -> None:
-        self._ids.pop(item, None)

@@ -20,14 +20,17 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ports import Clock
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.kept import Kept
 from handlers.slack.routes import add_slack_routes
 from handlers.slack.work import Work
 from storage.engine import make_engine
+from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
 from tests.conftest import SEED_T0
@@ -76,10 +79,14 @@ class Rig:
     ws: Workspace
     slack: FakeSlack
     deps: Deps
-    work: Work
+    kept: Kept
     ticks: Ticks
     general: str = ""
     room: str = field(default="")
+
+    @property
+    def work(self) -> Work:
+        return self.kept.work
 
 
 @pytest.fixture
@@ -98,21 +105,31 @@ def store_at(tmp_path: Path) -> SqlStore:
     return SqlStore(make_engine(url))
 
 
+def kept_at(tmp_path: Path, clock: Clock, work: Work | None = None) -> Kept:
+    """The inbox in the same SQLite file as the store (store_at migrated it)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'incidents.db'}")
+    return Kept(SqlInbox(engine), work or Work(), clock)
+
+
 @pytest.fixture
 async def rig(slack: FakeSlack, runbook: Runbook, tmp_path: Path) -> AsyncIterator[Rig]:
     ticks = Ticks()
     client = AsyncWebClient(token=TOKEN, base_url=slack.url)
     store = store_at(tmp_path)
     chat = SlackChat(client, runbook, Pacer(1.0, ticks, ticks.sleep), store)
-    deps = Deps(runbook, store, chat, FakeClock(SEED_T0 + timedelta(minutes=10)))
-    settings = Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=slack.url)
-    work = Work()
+    clock = FakeClock(SEED_T0 + timedelta(minutes=10))
+    deps = Deps(runbook, store, chat, clock)
+    kept = kept_at(tmp_path, clock)
     app = web.Application()
-    add_slack_routes(app, build_slack_app(deps, settings, chat, work), SECRET)
+    add_slack_routes(app, build_slack_app(deps, settings_for(slack), chat, kept=kept), SECRET)
     async with TestClient(TestServer(app)) as http:
         general = slack.add_channel("general", is_private=False, members=[LEE, SAM, ALEX])
-        yield Rig(Workspace(http, slack, work), slack, deps, work, ticks, general)
-    assert work.failures == []
+        yield Rig(Workspace(http, slack, kept.work), slack, deps, kept, ticks, general)
+    assert kept.work.failures == []
+
+
+def settings_for(slack: FakeSlack) -> Settings:
+    return Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=slack.url)
 
 
 async def declared(rig: Rig, aware_at: int = T0) -> str:

@@ -1,0 +1,134 @@
+"""Slack requests that change something, kept in the inbox before the ack and worked after:
+a crash between the ack and the work loses nothing, and a redelivery (Slack's retry with
+X-Slack-Retry-Num, a repeated submit) changes nothing twice.
+
+    kept = Kept(SqlInbox(engine), Work(), clock)
+    kept.on("command", lambda payload: commands.run(Said(**payload)))   # how to redo a kind
+    row = await kept.keep("command", command_key(...), payload)         # before ack()
+    await ack()
+    if row is not None:              # None: this very request was kept before
+        kept.start(row, lambda: commands.run(said))   # made only if it runs
+    await kept.sweep()               # at start and every few seconds: what a crash left
+
+The key is made from what stays the same when Slack sends a request again (the trigger id,
+the action's timestamp, the view's id, hash and state), never from the delivery's headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.decisions import Refused
+from bot.ports import Clock
+from handlers.slack.work import Work
+from storage.inbox import DONE, FAILED, PENDING, Delivery, Inbox
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+# Longer than any one piece of Slack work (three 30-second 429 waits at worst), so a row is
+# only taken again when the process that kept it is gone.
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+BATCH = 50
+
+Job = Coroutine[Any, Any, None]
+Replay = Callable[[Mapping[str, Any]], Job]
+
+
+def delivery_key(kind: str, *parts: str) -> str:
+    """`slack:command:3f2a…`: the same parts give the same key, whichever delivery it is."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"{PLATFORM}:{kind}:{digest}"
+
+
+def view_key(view: Mapping[str, Any]) -> str:
+    """A submission: the view, its version, and what was typed (a corrected form is new)."""
+    state = json.dumps(view.get("state"), sort_keys=True)
+    return delivery_key("view", str(view.get("id", "")), str(view.get("hash", "")), state)
+
+
+class Kept:
+    def __init__(self, inbox: Inbox, work: Work, clock: Clock, lease: timedelta = LEASE) -> None:
+        self.inbox, self.work, self.clock, self.lease = inbox, work, clock, lease
+        self.replays: dict[str, Replay] = {}
+
+    def on(self, kind: str, replay: Replay) -> None:
+        """How a kept request of `kind` is worked again from its payload after a crash."""
+        self.replays[kind] = replay
+
+    async def keep(self, kind: str, key: str, payload: Mapping[str, Any]) -> int | None:
+        """Keep a request before its ack; its row, or None when it was kept before."""
+        if kind not in self.replays:
+            raise ValueError(f"nothing would work a kept '{kind}' again after a crash")
+        delivery = Delivery(PLATFORM, key, kind, json.dumps(payload, sort_keys=True))
+        return await self.inbox.put(delivery, self.clock.now())
+
+    async def forget(self, key: str) -> None:
+        """A request answered without changing anything (a refused form): it may come again."""
+        await self.inbox.forget(key)
+
+    def start(self, row: int, job: Callable[[], Job], attempt: int = 1) -> asyncio.Task[None]:
+        """Work a kept request after the ack; its row is settled when the work ends."""
+        return self.work.start(self._settled(row, job, attempt))
+
+    async def _settled(self, row: int, job: Callable[[], Job], attempt: int) -> None:
+        try:
+            await job()
+        except Refused:  # an answer, not a fault: the request is done
+            await self.inbox.settle(row, DONE, self.clock.now())
+            raise
+        except Exception as error:
+            again = PENDING if attempt < MAX_ATTEMPTS else FAILED
+            await self.inbox.settle(row, again, self.clock.now(), repr(error))
+            raise
+        await self.inbox.settle(row, DONE, self.clock.now())
+
+    async def sweep(self) -> int:
+        """Work again what was kept and then left (a crash, a failure); how many rows."""
+        taken = await self.inbox.claim(self.clock.now(), self.lease, BATCH)
+        for delivery in taken:
+            try:
+                job = self._replay(delivery)
+            except (KeyError, TypeError, ValueError) as error:  # kept by another version
+                await self.inbox.settle(delivery.id, FAILED, self.clock.now(), repr(error))
+                continue
+            log.info("working again a kept Slack %s (attempt %d)", delivery.kind, delivery.attempts)
+            self.start(delivery.id, job, delivery.attempts)
+        return len(taken)
+
+    def _replay(self, delivery: Delivery) -> Callable[[], Job]:
+        payload, replay = json.loads(delivery.payload), self.replays[delivery.kind]
+        if not isinstance(payload, dict):
+            raise ValueError("a kept payload is an object")
+        return lambda: replay(payload)
+
+    async def sweep_every(self, seconds: float) -> None:
+        """At start, then every `seconds`, for as long as the server runs."""
+        while True:
+            try:
+                await self.sweep()
+            except Exception:  # a failed sweep (the database away) must not stop the next
+                log.exception("sweeping kept Slack requests failed")
+            await asyncio.sleep(seconds)
+
+
+def add_inbox_sweeps(app: web.Application, kept: Kept, every_s: float) -> None:
+    """Sweep the inbox at start and every `every_s` while `app` serves."""
+
+    async def sweeping(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(kept.sweep_every(every_s))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(sweeping)
