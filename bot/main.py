@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
 from bot.settings import Settings, SettingsError
+from handlers.platforms import ByPlatform
 from handlers.reminders import Ticker
 from handlers.server import add_health
 from handlers.slack.app import build_slack_app
@@ -20,6 +21,8 @@ from handlers.slack.chat import SlackChat
 from handlers.slack.kept import Kept, add_inbox_sweeps
 from handlers.slack.routes import add_slack_routes, add_socket_mode
 from handlers.slack.work import Work
+from handlers.teams.chat import TeamsChat
+from handlers.teams.wiring import add_teams
 from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
@@ -53,12 +56,8 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     app = web.Application()
     if settings.platforms == ("web",):
         deps = _web(app, settings, runbook, store)
-    elif "slack" in settings.platforms:
-        deps = _slack(app, settings, runbook, store)
     else:
-        raise SystemExit(
-            "Teams is not wired in this build yet; unset its variables to use the local web chat."
-        )
+        deps = _platforms(app, settings, runbook, store)
     add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
     ticker = Ticker(deps, settings.tick_seconds)
     add_health(app, store, lambda: ticker.sweeps)
@@ -78,11 +77,27 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
     return deps
 
 
-def _slack(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
+def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
+    """Slack, Teams or both, on the real clock; each room's messages go to its platform."""
+    chats = ByPlatform()
+    deps = Deps(runbook, store, chats, SystemClock())
+    if "slack" in settings.platforms:
+        chats.add("slack", _slack(app, settings, deps))
+    if "teams" in settings.platforms:
+        chats.add("teams", _teams(app, settings, deps))
+    return deps
+
+
+def _teams(app: web.Application, settings: Settings, deps: Deps) -> TeamsChat:
+    """Teams at POST /api/messages: JWT-checked in, MSAL tokens out to Microsoft's hosts."""
+    return add_teams(app, deps, settings, make_engine(settings.database_url))
+
+
+def _slack(app: web.Application, settings: Settings, deps: Deps) -> SlackChat:
     """Slack on the real clock: the Events API route when a signing secret is set, Socket
     Mode when an app token is (both may be)."""
+    runbook, store = deps.runbook, deps.store
     chat = SlackChat.connect(settings.slack_bot_token, settings.slack_api_url, runbook, store)
-    deps = Deps(runbook, store, chat, SystemClock())
     kept = Kept(SqlInbox(make_engine(settings.database_url)), Work(), deps.clock)
     bolt = build_slack_app(deps, settings, chat, kept=kept)
     if settings.slack_signing_secret:
@@ -91,7 +106,7 @@ def _slack(app: web.Application, settings: Settings, runbook: Runbook, store: Sq
         add_socket_mode(app, bolt, settings.slack_app_token)
     add_inbox_sweeps(app, kept, settings.tick_seconds)
     app.on_shutdown.append(lambda _app: kept.work.finish(SHUTDOWN_S))
-    return deps
+    return chat
 
 
 def _loopback(host: str) -> bool:
@@ -120,6 +135,8 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
     app = build(settings)
-    what = "the local web chat" if settings.platforms == ("web",) else "Slack"
+    what = (
+        "the local web chat" if settings.platforms == ("web",) else " and ".join(settings.platforms)
+    )
     log.info("ai-incident serving %s on http://%s:%d/", what, settings.host, settings.port)
     web.run_app(app, host=settings.host, port=settings.port, print=None)

@@ -1,0 +1,82 @@
+"""Both directions of Teams' authentication, through the Agents SDK.
+
+Inbound: every request to /api/messages carries a JWT signed by the Bot Framework for our
+app id; `Inbound(settings).check(header)` returns its claims, or None to answer 401.
+Outbound: `Tokens` gives the bearer token the Bot Connector expects (client credentials
+through MSAL); `NoTokens` sends none, for a connector that wants none (the tests' fake).
+
+    inbound = Inbound(app_id="…", tenant_id="…")
+    claims = await inbound.check(request.headers.get("Authorization"))
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from jwt import PyJWTError
+from microsoft_agents.authentication.msal import MsalAuth
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, ClaimsIdentity
+from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
+
+log = logging.getLogger(__name__)
+CONNECTOR = "https://api.botframework.com"
+SCOPES = ["https://api.botframework.com/.default"]
+SERVICE_URL_CLAIM = "serviceurl"
+
+
+class Tokens(Protocol):
+    async def token(self) -> str: ...
+
+
+class NoTokens:
+    async def token(self) -> str:
+        return ""
+
+
+class StaticTokens:
+    """A fixed token: tests use it to see which hosts would ever receive one."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    async def token(self) -> str:
+        return self.value
+
+
+def configuration(app_id: str, password: str = "", tenant_id: str = "") -> AgentAuthConfiguration:
+    return AgentAuthConfiguration(
+        client_id=app_id, client_secret=password or None, tenant_id=tenant_id or None
+    )
+
+
+class MsalTokens:
+    """The app's own token for the Bot Connector; MSAL caches it until near expiry."""
+
+    def __init__(self, app_id: str, password: str, tenant_id: str = "") -> None:
+        self._msal = MsalAuth(configuration(app_id, password, tenant_id))
+
+    async def token(self) -> str:
+        return await self._msal.get_access_token(CONNECTOR, SCOPES)
+
+
+class Inbound:
+    def __init__(self, app_id: str, tenant_id: str = "") -> None:
+        self._validator = JwtTokenValidator(configuration(app_id, tenant_id=tenant_id))
+
+    async def check(self, header: str | None) -> ClaimsIdentity | None:
+        scheme, _, token = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            return await self._validator.validate_token(token.strip())
+        except (PyJWTError, ValueError) as error:  # the reason stays in the log, not the reply
+            log.warning("a Teams request's token was refused: %s", type(error).__name__)
+            return None
+
+
+def service_url_claim(claims: ClaimsIdentity | None) -> str:
+    """The service URL the token was issued for ('' when it names none)."""
+    if claims is None:
+        return ""
+    return str(claims.get_claim_value(SERVICE_URL_CLAIM) or "")

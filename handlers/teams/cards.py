@@ -1,0 +1,201 @@
+"""Adaptive Cards (1.5) for core Views: pure renderers that stay under Teams' size limit.
+
+    style = Style(runbook, members={"sam": Member("29:1sam", "Sam Okafor")})
+    cards = render(view(notice, runbook, now), style, key="AI-2026-0001")
+    cards[0]["msteams"]["entities"]   # one mention entity per person named in the card
+
+Tokens in core text become Teams' own: `{@sam}` → `<at>Sam Okafor</at>` with a mention entity
+whose text is exactly that (a person Teams does not know shows as plain @Name); `{t:ISO}` →
+the firm's local time. A button sends `{"action", "key"}` back through Action.Submit; one that
+needs words first opens an inline form (Action.ShowCard) whose Save sends `text` with them.
+A View too long for one card continues in more cards, each under MAX_BYTES.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.runbook import Runbook
+from bot.views import TOKEN, Button, View, local_time
+
+VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MAX_BYTES = 27_000  # Teams refuses a message over about 28 KB; the envelope needs the rest
+MAX_LINE = 4000
+PER_SET = 5  # buttons per row: Teams hides what a row cannot show
+MAX_INPUT = 3000
+STYLES = {"primary": "positive", "danger": "destructive"}
+ASKS = {
+    "reason": "Reason",
+    "reference": "Reference (case number, email subject, who was told)",
+    "evidence": "Description or link",
+}
+
+Card = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A Teams user: the id mentions and the connector use, and the display name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Style:
+    runbook: Runbook
+    members: Mapping[str, Member] = field(default_factory=dict)
+
+
+class Mentions:
+    """The mention entities a card needs, one per person, in order of first mention."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Member] = {}
+
+    def at(self, member: Member) -> str:
+        self._found.setdefault(member.id, member)
+        return f"<at>{member.name}</at>"
+
+    def entities(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": "mention",
+                "text": f"<at>{m.name}</at>",
+                "mentioned": {"id": m.id, "name": m.name},
+            }
+            for m in self._found.values()
+        ]
+
+
+def mentioned(texts: Sequence[str]) -> set[str]:
+    """The runbook person ids `{@…}` tokens name, for the chat to look up."""
+    return {m.group(1)[1:] for t in texts for m in TOKEN.finditer(t) if m.group(1)[0] == "@"}
+
+
+def view_texts(v: View) -> list[str]:
+    return [v.title, *v.lines, *(value for _, value in v.fields)]
+
+
+def resolve(text: str, style: Style, mentions: Mentions) -> str:
+    """Core text with its tokens as Teams shows them."""
+
+    def sub(m: re.Match[str]) -> str:
+        token = m.group(1)
+        if token.startswith("@"):
+            member = style.members.get(token[1:])
+            if member is not None:
+                return mentions.at(member)
+            person = style.runbook.find_person(token[1:])
+            return "@" + (person.name if person else token[1:])
+        try:
+            return local_time(datetime.fromisoformat(token[2:]), style.runbook.firm.timezone)
+        except ValueError:
+            return m.group(0)
+
+    return TOKEN.sub(sub, text)
+
+
+def block(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+
+
+def submit(title: str, data: Mapping[str, str], style: str = "") -> dict[str, Any]:
+    action = {"type": "Action.Submit", "title": title, "data": dict(data)}
+    return action | ({"style": STYLES[style]} if style in STYLES else {})
+
+
+def ask(b: Button, key: str) -> dict[str, Any]:
+    """An inline form: the words the button needs, then Save presses it with them."""
+    optional = b.action_id.startswith("classify:")  # a reason only matters when it stops a clock
+    text_input = {
+        "type": "Input.Text",
+        "id": "text",
+        "label": ASKS.get(b.needs, ASKS["reason"]),
+        "isMultiline": True,
+        "maxLength": MAX_INPUT,
+        "isRequired": not optional,
+        "errorMessage": "Please fill this in.",
+    }
+    save = submit("Save", {"action": b.action_id, "key": key}, b.style)
+    card = {"type": "AdaptiveCard", "body": [text_input], "actions": [save]}
+    return {"type": "Action.ShowCard", "title": b.label, "card": card}
+
+
+def button(b: Button, key: str) -> dict[str, Any]:
+    if b.needs:
+        return ask(b, key)
+    return submit(b.label, {"action": b.action_id, "key": key}, b.style)
+
+
+def action_sets(buttons: Sequence[Button], key: str) -> list[dict[str, Any]]:
+    actions = [button(b, key) for b in buttons]
+    rows = [actions[i : i + PER_SET] for i in range(0, len(actions), PER_SET)]
+    return [{"type": "ActionSet", "actions": row} for row in rows]
+
+
+def card(body: list[dict[str, Any]], mentions: Mentions) -> Card:
+    """A card with the mention entities of exactly the mentions its text holds."""
+    content = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
+    said = json.dumps(body, ensure_ascii=False)
+    entities = [e for e in mentions.entities() if json.dumps(e["text"])[1:-1] in said]
+    return content | {"msteams": {"width": "Full"} | ({"entities": entities} if entities else {})}
+
+
+def size(c: Card) -> int:
+    return len(json.dumps(c, ensure_ascii=False).encode())
+
+
+def _pieces(lines: Sequence[str]) -> Iterator[str]:
+    for line in lines:
+        for i in range(0, max(len(line), 1), MAX_LINE):
+            yield line[i : i + MAX_LINE]
+
+
+def render(v: View, style: Style, key: str = "") -> list[Card]:
+    """Title, lines, fields, buttons: one card, or more when the lines need them (the
+    fields and buttons stay on the first, which is the one updated in place)."""
+    mentions = Mentions()
+    title = resolve(v.title, style, mentions)
+    tail = [
+        block(f"**{label}:** {resolve(value, style, mentions)}", spacing="None")
+        for label, value in v.fields
+    ] + action_sets(v.buttons, key)
+    lines = [block(resolve(p, style, mentions)) for p in _pieces(v.lines)]
+    first: list[dict[str, Any]] = [block(title, weight="Bolder", size="Medium")]
+    rest: list[dict[str, Any]] = []
+    for line in lines:
+        if not rest and size(card([*first, line, *tail], mentions)) <= MAX_BYTES:
+            first.append(line)
+        else:
+            rest.append(line)
+    cards = [card(first + tail, mentions)]
+    body: list[dict[str, Any]] = []
+    for line in rest:
+        if body and size(card([*body, line], mentions)) > MAX_BYTES:
+            cards.append(card(body, mentions))
+            body = []
+        body = body or [block(f"{title} (continued)", weight="Bolder")]
+        body.append(line)
+    return cards + ([card(body, mentions)] if body else [])
+
+
+def fallback(v: View, style: Style) -> str:
+    """The one-line summary Teams shows in notifications and the activity feed."""
+    return resolve(v.title, style, Mentions()).replace("<at>", "").replace("</at>", "")
+
+
+def attachment(c: Card) -> dict[str, Any]:
+    return {"contentType": CARD_TYPE, "content": c}
+
+
+def message(c: Card, summary: str = "") -> dict[str, Any]:
+    """A message activity carrying one card."""
+    return {"type": "message", "summary": summary, "attachments": [attachment(c)]}

@@ -1,0 +1,177 @@
+"""TeamsChat: the Chat port over the Bot Connector, from stored conversation references.
+
+    chat = TeamsChat(connector, runbook, conversations, clock, tenant_id="…")
+    room = await chat.open_room(incident)   # a new thread in the runbook's rooms.teams channel
+    activity_id = await chat.post(room, notices.page(incident, "incident_lead", "sam", 0))
+
+Every send is proactive: the service URL comes from the conversation's stored reference
+(refreshed by each inbound activity), so reminders reach the thread with nobody talking.
+The thread's first message is the incident card; the core's "card" posts update it in place.
+A 403 marks the conversation blocked: it is logged, `on_blocked` records it on the incident,
+and nothing more is sent there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.incident import Incident, Room
+from bot.notices import Notice, card
+from bot.ports import ChatError, Clock, IncidentStore
+from bot.runbook import Runbook
+from bot.views import view
+from handlers.teams.cards import Card, Style, mentioned, message, render, view_texts
+from handlers.teams.connector import Blocked, Connector
+from handlers.teams.people import People, Where
+from storage.conversations import Conversations, Reference
+
+log = logging.getLogger(__name__)
+PLATFORM = "teams"
+THREAD_SLOT = "teams:thread"  # the store's message slot that remembers an incident's thread
+ROOT = ";messageid="  # a channel thread's conversation id ends with its first message's id
+
+OnBlocked = Callable[[str, Room], Awaitable[None]]
+
+
+def root_of(conversation_id: str) -> str:
+    """The first message of a channel thread, from its conversation id ('' for a chat)."""
+    return conversation_id.partition(ROOT)[2]
+
+
+def channel_of(conversation_id: str) -> str:
+    return conversation_id.partition(ROOT)[0]
+
+
+class TeamsChat:
+    def __init__(
+        self,
+        connector: Connector,
+        runbook: Runbook,
+        conversations: Conversations,
+        clock: Clock,
+        *,
+        store: IncidentStore | None = None,
+        tenant_id: str = "",
+        bot: dict[str, str] | None = None,
+    ) -> None:
+        self.connector, self.runbook, self.conversations = connector, runbook, conversations
+        self.clock, self.store, self.tenant_id = clock, store, tenant_id
+        self.bot = bot or {"id": "", "name": "AI Incident"}
+        self.people = People(connector, runbook)
+        self.on_blocked: OnBlocked | None = None
+
+    # --- where to send ---------------------------------------------------------------
+
+    async def reference(self, conversation_id: str) -> Reference:
+        """The conversation's stored reference, else the channel's, else the tenant's latest."""
+        found = (
+            await self.conversations.find(PLATFORM, conversation_id)
+            or await self.conversations.find(PLATFORM, channel_of(conversation_id))
+            or await self.conversations.latest(PLATFORM, self.tenant_id)
+        )
+        if found is None:
+            raise ChatError("Teams has not spoken to the bot yet: no service URL is known.")
+        if found.conversation_id == conversation_id and found.blocked_at is not None:
+            raise ChatError(f"The bot was removed from {conversation_id}; not sending there.")
+        return found
+
+    def where(self, ref: Reference, conversation_id: str) -> Where:
+        team = self.runbook.rooms.teams_team_id
+        return Where(ref.service_url, team or channel_of(conversation_id))
+
+    # --- the room ------------------------------------------------------------------
+
+    async def open_room(self, incident: Incident) -> Room:
+        known = await self.store.message_id(incident.key, THREAD_SLOT) if self.store else None
+        if known:
+            return self._room(incident, known)
+        channel = self.runbook.rooms.teams_channel_id
+        if not channel:
+            raise ChatError("The runbook names no Teams channel (rooms.teams.channel_id).")
+        ref = await self.reference(channel)
+        first = (await self._cards(card(incident), ref, channel))[0]
+        made = await self.connector.create_conversation(
+            ref.service_url, self._thread(channel, first)
+        )
+        thread = str(made.get("id") or "")
+        if not thread:
+            raise ChatError("Teams made the thread but did not say its id.")
+        await self._remember(thread, ref)
+        if self.store is not None:
+            await self.store.remember_message(incident.key, THREAD_SLOT, thread)
+        return self._room(incident, thread)
+
+    def _thread(self, channel: str, first: Card) -> dict[str, Any]:
+        tenant = {"id": self.tenant_id} if self.tenant_id else {}
+        return {
+            "isGroup": True,
+            "bot": self.bot,
+            "channelData": {"channel": {"id": channel}} | ({"tenant": tenant} if tenant else {}),
+            "activity": message(first),
+        } | ({"tenantId": self.tenant_id} if self.tenant_id else {})
+
+    def _room(self, incident: Incident, thread: str) -> Room:
+        return Room(PLATFORM, thread, f"{incident.key}: {incident.title}"[:80])
+
+    async def _remember(self, thread: str, ref: Reference) -> None:
+        reference = dict(ref.reference) | {"conversation": {"id": thread, "isGroup": True}}
+        fresh = Reference(PLATFORM, thread, ref.service_url, ref.tenant_id, reference)
+        await self.conversations.remember(fresh, self.clock.now())
+
+    async def archive_room(self, room: Room) -> None:
+        """Nothing to do: a Teams incident room is a thread in the incidents channel, and a
+        thread cannot be archived; it simply goes quiet (the channel keeps the record)."""
+
+    # --- messages ------------------------------------------------------------------
+
+    async def _cards(self, notice: Notice, ref: Reference, conversation_id: str) -> list[Card]:
+        last = notice.incident.last
+        now = notice.now or (last.at if last else datetime.now(UTC))
+        v = view(notice, self.runbook, now)
+        wanted = mentioned(view_texts(v)) | set(notice.mentions)
+        members = await self.people.members(wanted, self.where(ref, conversation_id))
+        return render(v, Style(self.runbook, members), notice.incident.key)
+
+    async def post(self, room: Room, notice: Notice) -> str:
+        root = root_of(room.id)
+        if notice.kind == "card" and root:  # the thread's first message is the card
+            await self.update(room, root, notice)
+            return root
+        ref = await self.reference(room.id)
+        ids = [
+            str(
+                await self._guard(
+                    room, notice, self.connector.send(ref.service_url, room.id, message(c))
+                )
+            )
+            for c in await self._cards(notice, ref, room.id)
+        ]
+        return ids[0]
+
+    async def update(self, room: Room, message_id: str, notice: Notice) -> None:
+        ref = await self.reference(room.id)
+        first, *rest = await self._cards(notice, ref, room.id)
+        change = self.connector.update(ref.service_url, room.id, message_id, message(first))
+        await self._guard(room, notice, change)
+        for more in rest:
+            await self._guard(
+                room, notice, self.connector.send(ref.service_url, room.id, message(more))
+            )
+
+    async def _guard(self, room: Room, notice: Notice, sending: Awaitable[Any]) -> Any:
+        try:
+            return await sending
+        except Blocked as error:
+            await self._blocked(room, notice.incident.key, error)
+            raise
+
+    async def _blocked(self, room: Room, key: str, error: Blocked) -> None:
+        log.error(
+            "Teams removed the bot from %s (%s): %s; not sending there again", key, room.id, error
+        )
+        await self.conversations.block(PLATFORM, room.id, self.clock.now())
+        if self.on_blocked is not None:
+            await self.on_blocked(key, room)

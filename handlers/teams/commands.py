@@ -1,0 +1,107 @@
+"""`@AI Incident …` in Teams: the shared command language (bot.commands), answered in the
+conversation it was said in.
+
+    await Commands(edge).run(turn)   # turn.text is "status" with the bot's mention stripped
+
+In an incident's thread the incident is implied; elsewhere its key comes first. A refusal
+(an unknown key, a missing permission) is an answer, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot import service
+from bot.commands import Command, parse, parse_aware
+from bot.decisions import Refused
+from bot.views import View, moment
+from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
+from handlers.teams.activity import Turn
+from handlers.teams.edge import Edge
+from handlers.teams.forms import close_card, declare_card
+
+SLASH, MENTION = "/ai-incident", "@AI Incident"
+
+
+class Commands:
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+        self.table: dict[str, Callable[[Command, Turn], Awaitable[None]]] = {
+            "declare": self._declare,
+            "status": self._status,
+            "list": self._list,
+            "ack": self._ack,
+            "note": self._note,
+            "evidence": self._evidence,
+            "aware": self._aware,
+            "close": self._close,
+            "runbook": self._runbook,
+            "help": self._help,
+        }
+
+    async def run(self, turn: Turn) -> None:
+        command = parse(turn.text)
+        try:
+            await self.table[command.name](command, turn)
+        except Refused as error:
+            await self.edge.tell(turn, View(error.message))
+
+    async def _declare(self, command: Command, turn: Turn) -> None:
+        now = self.edge.deps.clock.now()
+        await self.edge.send(turn, declare_card(self.edge.deps.runbook, now, command.text))
+
+    async def _close(self, command: Command, turn: Turn) -> None:
+        incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
+        if incident.closed_at is not None:
+            raise Refused(f"{incident.key} is already closed.")
+        await self.edge.send(turn, close_card(self.edge.deps.runbook, incident))
+
+    async def _status(self, command: Command, turn: Turn) -> None:
+        deps = self.edge.deps
+        incident = await service.load(deps, await self.edge.key(command.key, turn))
+        await self.edge.tell(turn, status_view(incident, deps.runbook, deps.clock.now()))
+
+    async def _list(self, command: Command, turn: Turn) -> None:
+        await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
+
+    async def _ack(self, command: Command, turn: Turn) -> None:
+        key = await self.edge.key(command.key, turn)
+        await service.acknowledge(self.edge.deps, key, await self.edge.actor(turn))
+        await self.edge.tell(turn, View(f"You are the incident lead for {key}."))
+
+    async def _note(self, command: Command, turn: Turn) -> None:
+        key = await self.edge.key(command.key, turn)
+        await service.note(self.edge.deps, key, await self.edge.actor(turn), command.text)
+        await self.edge.tell(turn, View(f"Note added to the timeline of {key}."))
+
+    async def _evidence(self, command: Command, turn: Turn) -> None:
+        key = await self.edge.key(command.key, turn)
+        if not command.text:
+            incident = await service.load(self.edge.deps, key)
+            await self.edge.tell(turn, evidence_view(incident), incident.key)
+            return
+        actor = await self.edge.actor(turn)
+        incident = await service.add_evidence(
+            self.edge.deps, key, actor, command.text, None, source="teams"
+        )
+        digest = incident.evidence[-1].sha256
+        await self.edge.tell(turn, View(f"Evidence recorded on {key} (sha256 {digest})."))
+
+    async def _aware(self, command: Command, turn: Turn) -> None:
+        key = await self.edge.key(command.key, turn)
+        try:
+            when, reason = parse_aware(command.text)
+        except ValueError as error:
+            raise Refused(str(error)) from None
+        actor = await self.edge.actor(turn)
+        await service.correct_awareness(self.edge.deps, key, actor, when, reason)
+        await self.edge.tell(
+            turn, View(f"T0 of {key} is now {moment(when)}; every deadline moved.")
+        )
+
+    async def _runbook(self, command: Command, turn: Turn) -> None:
+        await self.edge.tell(turn, runbook_view(self.edge.deps.runbook))
+
+    async def _help(self, command: Command, turn: Turn) -> None:
+        v = help_view(command.error)
+        await self.edge.tell(turn, View(v.title, tuple(x.replace(SLASH, MENTION) for x in v.lines)))

@@ -1,0 +1,105 @@
+"""Card submissions (Action.Submit), each routed into the one core call it stands for.
+
+    await Submits(edge).run(turn)   # turn.value: {"action": "classify:Q3:unsure", "key": …}
+                                    #          or {"form": "declare", "title": …, …}
+
+A button goes through bot.actions.press, exactly as in Slack; the core then updates the
+card it belongs to in place. A form (declare, close) is updated in place by this edge: to
+what happened, or back to the form with the refusal on top and the values kept.
+"""
+
+from __future__ import annotations
+
+from bot import service
+from bot.actions import UnknownAction, press
+from bot.decisions import Refused
+from bot.ports import ChatError
+from bot.views import Button, View
+from handlers.teams.activity import Malformed, Turn
+from handlers.teams.cards import Mentions, block, card
+from handlers.teams.edge import Edge
+from handlers.teams.forms import CLOSE, DECLARE, close_card, declare_card, read_close, read_declare
+
+KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence")
+ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
+
+
+def _said(lines: list[str]) -> dict[str, object]:
+    return card([block(lines[0], weight="Bolder"), *(block(x) for x in lines[1:])], Mentions())
+
+
+class Submits:
+    def __init__(self, edge: Edge) -> None:
+        self.edge = edge
+
+    async def run(self, turn: Turn) -> None:
+        form, action = turn.value.get("form"), turn.value.get("action")
+        if form == DECLARE:
+            await self._declare(turn)
+        elif form == CLOSE:
+            await self._close(turn)
+        elif isinstance(action, str) and action.split(":")[0] in KNOWN:
+            await self._press(turn, action)
+        else:
+            raise Malformed("No card of this bot submits that.")
+
+    async def _press(self, turn: Turn, action: str) -> None:
+        text = turn.value.get("text")
+        given = turn.value.get("key")
+        try:
+            key = await self.edge.key(given if isinstance(given, str) else "", turn)
+            actor = await self.edge.actor(turn)
+            await press(self.edge.deps, key, actor, action, text if isinstance(text, str) else "")
+        except Refused as error:
+            await self.edge.tell(turn, self._refusal(error, action), self._key(turn))
+        except UnknownAction as error:
+            await self.edge.tell(turn, View(str(error)))
+
+    def _key(self, turn: Turn) -> str:
+        key = turn.value.get("key")
+        return key if isinstance(key, str) else ""
+
+    def _refusal(self, error: Refused, action: str) -> View:
+        """A refusal; when the core wants words first, with a form to give them."""
+        if not error.message.startswith(ASKS_FOR_TEXT):
+            return View(error.message)
+        return View(error.message, buttons=(Button("Give the reason", action, "", "reason"),))
+
+    async def _declare(self, turn: Turn) -> None:
+        runbook = self.edge.deps.runbook
+        try:
+            form = read_declare(turn.value, runbook)
+            actor = await self.edge.actor(turn)
+            incident = await service.declare(self.edge.deps, actor, form)
+        except Refused as error:
+            now = self.edge.deps.clock.now()
+            await self.edge.replace(turn, declare_card(runbook, now, "", turn.value, error.message))
+            return
+        except ChatError as error:
+            said = [
+                "The incident is recorded, but Teams failed to open its thread.",
+                f"{error}. `list` shows its key; tell the incident lead.",
+            ]
+            await self.edge.replace(turn, _said(said))
+            return
+        where = "a new thread in the incidents channel" if incident.room else "no thread yet"
+        lines = [f"Declared {incident.key}: {incident.title}", f"By {actor.name}; see {where}."]
+        await self.edge.replace(turn, _said(lines))
+
+    async def _close(self, turn: Turn) -> None:
+        runbook, key = self.edge.deps.runbook, self._key(turn)
+        if not key:
+            raise Malformed("The close form does not say which incident.")
+        try:
+            incident = await service.load(self.edge.deps, key)
+            actor = await self.edge.actor(turn)
+            form = read_close(turn.value, runbook)
+            await service.close(self.edge.deps, key, actor, form)
+        except Refused as error:
+            loaded = await self.edge.deps.store.load(key.upper())
+            if loaded is None:
+                await self.edge.tell(turn, View(error.message))
+                return
+            await self.edge.replace(turn, close_card(runbook, loaded, turn.value, error.message))
+            return
+        await self.edge.replace(turn, _said([f"Closed {incident.key} by {actor.name}."]))

@@ -1,0 +1,60 @@
+"""Which service URLs may receive the bot's token: Microsoft's hosts only.
+
+    urls = ServiceUrls()                                # production
+    urls = ServiceUrls(extra=("http://127.0.0.1:4312",))  # a test's fake connector
+    urls.allowed("https://smba.trafficmanager.net/emea/")   # -> True
+    urls.allowed("https://smba.trafficmanager.net.evil.example/")  # -> False
+
+An activity names the service URL its replies go to; a forged one would otherwise make the
+bot send its bearer token to any host. Loopback is never allowed unless an exact origin is
+listed, which only tests do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+# The Bot Connector's hosts for Teams (public, GCC, GCC High, DoD) and Bot Framework's.
+MICROSOFT_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+    "botframework.com",
+    "botframework.azure.us",
+)
+
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` in lower case; '' for what is not an absolute http(s) URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
+        return ""
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+class ServiceUrls:
+    def __init__(self, hosts: Iterable[str] = MICROSOFT_HOSTS, extra: Iterable[str] = ()) -> None:
+        self.hosts = tuple(h.lower() for h in hosts)
+        self.extra = frozenset(origin(e) for e in extra if origin(e))
+
+    def allowed(self, url: str) -> bool:
+        found = origin(url)
+        if not found:
+            return False
+        if found in self.extra:
+            return True
+        scheme, _, rest = found.partition("://")
+        host, _, port = rest.partition(":")
+        on_ours = any(host == h or host.endswith("." + h) for h in self.hosts)
+        return scheme == "https" and port in ("", "443") and on_ours
+
+    def base(self, url: str) -> str:
+        """The URL with exactly one trailing slash, for joining API paths onto."""
+        return url.strip().rstrip("/") + "/"

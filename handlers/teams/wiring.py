@@ -1,0 +1,44 @@
+"""Teams from settings: what bot.main's `_teams` builds, kept here so the core stays clear
+of the SDK.
+
+    chat = add_teams(web_app, deps, settings, engine)   # POST /api/messages, TeamsChat
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import Engine
+
+from bot.service import Deps
+from bot.settings import Settings
+from handlers.teams.auth import Inbound, MsalTokens
+from handlers.teams.chat import TeamsChat
+from handlers.teams.connector import Connector
+from handlers.teams.edge import Edge
+from handlers.teams.routes import add_teams_routes
+from handlers.teams.urls import ServiceUrls
+from storage.conversations import Conversations
+
+
+def add_teams(app: web.Application, deps: Deps, settings: Settings, engine: Engine) -> TeamsChat:
+    """JWT-checked inbound, MSAL tokens outbound, only to Microsoft's service URLs."""
+    urls = ServiceUrls()
+    tokens = MsalTokens(
+        settings.teams_app_id, settings.teams_app_password, settings.teams_tenant_id
+    )
+    connector = Connector(urls, tokens)
+    chat = TeamsChat(
+        connector,
+        deps.runbook,
+        Conversations(engine),
+        deps.clock,
+        store=deps.store,
+        tenant_id=settings.teams_tenant_id,
+        bot={"id": f"28:{settings.teams_app_id}", "name": "AI Incident"},
+    )
+    edge = Edge(deps, chat)
+    chat.on_blocked = edge.blocked
+    inbound = Inbound(settings.teams_app_id, settings.teams_tenant_id)
+    add_teams_routes(app, edge, urls, inbound)
+    app.on_cleanup.append(lambda _app: connector.close())
+    return chat

@@ -1,0 +1,123 @@
+"""The whole incident over Teams: activities shaped as Teams sends them, to the running
+server, the fake connector behind it, buttons pressed from the cards the bot sent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.tick import tick
+from tests.e2e.teams_driver import CHANNEL, actions, text_of
+from tests.e2e.teams_rig import (
+    ALEX,
+    KEY,
+    POST,
+    SAM,
+    TITLE,
+    TOKEN,
+    TeamsRig,
+    acknowledged,
+    classified,
+    connector,
+    contained,
+    declared,
+    teams_rig,
+)
+
+__all__ = ["connector", "teams_rig"]  # fixtures
+
+
+async def test_declare_shows_a_form_then_opens_a_thread_with_the_card(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    room = await declared(rig)
+    assert room.startswith(f"{CHANNEL};messageid=")
+    (thread,) = rig.connector.threads
+    assert thread["channelData"]["channel"]["id"] == CHANNEL and thread["isGroup"] is True
+    root = rig.tenant.messages(room)[0]
+    assert f"{KEY}: {TITLE}" in text_of(root) and root.updates >= 1  # the card, kept current
+    form = rig.tenant.messages(POST)[0]
+    assert form.updates == 1 and f"Declared {KEY}: {TITLE}" in text_of(form)
+    said = rig.tenant.said(room)
+    assert "Turn off AI drafts for all users" in said
+
+
+async def test_owners_are_paged_with_a_real_mention(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    page = rig.tenant.with_action(rig.room, "ack:incident_lead")
+    assert "Paging <at>Sam Okafor</at> (incident lead, attempt 1)" in text_of(page)
+    (entity,) = page.cards[0]["msteams"]["entities"]
+    assert entity == {
+        "type": "mention",
+        "text": "<at>Sam Okafor</at>",
+        "mentioned": {"id": SAM.id, "name": "Sam Okafor"},
+    }
+
+
+async def test_the_lead_acknowledges_and_the_page_is_updated_in_place(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await acknowledged(rig)
+    page = next(m for m in rig.tenant.messages(rig.room) if "Paging <at>Sam" in text_of(m))
+    assert page.updates == 1 and list(actions(page.cards)) == []
+    assert "Acknowledged by <at>Sam Okafor</at> at Thu 26 Mar 2026 15:40 GMT" in text_of(page)
+    assert "<at>Sam Okafor</at> acknowledged as incident lead." in rig.tenant.said(rig.room)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.owner == "sam"
+    ack = next(e for e in incident.events if e.type == "acknowledged")
+    assert ack.actor.id == "teams:aad-sam"
+
+
+async def test_contain_classify_and_the_clocks(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    checklist = next(m for m in rig.tenant.messages(rig.room) if "Who can switch" in text_of(m))
+    assert "not possible: The vendor holds the key" in text_of(checklist)
+    assert "Phase: containment → classification" in rig.tenant.said(rig.room)
+    await classified(rig)
+    q3 = rig.tenant.with_action(rig.room, "classify:Q3:yes")
+    assert "*unsure* — Alex Morgan, Thu 26 Mar 2026 15:40 GMT" in text_of(q3) and q3.updates >= 1
+    ico = rig.tenant.with_action(rig.room, "obligation:ico_art33:done")
+    assert "due Sun 29 Mar 2026 16:30 BST" in text_of(ico)
+    assert "owner <at>Alex Morgan</at>" in text_of(ico)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.answers["Q5"].reason == "Q5: ruled out"
+    assert incident.obligations["controller_art33_2"].status == "waived"
+
+
+async def test_evidence_reminder_and_close(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    await classified(rig)
+    await rig.tenant.say(SAM, rig.room, "evidence https://vendor.example/audit/123")
+    assert "Evidence recorded on AI-2026-0001 (sha256 " in rig.tenant.said(rig.room)
+    before = len(rig.tenant.messages(rig.room))
+    rig.deps.clock.advance(timedelta(hours=24))  # type: ignore[attr-defined]
+    assert await tick(rig.deps) >= 1  # proactive: nobody spoke in Teams
+    reminded = "\n".join(text_of(m) for m in rig.tenant.messages(rig.room)[before:])
+    assert "Reminder: ICO" in reminded or "Reminder:" in reminded
+    for clock in ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer"):
+        action = f"obligation:{clock}:done"
+        card = rig.tenant.with_action(rig.room, action)
+        await rig.tenant.click(ALEX, card, action, f"{clock} told, ref 77")
+    await rig.tenant.say(SAM, rig.room, "close")
+    form = rig.tenant.last(rig.room)
+    answers = {
+        "root_cause": "Cache keyed without client id",
+        "failure_type": "context_leakage",
+        "lessons": "Key caches by client",
+        "must_contain": "Acme",
+    }
+    await rig.tenant.fill(SAM, form, answers)
+    assert "re-enable criterion not confirmed" in text_of(form) and form.updates == 1
+    every = ",".join(str(i) for i in range(len(rig.deps.runbook.reenable_criteria)))
+    await rig.tenant.fill(SAM, form, answers | {"reenable": every})
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.closed_at is not None
+    assert f"Closed {KEY} by Sam Okafor." in text_of(form)
+    said = rig.tenant.said(rig.room)
+    assert f"{KEY} closed: {TITLE}" in said and "Root cause: Cache keyed without client id" in said
+    assert all(c.authorization == f"Bearer {TOKEN}" for c in rig.connector.calls)

@@ -1,0 +1,173 @@
+"""FakeConnector: a real HTTP server on 127.0.0.1 that speaks the Bot Connector REST API.
+
+    async with FakeConnector() as teams:
+        connector = Connector(ServiceUrls(extra=(teams.url,)), StaticTokens("t"))
+        teams.add_member("29:1sam", "Sam Okafor", "sam@harbourvale.example", "aad-sam")
+
+It records `POST /v3/conversations` (a new channel thread), `POST` and `PUT`
+`/v3/conversations/{id}/activities[/{id}]`, answers member look-ups by id, AAD object id,
+UPN or email (404 otherwise, as Teams does), and can be told to answer the next calls of a
+method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504).
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+from collections import deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+# What Teams answers when the bot is no longer in a conversation.
+REMOVED = {
+    "error": {
+        "code": "BotNotInConversationRoster",
+        "message": "The bot is not part of the conversation roster.",
+    }
+}
+
+
+@dataclass
+class Sent:
+    id: str
+    conversation: str
+    activity: dict[str, Any]
+    updates: int = 0
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [a["content"] for a in self.activity.get("attachments", [])]
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    authorization: str
+    body: Any
+
+
+@dataclass(frozen=True)
+class Fault:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+class FakeConnector:
+    def __init__(self) -> None:
+        self.url = ""
+        self.calls: list[Call] = []
+        self.threads: list[dict[str, Any]] = []  # POST /v3/conversations bodies
+        self.sent: dict[str, list[Sent]] = {}  # conversation id → its messages, in order
+        self.members: dict[str, dict[str, Any]] = {}
+        self.faults: dict[str, deque[Fault]] = {}
+        self._ids = itertools.count(1774540000001)
+        self._runner: web.AppRunner | None = None
+
+    # --- set up -------------------------------------------------------------------
+
+    def add_member(self, member_id: str, name: str, email: str, aad: str) -> None:
+        account = {
+            "id": member_id,
+            "name": name,
+            "aadObjectId": aad,
+            "email": email,
+            "userPrincipalName": email,
+            "tenantId": "tenant-hv",
+            "userRole": "user",
+        }
+        for key in (member_id, aad, email.lower()):
+            self.members[key] = account
+
+    def fail(self, method: str, status: int, times: int = 1, **headers: str) -> None:
+        """The next `times` calls of `method` (GET, POST, PUT) answer `status`."""
+        body = REMOVED if status == 403 else {"error": {"code": f"Status{status}"}}
+        queue = self.faults.setdefault(method, deque())
+        queue.extend(Fault(status, headers, body) for _ in range(times))
+
+    # --- what tests read ------------------------------------------------------------
+
+    def messages(self, conversation: str) -> list[Sent]:
+        return self.sent.get(conversation, [])
+
+    def count(self, method: str) -> int:
+        return sum(1 for c in self.calls if c.method == method)
+
+    # --- the API --------------------------------------------------------------------
+
+    def _next_id(self) -> str:
+        return str(next(self._ids))
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        auth = request.headers.get("Authorization", "")
+        self.calls.append(Call(request.method, request.path, auth, body))
+        queue = self.faults.get(request.method)
+        if queue:
+            fault = queue.popleft()
+            return web.json_response(fault.body, status=fault.status, headers=fault.headers)
+        parts = request.path.strip("/").split("/")[2:]  # after v3/conversations
+        return self._answer(request.method, parts, body)
+
+    def _answer(self, method: str, parts: list[str], body: Any) -> web.Response:
+        match method, parts:
+            case "POST", []:
+                return self._thread(body)
+            case "POST", [conversation, "activities", *_]:
+                return web.json_response({"id": self._post(conversation, body)}, status=201)
+            case "PUT", [conversation, "activities", activity_id]:
+                return self._update(conversation, activity_id, body)
+            case "GET", [_, "members", member]:
+                found = self.members.get(member) or self.members.get(member.lower())
+                if found is None:
+                    return web.json_response(
+                        {"error": {"code": "MemberNotFoundInConversation"}}, status=404
+                    )
+                return web.json_response(found)
+        return web.json_response({"error": {"code": "BadSyntax"}}, status=400)
+
+    def _thread(self, body: dict[str, Any]) -> web.Response:
+        self.threads.append(body)
+        channel = body["channelData"]["channel"]["id"]
+        root = self._next_id()
+        conversation = f"{channel};messageid={root}"
+        self.sent.setdefault(conversation, []).append(Sent(root, conversation, body["activity"]))
+        return web.json_response({"id": conversation, "activityId": root}, status=201)
+
+    def _post(self, conversation: str, body: dict[str, Any]) -> str:
+        activity_id = self._next_id()
+        self.sent.setdefault(conversation, []).append(Sent(activity_id, conversation, body))
+        return activity_id
+
+    def _update(self, conversation: str, activity_id: str, body: dict[str, Any]) -> web.Response:
+        found = [m for m in self.messages(conversation) if m.id == activity_id]
+        if not found:
+            return web.json_response({"error": {"code": "ActivityNotFound"}}, status=404)
+        found[0].activity, found[0].updates = body, found[0].updates + 1
+        return web.json_response({"id": activity_id})
+
+    # --- life -----------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        app = web.Application()
+        app.router.add_route("*", "/v3/conversations{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        await web.SockSite(self._runner, sock).start()
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
