@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="re-walk an incident's hash chain")
     verify.add_argument("key")
     sub.add_parser("migrate", help="apply database migrations")
+    teams = sub.add_parser("teams-package", help="write the Teams app zip (manifest + icons)")
+    teams.add_argument("--out", type=Path, default=Path("ai-incident-teams.zip"))
+    teams.add_argument("--app-id", help="the bot's Microsoft app id (default: TEAMS_APP_ID)")
     _close_and_learn(sub)
     return p
 
@@ -262,6 +265,18 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.main import teams_package
+
+    try:
+        out = teams_package(args.out, args.app_id or settings.teams_app_id)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"wrote {out}: upload it under Teams → Apps → Manage your apps → Upload an app")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.main import serve
 
@@ -277,6 +292,7 @@ COMMANDS = {
     "export": cmd_export,
     "verify": cmd_verify,
     "migrate": cmd_migrate,
+    "teams-package": cmd_teams_package,
     "evidence-pack": cmd_evidence_pack,
     "register": cmd_register,
     "eval-cases": cmd_eval_cases,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from aiohttp import web
 
@@ -22,6 +23,7 @@ from handlers.slack.kept import Kept, add_inbox_sweeps
 from handlers.slack.routes import add_slack_routes, add_socket_mode
 from handlers.slack.work import Work
 from handlers.teams.chat import TeamsChat
+from handlers.teams.package import write_package
 from handlers.teams.wiring import add_teams
 from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
@@ -129,6 +131,11 @@ async def _start(ticker: Ticker) -> None:
 
 async def _stop(ticker: Ticker) -> None:
     await ticker.stop()
+
+
+def teams_package(out: Path, app_id: str) -> Path:
+    """The installable Teams app zip (handlers.teams.package), for `ai-incident teams-package`."""
+    return write_package(out, app_id)
 
 
 def serve(settings: Settings) -> None:

@@ -1,0 +1,43 @@
+"""The installable Teams app: teams/manifest.json with the app id filled in, and its icons.
+
+    write_package(Path("ai-incident-teams.zip"), "3f2b…-…")   # upload it in Teams' admin centre
+
+The template's placeholder id (all zeros) keeps it valid against Microsoft's schema; the
+app id goes in as the app's id and the bot's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "teams"
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+ICONS = ("color.png", "outline.png")
+
+
+class NotAnAppId(ValueError):
+    """The app id is not the GUID Microsoft Entra gave the bot's registration."""
+
+
+def manifest(app_id: str, template: Path = TEMPLATE) -> dict[str, Any]:
+    if not GUID.match(app_id):
+        raise NotAnAppId(f"TEAMS_APP_ID must be the bot's GUID, e.g. 3f2b1c4d-…, not {app_id!r}.")
+    found: dict[str, Any] = json.loads((template / "manifest.json").read_text(encoding="utf-8"))
+    found["id"] = app_id
+    for bot in found.get("bots", []):
+        bot["botId"] = app_id
+    return found
+
+
+def write_package(out: Path, app_id: str, template: Path = TEMPLATE) -> Path:
+    """The zip Teams installs: manifest.json and both icons at its root."""
+    filled = manifest(app_id, template)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("manifest.json", json.dumps(filled, indent=2, ensure_ascii=False))
+        for icon in ICONS:
+            package.write(template / icon, icon)
+    return out
