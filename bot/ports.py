@@ -54,6 +54,11 @@ class Chat(Protocol):
 
     async def update(self, room: Room, message_id: str, notice: Notice) -> None: ...
 
+    async def archive_room(self, room: Room) -> None:
+        """Archive a closed incident's room (the runbook's archive_after later); a room
+        archived already counts as done. ChatError when it is worth trying again."""
+        ...
+
 
 class IncidentStore(Protocol):
     async def next_key(self, year: int) -> str: ...

@@ -25,7 +25,7 @@ PAGED_ROLES = ("incident_lead", "dpo", "compliance")
 class ReminderSpec:
     dedupe_key: str
     incident_key: str
-    kind: str  # deadline, overdue, page, unsure, nudge
+    kind: str  # deadline, overdue, page, unsure, nudge, archive
     due_at: datetime
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -111,9 +111,17 @@ def _nudge(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     return [ReminderSpec(f"{incident.key}:nudge:{last.seq}", incident.key, "nudge", due, {})]
 
 
+def _archive(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
+    """A closed incident's room is archived after the runbook's delay (never when it is ~)."""
+    wait, closed = runbook.rooms.archive_after, incident.closed_at
+    if wait is None or closed is None or incident.room is None:
+        return []
+    return [ReminderSpec(f"{incident.key}:archive", incident.key, "archive", closed + wait, {})]
+
+
 def desired_reminders(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     if incident.closed_at is not None:
-        return []
+        return _archive(incident, runbook)
     return [
         *_deadlines(incident, runbook),
         *_pages(incident, runbook),

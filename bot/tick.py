@@ -4,6 +4,7 @@
 
 A reminder is re-derived from the incident at send time: one that no longer applies (the
 obligation is done, the page acknowledged, the incident closed) is cancelled, not sent.
+An "archive" reminder is no message: it archives a closed incident's room.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
         return ""
     if inc.room is None:
         raise ChatError("the incident has no room yet")
+    if r.kind == "archive":
+        await deps.chat.archive_room(inc.room)
+        return ""
     build = _deadline_notice if r.kind in ("deadline", "overdue") else _other_notice
     return await deps.chat.post(inc.room, build(deps, inc, r, now))
 

@@ -43,6 +43,7 @@ MAX_TOPIC = 250
 ATTEMPTS = 3
 MAX_WAIT_S = 30.0  # a longer Retry-After goes back to the caller (the ticker reschedules)
 FINE = {"already_in_channel", "already_pinned"}
+GONE = {"already_archived", "channel_not_found"}  # archiving such a channel is done already
 CHANNEL_SLOT, NAME_SLOT = "slack:channel", "slack:channel-name"  # in the store's message slots
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -279,6 +280,18 @@ class SlackChat:
         )
         for part in rest:
             await self._send(room.id, part, message_id)
+
+    async def archive_room(self, room: Room) -> None:
+        """conversations.archive; a channel archived already (or gone) needs nothing more."""
+        try:
+            await self.call(
+                "conversations.archive", lambda: self.client.conversations_archive(channel=room.id)
+            )
+        except ChatError as error:
+            code = str(error).rpartition(": ")[2]
+            if code not in GONE:
+                raise
+            log.info("channel %s needs no archiving: %s", room.id, code)
 
     async def _pin(self, room: Room, ts: str) -> None:
         try:

@@ -75,6 +75,7 @@ class WebRoom:
     name: str
     key: str = ""
     messages: list[WebMessage] = field(default_factory=list)
+    archived: bool = False  # closed, and the runbook's archive_after has passed
 
 
 def room_id(key: str) -> str:
@@ -140,6 +141,19 @@ class WebChat:
         # Posted before a restart: the memory is gone, so show it again.
         messages.append(WebMessage(message_id, notice, *self._render(notice)))
         self._touch()
+
+    async def archive_room(self, room: Room) -> None:
+        """Archived rooms stay readable; the room list marks them."""
+        found = self.rooms.get(room.id)
+        if found is None:  # opened before a restart: remember it, archived
+            found = self.rooms[room.id] = WebRoom(room.id, room.name or room.id)
+        if not found.archived:
+            found.archived = True
+            self._touch()
+
+    def archived(self) -> set[str]:
+        """The ids of the rooms archived, for the room list."""
+        return {r.id for r in self.rooms.values() if r.archived}
 
     def reply(
         self,

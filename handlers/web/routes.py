@@ -279,6 +279,7 @@ class LocalChat:
             "speaker": self._speaker(request.cookies.get(SPEAKER)).id,
             "incidents": await self.deps.store.list_incidents(),
             "room_of": room_id,
+            "archived": self.chat.archived(),
             "room": room,
             "messages": self._messages(room, incident, now),
             "incident": incident,

@@ -34,7 +34,7 @@ from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
 from tests.conftest import SEED_T0
-from tests.e2e.slack_driver import SECRET, Workspace
+from tests.e2e.slack_driver import SECRET, Answer, Workspace
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlack
 
@@ -169,3 +169,28 @@ async def classified(rig: Rig) -> None:
         await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
         if len(rig.slack.views) > before:  # the answer stops a clock: the bot asks why
             await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": f"{question}: ruled out"})
+
+
+async def closed(rig: Rig) -> Answer:
+    """The seed case through to close; the close form's first answer (refused: no
+    re-enable criteria ticked) is returned."""
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    await classified(rig)
+    for clock in ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer"):
+        action = f"obligation:{clock}:done"
+        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+        await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": f"{clock} told, ref 77"})
+    await rig.ws.command(SAM, rig.room, "close")
+    form = rig.ws.opened(SAM)
+    answers = {
+        "root_cause": "Cache keyed without client id",
+        "failure_type": "context_leakage",
+        "lessons": "Key caches by client",
+        "must_contain": "Acme",
+    }
+    refused = await rig.ws.submit(SAM, form, answers)
+    everything = answers | {"reenable": rig.deps.runbook.reenable_criteria}
+    assert (await rig.ws.submit(SAM, form, everything)).body == ""
+    return refused

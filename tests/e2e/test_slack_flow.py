@@ -21,6 +21,7 @@ from tests.e2e.slack_rig import (
     Rig,
     acknowledged,
     classified,
+    closed,
     contained,
     declared,
     rig,
@@ -135,27 +136,9 @@ async def test_evidence_by_command_checklist_and_shared_file(rig: Rig) -> None:
 
 
 async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Rig) -> None:
-    await declared(rig)
-    await acknowledged(rig)
-    await contained(rig)
-    await classified(rig)
-    for clock in ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer"):
-        action = f"obligation:{clock}:done"
-        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
-        await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": f"{clock} told, ref 77"})
-    await rig.ws.command(SAM, rig.room, "close")
-    form = rig.ws.opened(SAM)
-    answers = {
-        "root_cause": "Cache keyed without client id",
-        "failure_type": "context_leakage",
-        "lessons": "Key caches by client",
-        "must_contain": "Acme",
-    }
-    refused = await rig.ws.submit(SAM, form, answers)
+    refused = await closed(rig)
     assert refused.json()["response_action"] == "errors"
     assert "re-enable criterion not confirmed" in refused.json()["errors"]["reenable"]
-    everything = answers | {"reenable": rig.deps.runbook.reenable_criteria}
-    assert (await rig.ws.submit(SAM, form, everything)).body == ""
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.closed_at is not None
     assert incident.closing["regression"] == {"must_contain": ["Acme"]}
@@ -164,7 +147,33 @@ async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Ri
         f"{KEY} closed: {TITLE}" in summary
         and "Root cause: Cache keyed without client id" in summary
     )
-    assert all(r.status != "scheduled" for r in await rig.deps.store.reminders(KEY))
+    scheduled = [r.kind for r in await rig.deps.store.reminders(KEY) if r.status == "scheduled"]
+    assert scheduled == ["archive"]
+
+
+async def test_the_channel_is_archived_the_runbooks_delay_after_close(rig: Rig) -> None:
+    await closed(rig)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.closed_at is not None
+    assert isinstance(rig.deps.clock, FakeClock)
+    rig.deps.clock.set(incident.closed_at + timedelta(days=30) - timedelta(seconds=1))
+    await tick(rig.deps)
+    assert not rig.slack.channels[rig.room].is_archived
+    rig.deps.clock.advance(timedelta(seconds=1))
+    await tick(rig.deps)
+    await tick(rig.deps)
+    assert rig.slack.channels[rig.room].is_archived
+    assert rig.slack.count("conversations.archive") == 1
+
+
+async def test_a_channel_someone_archived_already_counts_as_archived(rig: Rig) -> None:
+    await closed(rig)
+    rig.slack.channels[rig.room].is_archived = True  # archived by hand in Slack
+    assert isinstance(rig.deps.clock, FakeClock)
+    rig.deps.clock.advance(timedelta(days=31))
+    await tick(rig.deps)
+    [archive] = [r for r in await rig.deps.store.reminders(KEY) if r.kind == "archive"]
+    assert (archive.status, archive.last_error) == ("sent", "")
 
 
 # --- commands ----------------------------------------------------------------------------

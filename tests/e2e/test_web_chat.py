@@ -352,6 +352,18 @@ async def test_the_close_form_closes_an_incident_that_needs_no_notice(browser: B
     assert "Root cause: Cache keyed without the client id" in unescape(page)
 
 
+async def test_a_closed_room_is_marked_archived_after_the_runbooks_delay(
+    browser: Browser,
+) -> None:
+    await test_the_close_form_closes_an_incident_that_needs_no_notice(browser)
+    assert "archived" not in await browser.open(ROOM)
+    page = await browser.press("To the next reminder")  # the archive, 30 days after close
+    assert "1 reminder(s) sent" in unescape(page)
+    assert browser.chat.archived() == {ROOM}
+    rooms = unescape(await browser.open("lobby")).split("<main>")[0]
+    assert '<small class="archived">archived</small>' in rooms
+
+
 async def test_closing_with_criteria_unconfirmed_lists_what_is_missing(browser: Browser) -> None:
     await browser.declare()
     page = await browser.command("close")

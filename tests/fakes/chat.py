@@ -27,6 +27,7 @@ class FakeChat:
     runbook: Runbook
     messages: dict[str, Posted] = field(default_factory=dict)
     rooms: list[Room] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)  # room ids, in the order archived
     fail_next: int = 0  # the next N sends raise ChatError, as a platform outage would
     fail_once_on: str = ""  # the next send whose text holds this raises ChatError
 
@@ -60,6 +61,11 @@ class FakeChat:
         self._maybe_fail(text)
         old = self.messages[message_id]
         self.messages[message_id] = Posted(room.id, message_id, notice, v, text, old.updates + 1)
+
+    async def archive_room(self, room: Room) -> None:
+        self._maybe_fail(f"archive {room.id}")
+        if room.id not in self.archived:
+            self.archived.append(room.id)
 
     def texts(self) -> list[str]:
         return [m.text for m in self.messages.values()]

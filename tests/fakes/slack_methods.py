@@ -388,8 +388,12 @@ class SlackMethods:
 
     def conversations_archive(self, p: Params) -> dict[str, Any]:
         ch = self.visible_channel(p)
+        if ch.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
         if ch.is_archived:
             raise SlackError("already_archived")
+        if self.bot not in ch.members:  # a bot archives only channels it is in
+            raise SlackError("not_in_channel")
         ch.is_archived = True
         return {}
 

@@ -186,6 +186,19 @@ async def test_a_channel_the_bot_archived_holds_its_name(client: AsyncWebClient)
     assert await error_of(client.conversations_create(name="inc-7")) == "name_taken"
 
 
+async def test_archive_refuses_a_channel_archived_already_or_without_the_bot(
+    client: AsyncWebClient, slack: FakeSlack
+) -> None:
+    channel = await new_channel(client, "inc-8")
+    await client.conversations_archive(channel=channel)
+    outside = slack.add_channel("elsewhere", is_private=False)
+    errors = [
+        await error_of(client.conversations_archive(channel=c)) for c in (channel, outside, "C9")
+    ]
+    assert errors == ["already_archived", "not_in_channel", "channel_not_found"]
+    assert slack.channels[channel].is_archived and not slack.channels[outside].is_archived
+
+
 # --- conversations.invite -------------------------------------------------------------------
 
 
