@@ -92,7 +92,7 @@ def teams_app(
 async def teams_rig(
     connector: FakeConnector, runbook: Runbook, tmp_path: Path
 ) -> AsyncIterator[TeamsRig]:
-    url = f"sqlite:///{tmp_path / 'incidents.db'}"
+    url = f"sqlite:///{tmp_path / 'teams.db'}"
     upgrade(url)
     engine = make_engine(url)
     store, clock, waits = SqlStore(engine), FakeClock(SEED_T0 + timedelta(minutes=10)), Waits()

@@ -1,0 +1,72 @@
+"""Adaptive Cards from core Views: mentions whose text and entity agree, Teams' size limit,
+buttons that carry their action, and service URLs only Microsoft's."""
+
+from __future__ import annotations
+
+import json
+
+from bot.runbook import Runbook
+from bot.views import Button, View
+from handlers.teams.activity import typed
+from handlers.teams.cards import MAX_BYTES, Member, Style, render, size
+from handlers.teams.urls import ServiceUrls
+
+SAM = Member("29:1sam", "Sam Okafor")
+
+
+def test_a_mention_is_at_text_with_an_entity_that_agrees(runbook: Runbook) -> None:
+    (card,) = render(View("Paging {@sam} and {@priya}"), Style(runbook, {"sam": SAM}))
+    assert card["body"][0]["text"] == "Paging <at>Sam Okafor</at> and @Priya Shah"
+    (entity,) = card["msteams"]["entities"]
+    assert entity["text"] == "<at>Sam Okafor</at>" and entity["mentioned"]["id"] == SAM.id
+
+
+def test_times_show_in_the_firms_zone(runbook: Runbook) -> None:
+    (card,) = render(View("Due {t:2026-03-29T15:30:00+00:00}"), Style(runbook))
+    assert card["body"][0]["text"] == "Due Sun 29 Mar 2026 16:30 BST"
+
+
+def test_a_long_view_continues_in_more_cards_each_under_the_limit(runbook: Runbook) -> None:
+    lines = tuple(f"{i}: " + "evidence line " * 60 + "{@sam}" for i in range(200))
+    cards = render(
+        View("Summary", lines, (), (Button("Ack", "ack:incident_lead"),)),
+        Style(runbook, {"sam": SAM}),
+        "AI-2026-0001",
+    )
+    assert len(cards) > 1 and all(size(c) <= MAX_BYTES for c in cards)
+    assert all(c["version"] == "1.5" for c in cards)
+    said = [b["text"] for c in cards for b in c["body"] if b["type"] == "TextBlock"]
+    assert sum(1 for s in said if s.startswith(tuple(f"{i}: " for i in range(200)))) == 200
+    assert all("entities" in c["msteams"] for c in cards)
+    assert "ack:incident_lead" in json.dumps(cards[0]) and "ack:" not in json.dumps(cards[1:])
+
+
+def test_a_button_that_needs_words_opens_an_inline_form(runbook: Runbook) -> None:
+    waive = Button("Decided not to notify", "obligation:ico_art33:waived", "", "reason")
+    (card,) = render(View("ICO", buttons=(waive,)), Style(runbook), "AI-2026-0001")
+    (action,) = card["body"][1]["actions"]
+    assert action["type"] == "Action.ShowCard"
+    (text_input,) = action["card"]["body"]
+    assert (text_input["id"], text_input["isRequired"]) == ("text", True)
+    save = action["card"]["actions"][0]
+    assert save["data"] == {"action": "obligation:ico_art33:waived", "key": "AI-2026-0001"}
+
+
+def test_typed_text_comes_back_as_typed() -> None:
+    assert typed("<p>Cache bug &amp; fix &lt;confirmed&gt;</p>") == "Cache bug & fix <confirmed>"
+
+
+def test_only_microsoft_service_urls_are_allowed() -> None:
+    urls = ServiceUrls(extra=("http://127.0.0.1:4321",))
+    assert urls.allowed("https://smba.trafficmanager.net/emea/")
+    assert urls.allowed("http://127.0.0.1:4321/")
+    for forged in (
+        "https://smba.trafficmanager.net.evil.example/",
+        "http://smba.trafficmanager.net/emea/",
+        "https://evil.example/smba.trafficmanager.net/",
+        "https://user@smba.trafficmanager.net/",
+        "http://127.0.0.1:9999/",
+        "http://localhost:4321/",
+        "not a url",
+    ):
+        assert not urls.allowed(forged), forged
