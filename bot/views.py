@@ -2,25 +2,34 @@
 
 Each platform renders a View its own way. Two tokens may appear in text: `{@sam}` (mention a
 runbook person) and `{t:2026-03-29T15:30:00+00:00}` (a moment; Slack shows it in each
-reader's zone, other renderers in the firm's zone via `local_time`).
+reader's zone, other renderers in the firm's zone via `local_time`). A third, `{#C0123}` (a
+room), appears only where an edge asked for its own rooms to be named (`list_view`).
 
     v = view(notice, runbook, now)
     v.buttons[0].action_id   # -> "classify:Q3:yes"
+
+The answers to `/ai-incident status`, `list` and `help` are built here too, once for every edge:
+
+    status_view(incident, runbook, now).lines[0]   # -> "Phase: classification"
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.classification import BY_ID, applicable_questions
+from bot.commands import HELP
 from bot.failures import FAILURE_TYPES
+from bot.incident import Incident
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
+from bot.ports import IncidentSummary
 from bot.runbook import Runbook
+from bot.service import open_items
 
 TOKEN = re.compile(r"\{(@[\w.-]+|t:[^}]+)\}")
 
@@ -227,3 +236,44 @@ RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
 
 def view(notice: Notice, runbook: Runbook, now: datetime) -> View:
     return RENDER[notice.kind](notice, runbook, now)
+
+
+# --- answers to /ai-incident status and list ----------------------------------------------
+
+
+def _lead(person: str | None) -> str:
+    return "{@" + person + "}" if person else "not yet acknowledged"
+
+
+def _clock_line(ob: Obligation, now: datetime) -> str:
+    if ob.due_at is None:
+        return f"{ob.terms.title}: due at close; {ob.status}"
+    return f"{ob.terms.title}: due {moment(ob.due_at)} ({time_left(ob.due_at, now)}); {ob.status}"
+
+
+def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
+    """Phase, lead, each clock with its deadline and time left, and what is still open."""
+    lines = [f"Phase: {incident.phase}", f"Lead: {_lead(incident.owner)}"]
+    lines += [_clock_line(ob, now) for ob in obligations(runbook, incident, now)]
+    items = open_items(incident, runbook)
+    lines.append("Open items: " + ("; ".join(items) if items else "none"))
+    return View(f"{incident.key} status: {incident.title}", tuple(lines))
+
+
+def list_view(incidents: Sequence[IncidentSummary], rooms_on: str = "") -> View:
+    """The open incidents, newest first, each with its lead; with `rooms_on` (a platform),
+    the room of each incident on that platform as a `{#id}` token."""
+
+    def room(i: IncidentSummary) -> str:
+        return f" in {{#{i.room_id}}}" if rooms_on and i.room_platform == rooms_on else ""
+
+    lines = tuple(
+        f"{i.key}: {i.title} — {i.phase}, lead {_lead(i.owner)}{room(i)}"
+        for i in sorted(incidents, key=lambda i: i.key, reverse=True)
+    )
+    return View("Open incidents", lines or ("No open incidents.",))
+
+
+def help_view(error: str = "") -> View:
+    """The command list, after what was wrong with the command typed (if anything)."""
+    return View("Commands", (*((error,) if error else ()), *HELP.splitlines()))

@@ -1,62 +1,31 @@
 """What `/ai-incident` answers to the person who typed it, as core Views (pure).
 
-    status_view(incident, runbook, now).lines[0]   # -> "Phase: classification"
+    runbook_view(runbook).title   # -> "AI incident runbook — Harbourvale Accountants"
 
-Rendered like every other message (handlers.slack.blocks.render), shown only to that person.
+`status`, `list` and `help` are built once for every edge in bot.views. Rendered like every other
+message (handlers.slack.blocks.render), shown only to that person.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from bot.commands import HELP
+from bot import views
 from bot.failures import EVIDENCE_ITEMS
 from bot.incident import Incident
-from bot.obligations import Obligation, obligations
 from bot.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
-from bot.service import open_items
-from bot.views import Button, View, moment, time_left
+from bot.views import Button, View, help_view, status_view
+
+__all__ = ["evidence_view", "help_view", "list_view", "runbook_view", "status_view"]
 
 MAX_LABEL = 75
 
 
-def _lead(person: str | None) -> str:
-    return "{@" + person + "}" if person else "not yet acknowledged"
-
-
-def _clock(ob: Obligation, now: datetime) -> str:
-    if ob.due_at is None:
-        return f"{ob.terms.title}: due at close; {ob.status}"
-    return f"{ob.terms.title}: due {moment(ob.due_at)} ({time_left(ob.due_at, now)}); {ob.status}"
-
-
-def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
-    """Phase, lead, each clock with its deadline and time left, and what is still open."""
-    lines = [f"Phase: {incident.phase}", f"Lead: {_lead(incident.owner)}"]
-    lines += [_clock(ob, now) for ob in obligations(runbook, incident, now)]
-    items = open_items(incident, runbook)
-    lines.append("Open items: " + ("; ".join(items) if items else "none"))
-    return View(f"{incident.key} status: {incident.title}", tuple(lines))
-
-
-def _room(summary: IncidentSummary) -> str:
-    return f" in {{#{summary.room_id}}}" if summary.room_platform == "slack" else ""
-
-
 def list_view(incidents: Sequence[IncidentSummary]) -> View:
-    """The open incidents, newest first, each with its lead and channel."""
-    lines = tuple(
-        f"{i.key}: {i.title} — {i.phase}, lead {_lead(i.owner)}{_room(i)}"
-        for i in sorted(incidents, key=lambda i: i.key, reverse=True)
-    )
-    return View("Open incidents", lines or ("No open incidents.",))
-
-
-def help_view(error: str = "") -> View:
-    return View("Commands", (*((error,) if error else ()), *HELP.splitlines()))
+    """The open incidents (bot.views.list_view), each with a link to its Slack channel."""
+    return views.list_view(incidents, rooms_on="slack")
 
 
 def _said(text: str) -> str:

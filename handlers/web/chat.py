@@ -22,16 +22,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot import service
-from bot.commands import HELP, Command, parse, parse_aware
+from bot.commands import Command, parse, parse_aware
 from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
-from bot.obligations import Obligation, obligations
-from bot.ports import Clock, IncidentSummary
+from bot.ports import Clock
 from bot.runbook import Runbook
-from bot.service import Deps, open_items
+from bot.service import Deps
 from bot.timeline import Actor
-from bot.views import View, moment, time_left, view
+from bot.views import View, help_view, list_view, status_view, view
 
 LOBBY = "lobby"
 SLUG_LIMIT = 40
@@ -192,31 +191,6 @@ class WebChat:
         return next(n for n in itertools.chain([base], numbered) if n not in taken)
 
 
-def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
-    """`status`: phase, each obligation with its deadline and time left, what is open."""
-    lead = "{@" + incident.owner + "}" if incident.owner else "not yet acknowledged"
-    lines = [f"Phase: {incident.phase}", f"Lead: {lead}"]
-    lines += [_obligation_line(ob, now) for ob in obligations(runbook, incident, now)]
-    items = open_items(incident, runbook)
-    lines.append("Open items: " + ("; ".join(items) if items else "none"))
-    return View(f"{incident.key} status: {incident.title}", tuple(lines))
-
-
-def _obligation_line(ob: Obligation, now: datetime) -> str:
-    if ob.due_at is None:
-        return f"{ob.terms.title}: due at close; {ob.status}"
-    return f"{ob.terms.title}: due {moment(ob.due_at)} ({time_left(ob.due_at, now)}); {ob.status}"
-
-
-def list_view(incidents: list[IncidentSummary]) -> View:
-    """`list`: the open incidents, newest first."""
-    lines = tuple(
-        f"{i.key}: {i.title} — {i.phase}, lead " + ("{@" + i.owner + "}" if i.owner else "none")
-        for i in sorted(incidents, key=lambda i: i.key, reverse=True)
-    )
-    return View("Open incidents", lines or ("No open incidents.",))
-
-
 @dataclass(frozen=True)
 class Next:
     """Where the person goes after a command: a room, perhaps with a form open or a note."""
@@ -272,8 +246,7 @@ class Commands:
         return Next(room_id(incident.key), form="close")
 
     async def _help(self, command: Command, room: str, actor: Actor) -> Next:
-        error = (command.error,) if command.error else ()
-        return self._reply(room, View("Commands", (*error, *HELP.splitlines())))
+        return self._reply(room, help_view(command.error))
 
     async def _runbook(self, command: Command, room: str, actor: Actor) -> Next:
         answer = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))

@@ -322,7 +322,7 @@ async def test_help_list_and_runbook_commands_answer_in_the_room(browser: Browse
     page = await browser.command("help")
     assert "/ai-incident status [KEY] — phase, clocks with time left, open items" in unescape(page)
     page = await browser.command("list")
-    assert f"AI-2026-0001: {TITLE} — containment, lead none" in unescape(page)
+    assert f"AI-2026-0001: {TITLE} — containment, lead not yet acknowledged" in unescape(page)
     assert f"AI-2026-0001: {TITLE}" in unescape(page)
     page = await browser.command("runbook")
     assert '<a href="/runbook">Open the runbook</a>' in unescape(page)
