@@ -145,13 +145,17 @@ class Workspace:
 
     async def submit(self, user: str, view: View, answers: dict[str, Any]) -> Answer:
         """Submit a modal the bot opened, filling its inputs from `answers` by block id."""
+        return await self.interact(self.submission(user, view, answers))
+
+    def submission(self, user: str, view: View, answers: dict[str, Any]) -> dict[str, Any]:
+        """The view_submission payload a Slack client sends for these answers."""
         values = {
             b["block_id"]: {"value": _state(b["element"], answers.get(b["block_id"]))}
             for b in view.view["blocks"]
             if b["type"] == "input"
         }
         submitted = {**view.view, "id": view.id, "state": {"values": values}, "hash": view.hash}
-        return await self.interact(self._base("view_submission", user) | {"view": submitted})
+        return self._base("view_submission", user) | {"view": submitted}
 
     async def event(self, event: dict[str, Any], event_id: str, retry: int = 0) -> Answer:
         body = json.dumps(

@@ -121,6 +121,7 @@ class FakeSlack:
         self._handlers = SlackMethods(self.state).table()
         self._faults: dict[str, deque[Answer]] = {}
         self._runner: web.AppRunner | None = None
+        self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
 
     # --- what tests read ------------------------------------------------------------
@@ -228,6 +229,18 @@ class FakeSlack:
 
     # --- faults ---------------------------------------------------------------------------
 
+    def allow_socket_mode(self, app_token: str, url: str) -> None:
+        """apps.connections.open gives `url` to `app_token` (an xapp- token, not the bot's)."""
+        self._socket_mode = (app_token, url)
+
+    def _connections_open(self, token: str) -> Answer:
+        app_token, url = self._socket_mode
+        if token.startswith("xoxb-"):
+            return error_answer("not_allowed_token_type")
+        if not app_token or token != app_token:
+            return error_answer("invalid_auth")
+        return Answer(200, {"ok": True, "url": url})
+
     def fail(self, method: str, error: str, times: int = 1) -> None:
         self._queue(method, error_answer(error), times)
 
@@ -265,6 +278,8 @@ class FakeSlack:
         fault = self._next_fault(method)
         if fault is not None:
             return fault
+        if method == "apps.connections.open":  # the one method that takes the app token
+            return self._connections_open(token)
         handler = self._handlers.get(method)
         if handler is None:
             return Answer(404, {"ok": False, "error": "unknown_method", "req_method": method})

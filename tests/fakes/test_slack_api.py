@@ -641,3 +641,19 @@ async def test_the_call_log_records_params_outcome_and_fake_time(
     call = slack.calls[-1]
     assert (call.method, call.params["name"], call.at) == ("conversations.create", "Bad Name", 1005)
     assert (call.status, call.ok, call.error) == (200, False, "invalid_name_specials")
+
+
+# --- apps.connections.open (Socket Mode) ----------------------------------------------------
+
+
+async def test_connections_open_gives_the_socket_url_to_the_app_token_only(
+    client: AsyncWebClient, slack: FakeSlack
+) -> None:
+    slack.allow_socket_mode("xapp-1-A0-1-abc", "ws://127.0.0.1:9/link")
+    opened = await client.apps_connections_open(app_token="xapp-1-A0-1-abc")
+    assert opened["url"] == "ws://127.0.0.1:9/link"
+    errors = [
+        await error_of(client.apps_connections_open(app_token=token))
+        for token in (TOKEN, "xapp-1-A0-1-other")
+    ]
+    assert errors == ["not_allowed_token_type", "invalid_auth"]
