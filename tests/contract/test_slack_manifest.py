@@ -30,6 +30,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations.create": {"groups:write", "channels:manage"},
     "conversations.invite": {"groups:write", "channels:manage"},
     "conversations.setTopic": {"groups:write", "channels:manage"},
+    "conversations.archive": {"groups:write", "channels:manage"},
     "pins.add": {"pins:write"},
     "users.lookupByEmail": {"users:read.email"},
     "users.info": {"users:read"},
