@@ -73,11 +73,16 @@ def plain(text: str, runbook: Runbook) -> str:
 
 def time_left(due: datetime, now: datetime) -> str:
     delta = due - now
-    sign, delta = ("overdue by ", -delta) if delta < timedelta(0) else ("", delta)
+    if delta < timedelta(0):
+        return "overdue by " + span(-delta)
+    return span(delta) + " left"
+
+
+def span(delta: timedelta) -> str:
+    """A length of time as people say it: `span(timedelta(minutes=125))` → "2h 5m"."""
     hours, rest = divmod(int(delta.total_seconds()), 3600)
     days, hours = divmod(hours, 24)
-    text = f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
-    return sign + text + ("" if sign else " left")
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
 
 
 def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:
@@ -186,11 +191,7 @@ def _reminder(n: Notice, runbook: Runbook, now: datetime) -> View:
     if n.text.startswith("OVERDUE") and view.buttons:
         delay = Button("Reason for delay", f"delay:{n.clock}", "danger", "reason")
         view = replace(view, buttons=(*view.buttons, delay))
-    late = (
-        f" (sent late by {time_left(now, now + timedelta(seconds=n.late_by_s))[:-5]})"
-        if n.late_by_s >= 60
-        else ""
-    )
+    late = f" (sent {span(timedelta(seconds=n.late_by_s))} late)" if n.late_by_s >= 60 else ""
     return View(n.text + late, view.lines, view.fields, view.buttons)
 
 
