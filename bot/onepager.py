@@ -151,7 +151,10 @@ def _decisions(runbook: Runbook) -> tuple[Block, ...]:
         ("Close the incident", _people(runbook.who_may("close"))),
     )
     timeout = _plain(runbook.escalation.ack_timeout)
-    note = f"A page not acknowledged within {timeout} goes to the next person named."
+    note = (
+        f"A page not acknowledged within {timeout} goes to the next person named. "
+        "Each clock's named owner may also mark that clock's notice as sent."
+    )
     return (Table(("Decision", "Who, in order"), rows), Paragraph(note))
 
 

@@ -83,6 +83,21 @@ async def test_an_outsider_cannot_close_waive_or_mark_notified(
     assert after is not None and before is not None and after.events == before.events
 
 
+async def test_a_clocks_named_owner_may_mark_it_done_but_not_another_clock(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    lee = person(deps.runbook, "lee")  # named owner of the cyber insurer clock only
+    incident = await service.mark_obligation(
+        deps, incident.key, lee, "cyber_insurer", "done", "claim 77-1203"
+    )
+    assert incident.obligations["cyber_insurer"].status == "done"
+    with pytest.raises(Refused, match="Only Alex Morgan"):
+        await service.mark_obligation(deps, incident.key, lee, "ico_art33", "done", "ICO-1")
+    with pytest.raises(Refused, match="decide not to notify"):
+        await service.mark_obligation(
+            deps, incident.key, lee, "pi_insurer", "waived", "not our policy"
+        )
+
+
 async def test_close_is_refused_while_an_obligation_is_open(deps: Deps) -> None:
     incident = await classified_seed(deps)
     criteria = deps.runbook.reenable_criteria

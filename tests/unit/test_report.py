@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -147,6 +148,8 @@ def test_the_html_renders_in_headless_chromium_and_fits_a4_width(
     closed: Incident, runbook: Runbook, tmp_path: Path
 ) -> None:
     if not CHROMIUM.exists() or shutil.which("chromium") is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
         print(f"SKIPPED the Chromium screenshot: no browser at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}")
     from PIL import Image
