@@ -46,7 +46,8 @@ Replay = Callable[[Mapping[str, Any]], Job]
 
 def delivery_key(kind: str, *parts: str) -> str:
     """`slack:command:3f2a…`: the same parts give the same key, whichever delivery it is."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    # surrogatepass: JSON may carry a lone surrogate ("\\ud800"), which is still a key
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{PLATFORM}:{kind}:{digest}"
 
 

@@ -94,3 +94,7 @@ def test_a_resubmitted_view_is_the_same_delivery_and_a_corrected_one_is_not() ->
     again = {**view, "private_metadata": "{}"}  # the rest of the view does not matter
     corrected = {**view, "state": {"values": {"title": {"v": {"value": "Leak (fixed)"}}}}}
     assert view_key(view) == view_key(again) != view_key(corrected)
+
+
+def test_a_lone_surrogate_slack_sent_in_json_still_makes_a_key() -> None:
+    assert delivery_key("click", "U0SAM", "\ud800") != delivery_key("click", "U0SAM", "\udc00")
