@@ -29,6 +29,7 @@ from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from storage.engine import make_engine
+from storage.files import RecordsDir
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
@@ -74,7 +75,7 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
     clock = OffsetClock(SystemClock())
     clock.advance(timedelta(seconds=settings.clock_offset_s))
     chat = WebChat(runbook)
-    deps = Deps(runbook, store, chat, clock)
+    deps = Deps(runbook, store, chat, clock, RecordsDir(settings.records_dir))
     add_web_chat(app, deps, chat, clock)
     return deps
 
@@ -82,7 +83,7 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
 def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
     """Slack, Teams or both, on the real clock; each room's messages go to its platform."""
     chats = ByPlatform()
-    deps = Deps(runbook, store, chats, SystemClock())
+    deps = Deps(runbook, store, chats, SystemClock(), RecordsDir(settings.records_dir))
     if "slack" in settings.platforms:
         chats.add("slack", _slack(app, settings, deps))
     if "teams" in settings.platforms:

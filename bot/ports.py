@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -57,6 +57,14 @@ class Chat(Protocol):
     async def archive_room(self, room: Room) -> None:
         """Archive a closed incident's room (the runbook's archive_after later); a room
         archived already counts as done. ChatError when it is worth trying again."""
+        ...
+
+
+class Records(Protocol):
+    """Where a closed incident's report, register entry and regression case are kept."""
+
+    async def keep(self, files: Mapping[str, bytes]) -> None:
+        """Write each file at its relative path, replacing any earlier version whole."""
         ...
 
 

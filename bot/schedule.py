@@ -25,7 +25,7 @@ PAGED_ROLES = ("incident_lead", "dpo", "compliance")
 class ReminderSpec:
     dedupe_key: str
     incident_key: str
-    kind: str  # deadline, overdue, page, unsure, nudge, archive
+    kind: str  # deadline, overdue, page, unsure, nudge, archive, records
     due_at: datetime
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -119,9 +119,15 @@ def _archive(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     return [ReminderSpec(f"{incident.key}:archive", incident.key, "archive", closed + wait, {})]
 
 
+def _records(incident: Incident) -> list[ReminderSpec]:
+    """Writing the report, register entry and regression case happens once, after close."""
+    key, closed = incident.key, incident.closed_at
+    return [] if closed is None else [ReminderSpec(f"{key}:records", key, "records", closed, {})]
+
+
 def desired_reminders(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     if incident.closed_at is not None:
-        return _archive(incident, runbook)
+        return [*_records(incident), *_archive(incident, runbook)]
     return [
         *_deadlines(incident, runbook),
         *_pages(incident, runbook),

@@ -18,7 +18,7 @@ from bot import decisions, notices
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
 from bot.incident import Incident, apply
-from bot.ports import Chat, Clock, Conflict, IncidentStore
+from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
 from bot.publish import RoomPublisher, publish
 from bot.runbook import Runbook
 from bot.schedule import desired_reminders
@@ -36,6 +36,7 @@ class Deps:
     store: IncidentStore
     chat: Chat
     clock: Clock
+    records: Records | None = None  # None: closed incidents leave no files (tests, tools)
 
 
 def _append(

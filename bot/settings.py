@@ -31,6 +31,7 @@ class Settings:
     teams_app_password: str = ""
     teams_tenant_id: str = ""
     board_token: str = ""
+    records_dir: Path = Path("var/records")  # reports, register entries, regression cases
     tick_seconds: float = 5.0
     clock_offset_s: float = 0.0  # local web chat only: start with the clock moved forward
 
@@ -88,6 +89,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         teams_app_password=env.get("TEAMS_APP_PASSWORD", ""),
         teams_tenant_id=env.get("TEAMS_TENANT_ID", ""),
         board_token=env.get("BOARD_TOKEN", ""),
+        records_dir=Path(env.get("RECORDS_DIR") or "var/records"),
         tick_seconds=_float(env, "TICK_SECONDS", 5.0),
         clock_offset_s=_offset(env),
     )

@@ -4,7 +4,8 @@
 
 A reminder is re-derived from the incident at send time: one that no longer applies (the
 obligation is done, the page acknowledged, the incident closed) is cancelled, not sent.
-An "archive" reminder is no message: it archives a closed incident's room.
+An "archive" reminder is no message: it archives a closed incident's room; a "records"
+reminder writes a closed incident's report, register entry and regression case.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.notices import Notice
 from bot.obligations import terms
 from bot.ports import ChatError, Conflict
 from bot.publish import publish
+from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
 from bot.service import Deps, commit
 from bot.timeline import BOT
@@ -91,6 +93,10 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
         data = {"role": r.data["role"], "person": person, "attempt": r.data["attempt"]}
         inc, events = await commit(deps, inc, [Draft("paged", data)], BOT, now)
         await publish(deps.chat, deps.store, deps.runbook, inc, events, now)
+        return ""
+    if r.kind == "records":
+        if deps.records is not None:
+            await deps.records.keep(closed_records(inc, deps.runbook))
         return ""
     if inc.room is None:
         raise ChatError("the incident has no room yet")

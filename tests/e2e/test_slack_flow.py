@@ -148,7 +148,7 @@ async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Ri
         and "Root cause: Cache keyed without client id" in summary
     )
     scheduled = [r.kind for r in await rig.deps.store.reminders(KEY) if r.status == "scheduled"]
-    assert scheduled == ["archive"]
+    assert sorted(scheduled) == ["archive", "records"]
 
 
 async def test_the_channel_is_archived_the_runbooks_delay_after_close(rig: Rig) -> None:

@@ -31,10 +31,12 @@ async def test_the_room_is_archived_once_the_runbooks_delay_after_close(
     assert (archive.status, archive.due_at) == ("sent", incident.closed_at + MONTH)
 
 
-async def test_closing_cancels_every_reminder_but_the_archive(deps: Deps, clock: FakeClock) -> None:
+async def test_closing_cancels_every_reminder_but_the_records_and_archive(
+    deps: Deps, clock: FakeClock
+) -> None:
     incident = await closed_seed(deps, clock)
     scheduled = [r for r in await deps.store.reminders(incident.key) if r.status == "scheduled"]
-    assert [r.kind for r in scheduled] == ["archive"]
+    assert sorted(r.kind for r in scheduled) == ["archive", "records"]
 
 
 async def test_an_archive_that_fails_is_tried_again_later(
