@@ -55,7 +55,10 @@ def moment(view: Mapping[str, Any], block: str) -> datetime | None:
         return None
     if not isinstance(stamp, int):
         raise Malformed(f"The payload's {block} is not a time.")
-    return datetime.fromtimestamp(stamp, UTC)
+    try:
+        return datetime.fromtimestamp(stamp, UTC)
+    except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+        raise Malformed(f"The payload's {block} is not a time.") from None
 
 
 def meta(view: Mapping[str, Any]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from bot.decisions import Refused
 from bot.ports import ChatError
 from bot.views import View
 from handlers.slack import forms, modals
+from handlers.slack.blocks import TooLong
 from handlers.slack.edge import Edge
 from handlers.slack.kept import view_key
 from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
@@ -119,6 +120,10 @@ class Interactions:
             await self._press(c, key)
         except (Refused, UnknownAction) as error:
             await self.edge.tell(c.channel, c.user, View(str(error)))
+        except TooLong as error:  # a label or key too long for the form that asks for text
+            await self.edge.tell(
+                c.channel, c.user, View(f"That form is over Slack's limits: {error}")
+            )
 
     async def _press(self, c: Click, key: str) -> None:
         """Press; when the core wants words first (an answer that stops a clock needs a

@@ -19,6 +19,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from handlers.slack.payload import Malformed, check_shape
+
 PATH = "/slack/events"
 TIMESTAMP = "X-Slack-Request-Timestamp"
 
@@ -28,7 +30,8 @@ def bolt_request(request: web.Request, body: str) -> AsyncBoltRequest | None:
     headers: dict[str, str | Sequence[str]] = dict(request.headers.items())
     try:
         return AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
-    except (ValueError, TypeError, AttributeError):  # bad JSON, or JSON that is not an object
+    # Bad JSON, JSON that is not an object, or JSON nested past the parser's depth.
+    except (ValueError, TypeError, AttributeError, RecursionError):
         return None
 
 
@@ -47,6 +50,10 @@ def add_slack_routes(app: web.Application, bolt: AsyncApp, signing_secret: str) 
         parsed = bolt_request(request, body)
         if parsed is None:
             return web.Response(status=400, text="The body is not a Slack payload.")
+        try:
+            check_shape(parsed.body)
+        except Malformed as error:
+            return web.Response(status=400, text=str(error))
         answer = await bolt.async_dispatch(parsed)
         if answer.status == 404:  # Bolt's "unhandled": nothing Slack sends to this app
             return web.Response(status=400, text="Nothing here handles that request.")
