@@ -5,6 +5,8 @@ BOARD_TOKEN (as `Authorization: Bearer …`, or `?token=…` once, which sets a 
 from __future__ import annotations
 
 import hmac
+import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +24,8 @@ from bot.views import local_time, time_left
 TEMPLATES = Path(__file__).parent / "templates"
 URGENT = timedelta(hours=6)
 COOKIE = "board_token"
+ACCESS_LOG = "aiohttp.access"  # the logger aiohttp writes each request line to
+TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s\"]*")
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,29 @@ def _guard(board: Board) -> Any:
     return guard
 
 
+class HideToken(logging.Filter):
+    """A login by link (`/board?token=…`) must not write the BOARD_TOKEN into the access
+    log, in the request line or the Referer of the next page."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "token=" in record.getMessage():
+            record.msg, record.args = TOKEN_IN_URL.sub(r"\1<hidden>", record.getMessage()), ()
+        for name, value in list(vars(record).items()):  # aiohttp's `extra` fields too
+            if name != "msg" and isinstance(value, str) and "token=" in value:
+                setattr(record, name, TOKEN_IN_URL.sub(r"\1<hidden>", value))
+        return True
+
+
+def hide_token_in_access_log() -> None:
+    access = logging.getLogger(ACCESS_LOG)
+    if not any(isinstance(f, HideToken) for f in access.filters):
+        access.addFilter(HideToken())
+
+
 def add_board(app: web.Application, deps: Deps, token: str, open_to_loopback: bool) -> None:
     """Mount `/board`; with `open_to_loopback` False every request must carry the token."""
     board = Board(deps, token, open_to_loopback)
+    hide_token_in_access_log()
     app.middlewares.append(_guard(board))
     app.router.add_get("/board", board.index)
     app.router.add_get("/board/{key}", board.incident)
