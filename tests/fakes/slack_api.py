@@ -7,12 +7,17 @@ The bot's Slack code talks to it through slack_sdk exactly as it talks to Slack:
 
 It keeps what the bot did (channels, messages, views, calls) for tests to read, answers
 with Slack's response shapes and error codes (see tests/fakes/slack_methods.py), and
-can be told to fail, rate-limit or break down for the next calls of a method.
+can be told to fail, rate-limit or break down for the next calls of a method, or (opt-in,
+seeded) at a rate across all calls:
+
+    slack.chaos(Chaos(rate=0.2, seed=7))   # 429s, 5xx pages, slow answers, dropped connections
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import socket
 import time
 from collections import deque
@@ -27,7 +32,7 @@ from aiohttp import web
 from tests.fakes.slack_methods import Params, SlackError, SlackMethods
 from tests.fakes.slack_state import Call, Channel, File, Message, SlackState, User, View
 
-__all__ = ["DOWNLOAD", "Call", "Channel", "FakeSlack", "File", "Message", "User", "View"]
+__all__ = ["DOWNLOAD", "Call", "Channel", "Chaos", "FakeSlack", "File", "Message", "User", "View"]
 
 DOWNLOAD = "file_download"  # the name file downloads are recorded (and can be faulted) under
 SERVER_ERROR_PAGE = (
@@ -65,6 +70,22 @@ class Answer:
                 status=self.status, text=self.body, content_type="text/html", headers=self.headers
             )
         return web.json_response(self.body, status=self.status, headers=self.headers)
+
+
+@dataclass(frozen=True)
+class Chaos:
+    """Faults at `rate` of API calls, chosen by a random generator seeded with `seed`.
+
+    A 429 (Retry-After `retry_after` s) or 5xx is answered instead of the method, a slow
+    answer is the method's own after `slow_s`, and a dropped connection is closed before the
+    method runs: none of them does the work twice, so a client that retries gets it done
+    exactly once."""
+
+    rate: float
+    seed: int = 0
+    kinds: tuple[str, ...] = ("ratelimited", "server_error", "slow", "dropped")
+    retry_after: int = 1
+    slow_s: float = 0.05
 
 
 def error_answer(error: str, **extra: Any) -> Answer:
@@ -120,6 +141,8 @@ class FakeSlack:
         self.url = ""  # http://127.0.0.1:<port>/api/ once started
         self._handlers = SlackMethods(self.state).table()
         self._faults: dict[str, deque[Answer]] = {}
+        self._chaos: tuple[Chaos, random.Random] | None = None
+        self.injected: list[tuple[str, str]] = []  # (method, fault kind) chaos injected
         self._runner: web.AppRunner | None = None
         self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
@@ -251,6 +274,35 @@ class FakeSlack:
     def server_error(self, method: str, status: int = 503, times: int = 1) -> None:
         self._queue(method, Answer(status, SERVER_ERROR_PAGE), times)
 
+    def chaos(self, chaos: Chaos | None) -> None:
+        """Faults at a rate across every API call from now on (None: no more)."""
+        self._chaos = (chaos, random.Random(chaos.seed)) if chaos else None
+
+    def _chaotic(self, method: str) -> str | None:
+        if self._chaos is None:
+            return None
+        chaos, rng = self._chaos
+        if rng.random() >= chaos.rate:
+            return None
+        kind = rng.choice(chaos.kinds)
+        self.injected.append((method, kind))
+        return kind
+
+    async def _injected(self, request: web.Request, method: str, kind: str) -> Answer | None:
+        """The answer a chaos fault gives instead of the method's; None: the method's own."""
+        assert self._chaos is not None
+        chaos = self._chaos[0]
+        if kind == "ratelimited":
+            body = {"ok": False, "error": "ratelimited"}
+            return Answer(429, body, {"Retry-After": str(chaos.retry_after)})
+        if kind == "server_error":
+            return Answer(503, SERVER_ERROR_PAGE)
+        if kind == "dropped" and request.transport is not None:
+            request.transport.abort()
+            return Answer(0, "dropped")
+        await asyncio.sleep(chaos.slow_s)
+        return None
+
     def _queue(self, method: str, answer: Answer, times: int) -> None:
         """Faults for a method are served in the order they were arranged."""
         self._faults.setdefault(method, deque()).extend([answer] * times)
@@ -270,8 +322,12 @@ class FakeSlack:
         else:
             form_token = params.pop("token", None)  # never kept in the call log
             token = bearer(request) or str(form_token or "")
-            answer = self._answer(method, params, token)
+            kind = self._chaotic(method)
+            injected = await self._injected(request, method, kind) if kind else None
+            answer = injected or self._answer(method, params, token)
         self._record(method, params, answer.status, answer.error)
+        if answer.status == 0:  # the connection is gone: nothing to answer on
+            raise web.HTTPBadRequest()
         return answer.response()
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> Answer:
