@@ -10,6 +10,7 @@ one the bot could not fetch is said to the person who shared it, with what to do
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
@@ -24,12 +25,22 @@ from handlers.slack.edge import Edge
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 100 * 1024 * 1024
+MAX_NAME = 200  # characters of a file name kept; the evidence text's own limit is 3,000
+HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")  # Unicode categories a name may not show raw
 CHUNK = 1 << 16
 TIMEOUT = aiohttp.ClientTimeout(total=120)
 
 
 class NotFetched(Exception):
     """The file's bytes could not be had; the message says why."""
+
+
+def shown_name(name: str) -> str:
+    """A shared file's name as recorded and shown: control, format and separator characters
+    (a NUL; a right-to-left override that makes 'cod.exe' read 'exe.doc') written as visible
+    escapes, and cut to MAX_NAME characters. The name is never used as a path."""
+    safe = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in HIDDEN else c for c in name)
+    return safe if len(safe) <= MAX_NAME else safe[: MAX_NAME - 1] + "…"
 
 
 def marker(file_id: str) -> str:
@@ -81,7 +92,7 @@ class FileEvidence:
             )
             await self.edge.tell(channel, user, View(said))
             return
-        name = str(info.get("name") or file_id)
+        name = shown_name(str(info.get("name") or file_id))
         actor = await self.edge.actor(user)
         await service.add_evidence(
             self.edge.deps,
@@ -107,6 +118,9 @@ class FileEvidence:
         url = str(info.get("url_private_download") or info.get("url_private") or "")
         if not trusted(url, self.api_url):
             raise NotFetched("its download link is not on Slack")
+        size = info.get("size")
+        if isinstance(size, int) and size > MAX_BYTES:  # said before, not found after 100 MB
+            raise NotFetched(f"the file is over {MAX_BYTES // (1024 * 1024)} MB")
         try:
             return await download(url, self.token)
         except (aiohttp.ClientError, TimeoutError) as error:
