@@ -7,9 +7,13 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.ports import IncidentStore
+from handlers.database import try_again_later
 
 
 def add_health(app: web.Application, store: IncidentStore, sweeps: Callable[[], int]) -> None:
+    """Also: with the database away, every page answers "try again" (probes: 503)."""
+    app.middlewares.append(try_again_later)
+
     async def healthz(_request: web.Request) -> web.Response:
         await store.next_due()  # proves the database answers
         return web.json_response({"ok": True})

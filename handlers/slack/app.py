@@ -20,10 +20,13 @@ from typing import Any
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import parse
 from bot.service import Deps
 from bot.settings import Settings
+from handlers.database import TRY_AGAIN, database_away
 from handlers.slack import modals
 from handlers.slack.chat import SlackChat
 from handlers.slack.commands import Said, SlashCommands
@@ -112,11 +115,34 @@ class File:
     user: str
 
 
-async def answer_error(error: Exception) -> BoltResponse:
+async def answer_error(
+    error: Exception, body: Mapping[str, Any], client: AsyncWebClient
+) -> BoltResponse:
     if isinstance(error, Malformed):
         return BoltResponse(status=400, body=str(error))
+    if database_away(error):
+        log.warning("the database is away: %s", error)
+        return await try_again(body, client)
     log.error("Slack listener failed", exc_info=error)
     return BoltResponse(status=500, body="The bot could not handle that request.")
+
+
+async def try_again(body: Mapping[str, Any], client: AsyncWebClient) -> BoltResponse:
+    """A slash command's ack carries the message (Slack shows it to the typist alone); a click
+    or a form cannot, so the person is told in the channel, only them to see."""
+    if "command" in body:
+        said = {"response_type": "ephemeral", "text": TRY_AGAIN}
+        return BoltResponse(status=200, body=said, headers={"content-type": "application/json"})
+    user = body.get("user", {}).get("id", "")
+    channel = body.get("channel", {}).get("id", "")
+    try:
+        if channel:
+            await client.chat_postEphemeral(channel=channel, user=user, text=TRY_AGAIN)
+        else:  # a form: no channel to say it in, so a direct message
+            await client.chat_postMessage(channel=user, text=TRY_AGAIN)
+    except SlackApiError as told:
+        log.warning("could not say 'try again' to %s: %s", user, told.response.get("error"))
+    return BoltResponse(status=200, body="")
 
 
 def build_slack_app(

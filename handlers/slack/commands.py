@@ -16,6 +16,7 @@ from bot import service
 from bot.commands import Command, parse, parse_aware
 from bot.decisions import Refused
 from bot.views import View, moment
+from handlers.database import TRY_AGAIN, database_away
 from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.slack.blocks import TooLong
 from handlers.slack.edge import Edge
@@ -58,6 +59,10 @@ class SlashCommands:
             await self._tell(said, View(error.message))
         except TooLong as error:  # e.g. a runbook name too long for a choice in a form
             await self._tell(said, View(f"That form is over Slack's limits: {error}"))
+        except Exception as error:  # worked after the ack: the answer is the only way to say so
+            if not database_away(error):
+                raise
+            await self._tell(said, View(TRY_AGAIN))
 
     async def _tell(self, said: Said, answer: View, key: str = "") -> None:
         await self.edge.tell(said.channel, said.user, answer, key)

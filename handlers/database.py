@@ -1,0 +1,48 @@
+"""The database away — PostgreSQL unreachable, or SQLite locked by another writer past its
+busy timeout — as the edges see it: a "try again" for the person, never a stack trace.
+
+    if database_away(error):
+        await tell(TRY_AGAIN)
+
+The core never sees SQLAlchemy; its errors surface here, at the edges, unchanged. The
+store reconnects by itself (pool_pre_ping), so the next request after the database is back
+just works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+TRY_AGAIN = (
+    "The incident database is not answering just now, so this was not recorded. "
+    "Please try again in a moment."
+)
+PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Try again</title></head>"
+    "<body><p>{message}</p><p><a href='/'>Back</a></p></body></html>"
+)
+# Probes are told the truth with a status; people get the page.
+PROBES = ("/healthz", "/metrics")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def database_away(error: BaseException) -> bool:
+    """A lost or refused connection, a lock held past the busy timeout, an exhausted pool."""
+    return isinstance(error, OperationalError | InterfaceError | PoolTimeout)
+
+
+@web.middleware
+async def try_again_later(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Exception as error:
+        if not database_away(error):
+            raise
+        if request.path in PROBES:
+            return web.json_response({"ok": False, "error": "database unavailable"}, status=503)
+        return web.Response(text=PAGE.format(message=TRY_AGAIN), content_type="text/html")
