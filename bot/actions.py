@@ -3,18 +3,44 @@
 Every platform routes its button clicks through `press`, so a click means the same in
 Slack, Teams and the local web chat:
 
-    await press(deps, "AI-2026-0001", actor, "classify:Q3:unsure", "")
+    await press(deps, "AI-2026-0001", actor, "classify:Q3:unsure", "")   # -> None
+    reply = await press(deps, "AI-2026-0001", actor, "draft:ico_art33", "")
+    reply.title   # -> "DRAFT — Personal data breach report to the ICO (UK GDPR Art 33)"
+
+A press that changes the incident returns None: the room shows the change. A press that
+only reads (a draft) returns a Reply, which the edge shows to the presser and nobody else.
 """
 
 from __future__ import annotations
 
-from bot import service
+from dataclasses import dataclass
+
+from bot import drafts, service
+from bot.decisions import Refused
+from bot.moments import as_of
+from bot.obligations import terms
 from bot.service import Deps
 from bot.timeline import Actor
 
 
 class UnknownAction(ValueError):
     """An action id no message of this bot carries: a malformed or forged request."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Words for the presser's eyes only. `text` is Markdown: a `# title` line first, then
+    `## heading` lines and plain ones, as bot.drafts writes them."""
+
+    text: str
+
+    @property
+    def title(self) -> str:
+        return self.text.split("\n", 1)[0].lstrip("# ")
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(self.text.rstrip("\n").split("\n")[1:])
 
 
 def _whole(text: str, what: str) -> int:
@@ -24,7 +50,19 @@ def _whole(text: str, what: str) -> int:
         raise UnknownAction(f"{what} must be a whole number.") from None
 
 
-async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> None:
+async def draft_notice(deps: Deps, key: str, clock: str) -> Reply:
+    """The notice for `clock`, drafted from the record for its owner to check and send
+    themselves (the bot never sends it); nothing is recorded."""
+    incident = await service.load(deps, key)
+    kind = terms(deps.runbook, clock).draft if clock in incident.obligations else ""
+    if not kind:
+        raise Refused(f"{incident.key} has no notice to draft for '{clock[:40]}'.")
+    now = as_of(incident, deps.clock.now())
+    return Reply(drafts.draft(kind, incident, deps.runbook, now, clock))
+
+
+async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> Reply | None:
+    """Do what the button stands for; a Reply is for the presser alone (see the module)."""
     parts = action.split(":")
     if not all(parts):
         raise UnknownAction(f"The action '{action[:40]}' has an empty part.")
@@ -41,5 +79,8 @@ async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> N
             await service.explain_delay(deps, key, actor, clock, text)
         case ["evidence", item]:
             await service.add_evidence(deps, key, actor, text, item, source="chat")
+        case ["draft", clock]:
+            return await draft_notice(deps, key, clock)
         case _:
             raise UnknownAction(f"There is no action '{action[:40]}'.")
+    return None

@@ -63,11 +63,15 @@ class Record:
         return found.name if found else "the named owner"
 
 
-def draft(kind: str, incident: Incident, runbook: Runbook, now: datetime) -> str:
-    """The draft text; raises KeyError for a kind not in DRAFTS."""
+def draft(kind: str, incident: Incident, runbook: Runbook, now: datetime, clock: str = "") -> str:
+    """The draft text; raises KeyError for a kind not in DRAFTS. With `clock` (a button on
+    that clock's reminder), the draft is addressed to that clock's owner:
+
+        draft("client", incident, runbook, now, "client_contract_acme")   # "For Sam Okafor …"
+    """
     record = Record(incident, runbook, now)
-    title, clock, body = DRAFTS[kind](record)
-    return render(title, record.owner(clock), body)
+    title, usual, body = DRAFTS[kind](record)
+    return render(title, record.owner(clock or usual), body)
 
 
 def render(title: str, owner: str, body: Body) -> str:

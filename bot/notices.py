@@ -5,6 +5,7 @@ the runbook. Buttons carry action ids the edges route back into the same service
 
     classify:<question id>:<value>     ack:<role>           contain:<step>:<done|not_possible>
     obligation:<clock>:<done|waived>   delay:<clock>        evidence:<item id>
+    draft:<clock>   (changes nothing: the clock's draft notice, shown to the presser alone)
 """
 
 from __future__ import annotations

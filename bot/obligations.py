@@ -6,6 +6,7 @@ the runbook's policy target, labelled as policy.
 
     triggered_clocks(runbook, {"Q1": "yes", "Q2": "yes", "Q3": "unsure"})
     # -> {"ico_art33": "Q3", "breach_log_art33_5": "Q2", ...}
+    terms(runbook, "ico_art33").draft   # -> "ico": the bot.drafts kind its owner starts from
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ClockRule:
     wording: str  # what the law actually says
     owner_roles: tuple[str, ...]
     style: str = "default"  # "72h", "immediate", "default" or "close"
+    draft: str = ""  # the bot.drafts kind its owner can start from; "" for none
 
 
 CLOCKS: dict[str, ClockRule] = {
@@ -47,6 +49,7 @@ CLOCKS: dict[str, ClockRule] = {
             "within 72 hours of awareness (UK GDPR Art 33)",
             ("dpo",),
             "72h",
+            draft="ico",
         ),
         ClockRule(
             "data_subjects_art34",
@@ -58,6 +61,7 @@ CLOCKS: dict[str, ClockRule] = {
             "without undue delay (UK GDPR Art 34)",
             ("dpo",),
             "72h",
+            draft="individuals",
         ),
         ClockRule(
             "controller_art33_2",
@@ -68,6 +72,7 @@ CLOCKS: dict[str, ClockRule] = {
             "policy",
             "without undue delay (UK GDPR Art 33(2))",
             ("dpo",),
+            draft="client",
         ),
         ClockRule(
             "breach_log_art33_5",
@@ -133,6 +138,7 @@ CLOCKS: dict[str, ClockRule] = {
             "policy",
             "as soon as practicable (policy terms)",
             ("managing_partner",),
+            draft="insurer",
         ),
         ClockRule(
             "cyber_insurer",
@@ -143,6 +149,7 @@ CLOCKS: dict[str, ClockRule] = {
             "policy",
             "as soon as practicable (policy terms)",
             ("managing_partner",),
+            draft="insurer",
         ),
         ClockRule(
             "ai_act_art73",
@@ -197,6 +204,7 @@ class ClockTerms:
     wording: str
     owners: tuple[str, ...]  # person ids, in paging order
     reminder_offsets: tuple[timedelta, ...]  # from T0, before the deadline
+    draft: str = ""  # the bot.drafts kind of its notice, "" where the bot drafts none
 
 
 def _owners(runbook: Runbook, roles: tuple[str, ...]) -> tuple[str, ...]:
@@ -228,6 +236,7 @@ def terms(runbook: Runbook, clock_id: str) -> ClockTerms:
             "the runbook's contract term",
             extra.owner,
             _offsets(runbook, "default", extra.within),
+            "client",  # the runbook's own clocks are contract notice clauses to a client
         )
     rule = CLOCKS[clock_id]
     policy = runbook.clocks.policies.get(clock_id)
@@ -242,6 +251,7 @@ def terms(runbook: Runbook, clock_id: str) -> ClockTerms:
         rule.wording,
         owners,
         _offsets(runbook, rule.style, within),
+        rule.draft,
     )
 
 

@@ -6,7 +6,7 @@ reader's zone, other renderers in the firm's zone via `local_time`). A third, `{
 room), appears only where an edge asked for its own rooms to be named (`list_view`).
 
     v = view(notice, runbook, now)
-    v.buttons[0].action_id   # -> "classify:Q3:yes"
+    v.buttons[0].action_id   # -> "classify:Q3:yes"; on an ICO obligation, also "draft:ico_art33"
 
 The answers to `/ai-incident status`, `list` and `help` are built here too, once for every edge:
 
@@ -181,9 +181,15 @@ def _obligation(n: Notice, runbook: Runbook, now: datetime) -> View:
         buttons = (
             Button("Mark done", f"obligation:{ob.id}:done", "primary", "reference"),
             Button("Decided not to notify", f"obligation:{ob.id}:waived", "", "reason"),
+            *_draft_button(ob),
         )
     title = f"{ob.terms.title} — likely applies; the named owner confirms"
     return View(title, obligation_lines(ob, runbook, now), (), buttons)
+
+
+def _draft_button(ob: Obligation) -> tuple[Button, ...]:
+    """Shows the presser alone the notice drafted from the record; it records nothing."""
+    return (Button("Draft the notice", f"draft:{ob.id}"),) if ob.terms.draft else ()
 
 
 def _reminder(n: Notice, runbook: Runbook, now: datetime) -> View:

@@ -178,7 +178,7 @@ async def test_an_obligation_shows_its_deadline_owner_and_buttons(deps: Deps, st
     said = texts(message)
     assert f"<!date^{EPOCH_T0 + 72 * 3600}^" in said and "(Sun 29 Mar 2026 16:30 BST)" in said
     assert "owner <@U0ALEX>" in said
-    assert [b["value"] for b in buttons(message)] == [f"{KEY}|reference", f"{KEY}|reason"]
+    assert [b["value"] for b in buttons(message)] == [f"{KEY}|reference", f"{KEY}|reason", KEY]
 
 
 async def test_the_card_escapes_the_title(deps: Deps, style: Style) -> None:
