@@ -41,6 +41,7 @@ from handlers.web.chat import (
     WebRoom,
     room_id,
 )
+from handlers.web.replies import Replies
 
 TEMPLATES = Path(__file__).parent / "templates"
 SSE_KEEPALIVE_S = 15.0
@@ -50,6 +51,8 @@ ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_
 ECHO_CLOSE = ("lessons", "remediation", "override_reason")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14
+MAX_URL = 4000
+MAX_SAID = 200  # characters of a message or room kept when a URL is cut (×9 once encoded)
 SPEAKER = "as"  # the form field and cookie naming who is speaking
 STRONG = re.compile(r"\*([^*\s][^*]*)\*")
 
@@ -90,7 +93,14 @@ class Form:
 
 
 def url(room: str, **params: str) -> str:
-    return "/?" + urlencode({"room": room, **{k: v for k, v in params.items() if v}})
+    """Where a post sends the browser next. A URL over MAX_URL could not be requested (the
+    server reads 8 KB of request line): then the typed fields are not echoed, the rest cut."""
+    kept = {k: v for k, v in params.items() if v}
+    found = "/?" + urlencode({"room": room, **kept})
+    if len(found) <= MAX_URL:
+        return found
+    said = {k: v[:MAX_SAID] for k, v in kept.items() if k in ("flash", "info")}
+    return "/?" + urlencode({"room": room[:MAX_SAID], **said})
 
 
 def _see_other(location: str) -> web.Response:
@@ -111,6 +121,7 @@ class LocalChat:
         self.closing = False  # set at shutdown so open event streams end at once
         self.runbook: Runbook = deps.runbook
         self.commands = Commands(deps, chat)
+        self.replies = Replies()  # what a button shows its presser alone (a draft)
         self.posts: dict[str, Callable[[Form], Awaitable[str]]] = {
             "/as": self._speak_as,
             "/declare": self._declare,
@@ -195,13 +206,14 @@ class LocalChat:
         action = form.text("action")
         if action == "close":
             return url(form.room, form="close")
+        actor = self._actor(form)
         try:
-            await press(
-                self.deps, form.text("key"), self._actor(form), action, form.text("text", "")
-            )
+            reply = await press(self.deps, form.text("key"), actor, action, form.text("text", ""))
         except UnknownAction as error:
             raise Malformed(str(error)) from None
-        return url(form.room)
+        if reply is None:
+            return url(form.room)
+        return url(form.room, reply=self.replies.keep(actor.person_id or "", reply.text))
 
     async def _close(self, form: Form) -> str:
         failure_type = form.text("failure_type", "")
@@ -277,6 +289,7 @@ class LocalChat:
             "now": now,
             "offset_hours": int(self.clock.offset.total_seconds() // 3600),
             "speaker": self._speaker(request.cookies.get(SPEAKER)).id,
+            "reply": self._reply(request),
             "incidents": await self.deps.store.list_incidents(),
             "room_of": room_id,
             "archived": self.chat.archived(),
@@ -287,6 +300,10 @@ class LocalChat:
             "failure_types": FAILURE_TYPES,
             "aware_default": now.astimezone(zone).strftime(LOCAL_INPUT),
         }
+
+    def _reply(self, request: web.Request) -> str:
+        speaker = self._speaker(request.cookies.get(SPEAKER)).id
+        return self.replies.shown(request.query.get("reply", ""), speaker)
 
     def _messages(
         self, room: WebRoom, incident: Incident | None, now: datetime
