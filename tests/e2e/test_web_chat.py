@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.drafts import ART33_3
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -430,3 +432,36 @@ async def test_the_event_stream_announces_a_change_in_any_room(browser: Browser)
     line = await asyncio.wait_for(response.content.readline(), timeout=5)
     assert line.startswith(b"data: ")
     response.close()
+
+
+async def _location_of(browser: Browser, action: str) -> str:
+    """Post the last form on the page carrying `action`; where the chat sends the browser."""
+    form = [f for f in Forms(browser.page).forms if f.fields.get("action") == action][-1]
+    response = await browser.client.post("/action", data=form.fields, allow_redirects=False)
+    assert response.status == 303, await response.text()
+    return response.headers["Location"]
+
+
+async def test_draft_the_notice_on_the_ico_reminder_shows_the_presser_the_draft_alone(
+    browser: Browser,
+) -> None:
+    await browser.declare(f"{TITLE} <Acme & Brightside>")
+    await browser.press("Acknowledge")
+    await browser.contain_all()
+    for question, label in SEED_ANSWERS:
+        await _answer(browser, question, label)
+    page = await browser.press("Fast-forward 24h")
+    assert "Reminder: Report the breach to the ICO" in unescape(page)
+    before = await browser.store.load("AI-2026-0001")
+    location = await _location_of(browser, "draft:ico_art33")  # the reminder's, posted last
+    assert "DRAFT" not in unquote(location)  # the draft never rides in the URL
+    page = await (await browser.client.get(location)).text()
+    draft = unescape(page.split("<pre>", 1)[1].split("</pre>", 1)[0])
+    assert draft.startswith("# DRAFT — Personal data breach report to the ICO")
+    assert all(f"\n\n## {heading}\n\n" in draft for heading in ART33_3)  # line breaks kept
+    assert "&lt;Acme &amp; Brightside&gt;" in page and "<Acme" not in page  # escaped
+    after = await browser.store.load("AI-2026-0001")
+    assert before is not None and after is not None and len(after.events) == len(before.events)
+    await browser.press("Switch", **{"as": "lee"})
+    page = await (await browser.client.get(location)).text()
+    assert "<pre>" not in page  # another speaker on the same link sees no draft
