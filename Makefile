@@ -9,7 +9,7 @@ PYTHON ?= $(shell for c in python3.12 python3.13 python3.14 python3; do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test check bench lint clean
+.PHONY: run test check bench lint clean soak
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,6 +34,10 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 check: lint test
+
+# The long fault runs: 100 SIGKILL trials and 20 fault patterns (make test: 8 and 1).
+soak: $(STAMP)
+	KILL_TRIALS=100 FLAKY_SEEDS=20 $(PY) -m pytest -q tests/faults
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -15,12 +15,14 @@ text, so the clean run's multiset is the expected one.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -53,6 +55,8 @@ from tests.fakes.slack_api import Chaos, FakeSlack
 
 RATE = 0.2
 SEED = 20260326
+# `make test` runs one seeded fault pattern; `make soak` runs FLAKY_SEEDS of them.
+SEEDS = [SEED + n for n in range(int(os.environ.get("FLAKY_SEEDS", "1")))]
 TRIES = 8  # a person gives up after this many goes at one step
 VENDOR = "The vendor holds the key"
 CLOCKS = ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer")
@@ -208,15 +212,16 @@ def record(found: Incident) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 async def test_at_20_percent_faults_the_seed_case_closes_with_every_message_posted_once(
-    runbook: Runbook, tmp_path: Path
+    seed: int, runbook: Runbook, tmp_path: Path
 ) -> None:
     async with workspace(runbook, tmp_path / "clean", None) as clean:
         await run_seed_case(clean)
         expected, expected_record = posted(clean.slack), record(await incident(clean))
     assert set(expected.values()) == {1}, "a clean run posts no text twice in one channel"
 
-    async with workspace(runbook, tmp_path / "faulty", Chaos(RATE, SEED)) as faulty:
+    async with workspace(runbook, tmp_path / "faulty", Chaos(RATE, seed)) as faulty:
         await run_seed_case(faulty)
         got, got_record = posted(faulty.slack), record(await incident(faulty))
         injected = Counter(kind for _, kind in faulty.slack.injected)
