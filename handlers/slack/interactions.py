@@ -19,7 +19,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot import service
-from bot.actions import UnknownAction, press
+from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.ports import ChatError
 from bot.views import View
@@ -30,7 +30,7 @@ from handlers.slack.kept import view_key
 from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
 
 Words = Mapping[str, tuple[str, ...]]
-KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence")
+KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft")
 ANSWER_WITHIN_S = 2.0  # Slack waits 3 s for a submission's answer
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
 
@@ -102,6 +102,12 @@ def submitted(kept: Mapping[str, Any], closed: bool = False) -> Submitted:
     return s
 
 
+def private(reply: Reply) -> View:
+    """A reply as a View; its `## heading` lines in bold, as Slack's mrkdwn has no headings."""
+    lines = tuple(f"*{line[3:]}*" if line.startswith("## ") else line for line in reply.lines)
+    return View(reply.title, lines)
+
+
 SubmissionJob = Callable[[Submitted], Awaitable[None]]
 DECLARE, CLOSE, ASK = "view:declare", "view:close", "view:ask"
 
@@ -130,11 +136,14 @@ class Interactions:
         reason), ask for them on the same click."""
         actor = await self.edge.actor(c.user, c.name)
         try:
-            await press(self.edge.deps, key, actor, c.action, "")
+            reply = await press(self.edge.deps, key, actor, c.action, "")
         except Refused as error:
             if not error.message.startswith(ASKS_FOR_TEXT):
                 raise
             await self._ask(c, key, f"{key} — {c.label}: {error.message}", "reason")
+            return
+        if reply is not None:  # for the clicker alone: ephemeral, split to Slack's limits
+            await self.edge.tell(c.channel, c.user, private(reply))
 
     async def _ask(
         self, c: Click, key: str, label: str, needs: str, optional: bool = False

@@ -29,6 +29,7 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_TITLE = 24
 MAX_METADATA = 3000
+MAX_SECTION_TEXT = 3000
 NAME_PUNCTUATION = set("-_")
 
 
@@ -99,8 +100,20 @@ def check_blocks(blocks: Any, limit: int, error: str, where: str) -> None:
     for i, block in enumerate(blocks):
         if not isinstance(block, dict) or not block.get("type"):
             raise invalid(error, f"missing required field: type [json-pointer:{where}/{i}]")
+        check_section_text(block, error, f"{where}/{i}")
     if len(blocks) > limit:
         raise invalid(error, f"no more than {limit} items allowed [json-pointer:{where}]")
+
+
+def check_section_text(block: dict[str, Any], error: str, where: str) -> None:
+    """A section's text over 3,000 characters is refused, as Slack refuses it."""
+    text = block.get("text")
+    said = text.get("text") if block["type"] == "section" and isinstance(text, dict) else None
+    if isinstance(said, str) and len(said) > MAX_SECTION_TEXT:
+        limit = MAX_SECTION_TEXT + 1
+        raise invalid(
+            error, f"must be less than {limit} characters [json-pointer:{where}/text/text]"
+        )
 
 
 def message_blocks(p: Params) -> list[dict[str, Any]] | None:

@@ -390,6 +390,20 @@ async def test_post_takes_fifty_blocks(client: AsyncWebClient) -> None:
     assert len(response["message"]["blocks"]) == 50
 
 
+async def test_a_section_holds_three_thousand_characters_and_no_more(
+    client: AsyncWebClient,
+) -> None:
+    channel = await new_channel(client)
+    full = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3000}}
+    await client.chat_postEphemeral(channel=channel, user="UBOT", text="x", blocks=[full])
+    over = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    payload = {"channel": channel, "text": "x", "blocks": json.dumps([SECTION, over])}
+    error = await failure(client.api_call("chat.postMessage", data=payload))
+    assert error.response["error"] == "invalid_blocks"
+    [said] = error.response["response_metadata"]["messages"]
+    assert said == "[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]"
+
+
 async def test_post_refuses_malformed_block_json(client: AsyncWebClient) -> None:
     channel = await new_channel(client)
     payload = {"channel": channel, "text": "x", "blocks": "[{"}
