@@ -7,6 +7,7 @@ A Malformed request is one Slack would never send; the route answers it 400, nev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,6 +84,29 @@ def check_shape(body: object) -> None:
         at(body, "view", "type")
     if "event" in body:
         text_at(body, "event", "type")
+    _check_ids(body)
+
+
+# Ids the bot passes on to Slack's Web API, some in a GET's URL: a huge or odd one would come
+# back as an error page, not a Slack error. Slack's own are short, upper-case and alphanumeric.
+SLACK_ID = re.compile(r"[A-Z0-9]{1,40}")
+IDS = (
+    ("user_id",),
+    ("channel_id",),
+    ("user", "id"),
+    ("channel", "id"),
+    ("container", "channel_id"),
+    ("event", "user_id"),
+    ("event", "channel_id"),
+    ("event", "file_id"),
+)
+
+
+def _check_ids(body: dict[str, Any]) -> None:
+    for path in IDS:
+        found = optional_text(body, *path)
+        if found and not SLACK_ID.fullmatch(found):
+            raise Malformed(f"The payload's {'.'.join(path)} is not a Slack id.")
 
 
 def _check_places(data: dict[str, Any], depth: int) -> None:

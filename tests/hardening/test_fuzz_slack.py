@@ -255,3 +255,18 @@ async def test_deeply_nested_json_is_refused_not_a_fault(rig: Rig) -> None:
         assert answer.status == 400
         answer = await rig.ws.send(nested, "application/json")
         assert answer.status < 500 and not leaks(answer.body)
+
+
+async def test_an_id_slack_would_never_send_is_refused_before_any_web_api_call(
+    rig: Rig,
+) -> None:
+    """Found by the soak run: a 3,000-character user id made users.info's URL too long, the
+    answer an error page, and reading it a failure after the ack."""
+    await ready(rig)
+    for odd in ("U" + "\x88" * 3000, "U0SAM\u202e", "u0lowercase"):
+        body = urlencode(
+            {"command": "/ai-incident", "text": "ack", "user_id": odd, "channel_id": rig.room}
+        )
+        calls = len(rig.slack.calls)
+        answer = await posted(rig, body)
+        assert answer.status == 400 and rig.slack.calls[calls:] == []
