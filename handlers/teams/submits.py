@@ -11,7 +11,7 @@ what happened, or back to the form with the refusal on top and the values kept.
 from __future__ import annotations
 
 from bot import service
-from bot.actions import UnknownAction, press
+from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.ports import ChatError
 from bot.views import Button, View
@@ -20,12 +20,19 @@ from handlers.teams.cards import Mentions, block, card
 from handlers.teams.edge import Edge
 from handlers.teams.forms import CLOSE, DECLARE, close_card, declare_card, read_close, read_declare
 
-KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence")
+KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft")
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
 
 
 def _said(lines: list[str]) -> dict[str, object]:
     return card([block(lines[0], weight="Bolder"), *(block(x) for x in lines[1:])], Mentions())
+
+
+def _private(reply: Reply, name: str) -> View:
+    """A reply in the thread, addressed to the presser: this edge has no channel message
+    only one person sees. Headings in bold; a TextBlock has no empty lines."""
+    lines = (f"**{x[3:]}**" if x.startswith("## ") else x for x in reply.lines)
+    return View(f"For {name}: {reply.title}", tuple(x for x in lines if x))
 
 
 class Submits:
@@ -49,11 +56,15 @@ class Submits:
         try:
             key = await self.edge.key(given if isinstance(given, str) else "", turn)
             actor = await self.edge.actor(turn)
-            await press(self.edge.deps, key, actor, action, text if isinstance(text, str) else "")
+            said = text if isinstance(text, str) else ""
+            reply = await press(self.edge.deps, key, actor, action, said)
         except Refused as error:
             await self.edge.tell(turn, self._refusal(error, action), self._key(turn))
         except UnknownAction as error:
             await self.edge.tell(turn, View(str(error)))
+        else:
+            if reply is not None:
+                await self.edge.tell(turn, _private(reply, actor.name))
 
     def _key(self, turn: Turn) -> str:
         key = turn.value.get("key")
