@@ -137,7 +137,7 @@ class SlackChat:
     ) -> None:
         self.client, self.runbook, self.store = client, runbook, store
         self.pacer = pacer or Pacer()
-        self.people = People(client, runbook)
+        self.people = People(client, runbook, self.waited)
         self._rooms: dict[str, Room] = {}  # incident key → room: a retry reuses it
         self._members: dict[str, set[str]] = {}  # channel → people invited already
 
@@ -152,15 +152,24 @@ class SlackChat:
         self, method: str, send: Callable[[], Awaitable[AsyncSlackResponse]], channel: str = ""
     ) -> AsyncSlackResponse:
         """One Web API call; short 429s waited out (for this channel only), errors → ChatError."""
+        try:
+            return await self.waited(method, send, channel)
+        except SlackApiError as error:
+            raise ChatError(f"Slack {method}: {_code(error)}", retry_after(error)) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise ChatError(f"Slack {method}: {error!r}", 5.0) from None
+
+    async def waited(
+        self, method: str, send: Callable[[], Awaitable[AsyncSlackResponse]], channel: str = ""
+    ) -> AsyncSlackResponse:
+        """`send()`, short 429s waited out; any other error raised as it came."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await send()
             except SlackApiError as error:
                 wait = retry_after(error)
                 if wait is None or wait > MAX_WAIT_S or attempt == ATTEMPTS:
-                    raise ChatError(f"Slack {method}: {_code(error)}", wait) from None
-            except (aiohttp.ClientError, TimeoutError) as error:
-                raise ChatError(f"Slack {method}: {error!r}", 5.0) from None
+                    raise
             self.pacer.hold(channel, wait)
             await self.pacer.sleep(wait)
         raise AssertionError("unreachable")

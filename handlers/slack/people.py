@@ -8,11 +8,12 @@ await people.actor("U0PRIYA", "priya")  # -> Actor("slack:U0PRIYA", "Priya Shah"
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.runbook import Person, Runbook
 from bot.timeline import Actor
@@ -20,6 +21,15 @@ from bot.timeline import Actor
 log = logging.getLogger(__name__)
 # Answers that mean "no such person", worth remembering; anything else is tried again later.
 NOBODY = {"users_not_found", "user_not_found", "account_inactive"}
+
+Send = Callable[[], Awaitable[AsyncSlackResponse]]
+# How a call is made: SlackChat.call waits out a short 429 first (a lookup that gave up on
+# one would tell the room that a person has no Slack account).
+Caller = Callable[[str, Send], Awaitable[AsyncSlackResponse]]
+
+
+async def _once(_method: str, send: Send) -> AsyncSlackResponse:
+    return await send()
 
 
 @dataclass(frozen=True)
@@ -30,8 +40,8 @@ class SlackUser:
 
 
 class People:
-    def __init__(self, client: AsyncWebClient, runbook: Runbook) -> None:
-        self.client, self.runbook = client, runbook
+    def __init__(self, client: AsyncWebClient, runbook: Runbook, call: Caller = _once) -> None:
+        self.client, self.runbook, self.call = client, runbook, call
         self._ids: dict[str, str | None] = {p.id: p.slack for p in runbook.people if p.slack}
         self._users: dict[str, SlackUser | None] = {}
 
@@ -53,7 +63,8 @@ class People:
     async def _by_email(self, person: Person) -> str | None:
         """Her Slack id; '' when Slack has nobody with that email; None when Slack failed."""
         try:
-            answer = await self.client.users_lookupByEmail(email=person.email)
+            send = lambda: self.client.users_lookupByEmail(email=person.email)  # noqa: E731
+            answer = await self.call("users.lookupByEmail", send)
         except SlackApiError as error:
             code = str(error.response.get("error", ""))
             log.warning("no Slack user for %s: %s", person.id, code)
@@ -63,7 +74,8 @@ class People:
     async def user(self, user_id: str) -> SlackUser | None:
         if user_id not in self._users:
             try:
-                answer = await self.client.users_info(user=user_id)
+                send = lambda: self.client.users_info(user=user_id)  # noqa: E731
+                answer = await self.call("users.info", send)
             except SlackApiError as error:
                 log.warning("users.info %s: %s", user_id, error.response.get("error"))
                 return None

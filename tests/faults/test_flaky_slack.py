@@ -227,8 +227,9 @@ async def test_at_20_percent_faults_the_seed_case_closes_with_every_message_post
         injected = Counter(kind for _, kind in faulty.slack.injected)
         calls = len(faulty.slack.calls)
 
-    assert set(injected) == {"ratelimited", "server_error", "slow", "dropped"}
     assert sum(injected.values()) >= calls * RATE / 2, (injected, calls)
+    if seed == SEED:  # this pattern has every kind of fault in it
+        assert set(injected) == {"ratelimited", "server_error", "slow", "dropped"}
     assert got_record == expected_record
     assert got - expected == Counter(), "posted twice, or posted and not in a clean run"
     assert expected - got == Counter(), "lost: in a clean run but never posted"
