@@ -45,7 +45,8 @@ async def until(
 
 
 class ServerProcess:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] = SERVE) -> None:
+        """`command` may hold "{port}", filled with the free port chosen."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -57,7 +58,11 @@ class ServerProcess:
         }
         with log.open("ab") as out:
             self.process = subprocess.Popen(
-                SERVE, cwd=ROOT, env=full | env, stdout=out, stderr=subprocess.STDOUT
+                [part.replace("{port}", str(self.port)) for part in command],
+                cwd=ROOT,
+                env=full | env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
 
     async def get(self, path: str) -> tuple[int, str]:
