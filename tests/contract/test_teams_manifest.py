@@ -17,14 +17,12 @@ from bot.commands import NAMES
 from handlers.teams.package import TEMPLATE, NotAnAppId, manifest
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMAS = REPO.parent / "shared" / "schemas"  # CI puts a copy of shared/ beside the clone
+SCHEMAS = Path(__file__).parent / "schemas"  # the official schemas, MIT (licences beside)
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
 
 def schema() -> dict[str, Any]:
     path = SCHEMAS / "teams-manifest.schema.json"
-    if not path.exists():
-        pytest.skip(f"no Teams manifest schema at {path}")
     loaded: dict[str, Any] = json.loads(path.read_text())
     return loaded
 
