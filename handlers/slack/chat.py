@@ -39,6 +39,7 @@ from bot.runbook import Runbook
 from bot.views import View, view
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
 from handlers.slack.people import People
+from handlers.slack.pictures import share_timeline
 
 log = logging.getLogger(__name__)
 MAX_NAME = 80
@@ -299,6 +300,8 @@ class SlackChat:
             await self._send(room.id, part, ts)
         if notice.kind == "card":
             await self._pin(room, ts)
+        if notice.kind == "summary":  # the text first: a failed upload loses only the picture
+            await share_timeline(self, room, notice)
         return ts
 
     async def update(self, room: Room, message_id: str, notice: Notice) -> None:

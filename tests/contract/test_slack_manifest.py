@@ -35,6 +35,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "users.lookupByEmail": {"users:read.email"},
     "users.info": {"users:read"},
     "files.info": {"files:read"},
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
 }
 EVENT_SCOPES = {"file_shared": {"files:read"}}
 

@@ -28,9 +28,10 @@ from tests.e2e.slack_rig import (
     slack,
 )
 from tests.fakes.clock import FakeClock
-from tests.fakes.slack_api import DOWNLOAD
+from tests.fakes.slack_api import DOWNLOAD, UPLOAD
 
 __all__ = ["rig", "slack"]  # fixtures
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 # --- the whole flow ---------------------------------------------------------------------
@@ -149,6 +150,28 @@ async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Ri
     )
     scheduled = [r.kind for r in await rig.deps.store.reminders(KEY) if r.status == "scheduled"]
     assert sorted(scheduled) == ["archive", "records"]
+
+
+async def test_the_close_summary_is_followed_by_the_timeline_picture_in_the_channel(
+    rig: Rig,
+) -> None:
+    await closed(rig)
+    (picture,) = rig.slack.files.values()
+    assert picture.channels == [rig.room] and picture.user == "UBOT"
+    assert (picture.name, picture.title) == (f"{KEY}-timeline.png", f"{KEY} timeline")
+    assert picture.content.startswith(PNG_SIGNATURE)
+    begun = next(c for c in rig.slack.calls if c.method == "files.getUploadURLExternal")
+    assert begun.params["length"] == str(len(picture.content))
+    assert [c.ok for c in rig.slack.calls if c.method == UPLOAD] == [True]
+
+
+async def test_a_failed_upload_keeps_the_summary_and_loses_only_the_picture(rig: Rig) -> None:
+    rig.slack.fail("files.completeUploadExternal", "not_in_channel")
+    await closed(rig)
+    assert f"{KEY} closed: {TITLE}" in rig.ws.said(rig.room)
+    assert rig.slack.files == {}
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.closed_at is not None
 
 
 async def test_the_channel_is_archived_the_runbooks_delay_after_close(rig: Rig) -> None:

@@ -32,9 +32,21 @@ from aiohttp import web
 from tests.fakes.slack_methods import Params, SlackError, SlackMethods
 from tests.fakes.slack_state import Call, Channel, File, Message, SlackState, User, View
 
-__all__ = ["DOWNLOAD", "Call", "Channel", "Chaos", "FakeSlack", "File", "Message", "User", "View"]
+__all__ = [
+    "DOWNLOAD",
+    "UPLOAD",
+    "Call",
+    "Channel",
+    "Chaos",
+    "FakeSlack",
+    "File",
+    "Message",
+    "User",
+    "View",
+]
 
 DOWNLOAD = "file_download"  # the name file downloads are recorded (and can be faulted) under
+UPLOAD = "file_upload"  # and the bytes POSTed to an upload URL
 SERVER_ERROR_PAGE = (
     "<!DOCTYPE html><html><head><title>Slack is having trouble</title></head>"
     "<body><h1>Service Unavailable</h1><p>Please try again later.</p></body></html>"
@@ -120,6 +132,14 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+async def uploaded_bytes(request: web.Request) -> bytes:
+    if request.content_type != "multipart/form-data":
+        return await request.read()
+    form = await request.post()
+    part = form.get("file")
+    return part.file.read() if isinstance(part, web.FileField) else b""
+
+
 class FakeSlack:
     """A Slack workspace with one bot in it, served over HTTP on an ephemeral port."""
 
@@ -183,6 +203,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/files-pri/{key}/download/{name}", self._download)
         app.router.add_get("/files-pri/{key}/{name}", self._download)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/", self._sign_in)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -371,6 +392,22 @@ class FakeSlack:
         headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.name)}"}
         body = web.Response(body=file.content, content_type=file.mimetype, headers=headers)
         return body, None
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload URL takes the bytes, raw or as a multipart `file`; Slack answers
+        "OK - <length>" in plain text. The URL itself is the credential."""
+        file_id = request.match_info["file_id"]
+        fault = self._next_fault(UPLOAD)
+        if fault is not None:
+            self._record(UPLOAD, {"file": file_id}, fault.status, fault.error)
+            return fault.response()
+        upload = self.state.uploads.get(file_id)
+        if upload is None:
+            self._record(UPLOAD, {"file": file_id}, 404, "file_not_found")
+            return web.Response(status=404, text="Not found")
+        upload.content = await uploaded_bytes(request)
+        self._record(UPLOAD, {"file": file_id, "length": len(upload.content)}, 200, None)
+        return web.Response(text=f"OK - {len(upload.content)}")
 
     async def _sign_in(self, request: web.Request) -> web.Response:
         return web.Response(text=SIGN_IN_PAGE, content_type="text/html")

@@ -18,6 +18,7 @@ from tests.fakes.slack_state import (
     File,
     Message,
     SlackState,
+    Upload,
     User,
     View,
 )
@@ -235,7 +236,7 @@ def file_json(f: File, state: SlackState) -> dict[str, Any]:
         "created": f.created,
         "timestamp": f.created,
         "name": f.name,
-        "title": f.name,
+        "title": f.title or f.name,
         "mimetype": f.mimetype,
         "filetype": f.name.rsplit(".", 1)[-1] if "." in f.name else "binary",
         "user": f.user,
@@ -283,6 +284,8 @@ class SlackMethods:
             "views.update": self.views_update,
             "views.push": self.views_push,
             "files.info": self.files_info,
+            "files.getUploadURLExternal": self.files_get_upload_url_external,
+            "files.completeUploadExternal": self.files_complete_upload_external,
         }
 
     # --- lookups that answer Slack's errors ---
@@ -566,3 +569,45 @@ class SlackMethods:
         if f is None:
             raise SlackError("file_not_found")
         return {"file": file_json(f, self.s), "comments": [], "response_metadata": {}}
+
+    def files_get_upload_url_external(self, p: Params) -> dict[str, Any]:
+        """An upload URL for `length` bytes named `filename`; the bytes go there next."""
+        name, length = p.required("filename"), p.required("length")
+        if not length.isdigit() or int(length) < 1:
+            raise invalid("invalid_arguments", "length must be a positive integer")
+        if self.s.uploads_disabled:
+            raise SlackError("file_uploads_disabled")
+        upload = Upload(self.s.next_id("F", 10), name, int(length))
+        self.s.uploads[upload.id] = upload
+        return {"upload_url": self.s.upload_url(upload), "file_id": upload.id}
+
+    def files_complete_upload_external(self, p: Params) -> dict[str, Any]:
+        """The uploaded files, shared into `channel_id` when given (private otherwise)."""
+        listed = p.json("files", "invalid_arguments")
+        if not listed or not isinstance(listed, list):
+            raise invalid("invalid_arguments", "missing required field: files")
+        channel = self.sharing_channel(p)
+        titled = [self.uploaded(entry) for entry in listed]
+        shared = [self.share(upload, title, channel) for upload, title in titled]
+        return {"files": [{"id": f.id, "title": f.title} for f in shared]}
+
+    def sharing_channel(self, p: Params) -> Channel | None:
+        if not p.get("channel_id"):
+            return None
+        return self.open_channel(self.channel(Params({"channel": p.get("channel_id")})))
+
+    def uploaded(self, entry: Any) -> tuple[Upload, str]:
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise invalid("invalid_arguments", "each file needs an id")
+        upload = self.s.uploads.get(str(entry["id"]))
+        if upload is None or upload.content is None:
+            raise SlackError("file_not_found")
+        return upload, str(entry.get("title") or upload.name)
+
+    def share(self, upload: Upload, title: str, channel: Channel | None) -> File:
+        del self.s.uploads[upload.id]
+        channels = [channel.id] if channel else []
+        f = File(upload.id, upload.name, upload.content or b"", self.bot, channels)
+        f.created, f.title = int(self.s.now()), title
+        self.s.files[f.id] = f
+        return f

@@ -89,10 +89,22 @@ class File:
     user: str
     channels: list[str]
     created: int = EPOCH
+    title: str = ""
 
     @property
     def mimetype(self) -> str:
         return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
+
+
+@dataclass
+class Upload:
+    """A file begun with files.getUploadURLExternal: bytes arrive at its URL, then
+    files.completeUploadExternal turns it into a File."""
+
+    id: str
+    name: str
+    length: int
+    content: bytes | None = None  # None until POSTed to the upload URL
 
 
 @dataclass
@@ -121,6 +133,8 @@ class SlackState:
         self.ephemerals: list[Message] = []
         self.views: dict[str, View] = {}
         self.files: dict[str, File] = {}
+        self.uploads: dict[str, Upload] = {}  # begun, not yet completed
+        self.uploads_disabled = False  # the workspace's admin turned file uploads off
         self.triggers: dict[str, Trigger] = {}
         self._t0 = clock()
         self._last_ts_us = 0
@@ -171,6 +185,9 @@ class SlackState:
     def file_url(self, file: File, *, download: bool) -> str:
         middle = "download/" if download else ""
         return f"{self.origin}/files-pri/{self.team_id}-{file.id}/{middle}{quote(file.name)}"
+
+    def upload_url(self, upload: Upload) -> str:
+        return f"{self.origin}/upload/v1/{upload.id}"
 
     def add_channel(
         self, name: str, *, is_private: bool, members: set[str], created_by: str

@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import DOWNLOAD, FakeSlack
+from tests.fakes.slack_api import DOWNLOAD, UPLOAD, FakeSlack
 
 TOKEN = "xoxb-test"
 ALICE, BOB, GONE = "U0ALICE", "U0BOB", "U0GONE"
@@ -602,6 +602,62 @@ async def test_a_download_needs_the_bot_token(client: AsyncWebClient, slack: Fak
         async with http.get(url, headers=wrong, allow_redirects=False) as redirected:
             assert redirected.status == 302
     assert [c.ok for c in slack.calls if c.method == DOWNLOAD] == [True, False, False]
+
+
+async def begin_upload(client: AsyncWebClient, content: bytes, name: str = "t.png") -> str:
+    """files.getUploadURLExternal, then the bytes POSTed to its URL; the file id."""
+    begun = await client.files_getUploadURLExternal(filename=name, length=len(content))
+    async with aiohttp.ClientSession() as http, http.post(begun["upload_url"], data=content) as r:
+        assert (r.status, await r.text()) == (200, f"OK - {len(content)}")
+    return str(begun["file_id"])
+
+
+async def test_an_upload_shares_the_bytes_into_the_channel(
+    client: AsyncWebClient, slack: FakeSlack
+) -> None:
+    channel = await new_channel(client)
+    file_id = await begin_upload(client, b"\x89PNG picture")
+    done = await client.files_completeUploadExternal(
+        files=[{"id": file_id, "title": "Timeline"}], channel_id=channel
+    )
+    assert done["files"] == [{"id": file_id, "title": "Timeline"}]
+    shared = slack.files[file_id]
+    assert (shared.content, shared.channels, shared.title) == (
+        b"\x89PNG picture",
+        [channel],
+        "Timeline",
+    )
+    assert [c.ok for c in slack.calls if c.method == UPLOAD] == [True]
+
+
+async def test_an_upload_url_needs_a_filename_and_a_positive_length(
+    client: AsyncWebClient, slack: FakeSlack
+) -> None:
+    begin = "files.getUploadURLExternal"
+    assert await error_of(client.api_call(begin, params={"length": 3})) == "invalid_arguments"
+    assert await error_of(client.api_call(begin, params={"filename": "a"})) == "invalid_arguments"
+    zero = client.files_getUploadURLExternal(filename="a.png", length=0)
+    assert await error_of(zero) == "invalid_arguments"
+    slack.state.uploads_disabled = True
+    refused = client.files_getUploadURLExternal(filename="a.png", length=3)
+    assert await error_of(refused) == "file_uploads_disabled"
+
+
+async def test_completing_needs_uploaded_bytes_and_a_channel_with_the_bot(
+    client: AsyncWebClient, slack: FakeSlack
+) -> None:
+    begun = await client.files_getUploadURLExternal(filename="a.png", length=3)
+    never_sent = [{"id": str(begun["file_id"])}]
+    assert await error_of(client.files_completeUploadExternal(files=never_sent)) == (
+        "file_not_found"
+    )
+    outside = slack.add_channel("elsewhere", members=[ALICE])
+    sent = [{"id": await begin_upload(client, b"abc")}]
+    complete = client.files_completeUploadExternal(files=sent, channel_id=outside)
+    assert await error_of(complete) == "not_in_channel"
+    nowhere = client.files_completeUploadExternal(files=sent, channel_id="C0NONE")
+    assert await error_of(nowhere) == "channel_not_found"
+    assert await error_of(client.files_completeUploadExternal(files=[])) == "invalid_arguments"
 
 
 # --- faults and the call log ----------------------------------------------------------------
