@@ -41,6 +41,7 @@ from handlers.web.chat import (
     WebRoom,
     room_id,
 )
+from handlers.web.pictures import add_pictures, picture_url
 from handlers.web.replies import Replies
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -330,6 +331,7 @@ def _pages(runbook: Runbook) -> Environment:
     )
     pages.filters["say"] = lambda text: _strong(plain(str(text), runbook))
     pages.filters["local"] = lambda at: local_time(at, runbook.firm.timezone)
+    pages.filters["picture_url"] = picture_url
     return pages
 
 
@@ -339,6 +341,7 @@ def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetC
     app.router.add_get("/", local.page)
     app.router.add_get("/runbook", local.runbook_page)
     app.router.add_get("/events", local.events)
+    add_pictures(app, deps)
     app.on_shutdown.append(lambda _app: local.end_streams())
     for path in local.posts:
         app.router.add_post(path, local.post)

@@ -354,6 +354,21 @@ async def test_the_close_form_closes_an_incident_that_needs_no_notice(browser: B
     assert "Root cause: Cache keyed without the client id" in unescape(page)
 
 
+async def test_the_closed_room_shows_the_timeline_picture_under_the_summary(
+    browser: Browser,
+) -> None:
+    await test_the_close_form_closes_an_incident_that_needs_no_notice(browser)
+    page = await browser.open(ROOM)
+    summary = page[page.index("AI-2026-0001 closed") :]
+    src = "/rooms/AI-2026-0001/timeline.png"
+    assert f'<img src="{src}"' in summary and 'alt="Timeline of AI-2026-0001' in summary
+    response = await browser.client.get(src)
+    assert (response.status, response.content_type) == (200, "image/png")
+    assert (await response.read()).startswith(b"\x89PNG\r\n\x1a\n")
+    missing = await browser.client.get("/rooms/AI-2026-9999/timeline.png")
+    assert missing.status == 404
+
+
 async def test_a_closed_room_is_marked_archived_after_the_runbooks_delay(
     browser: Browser,
 ) -> None:
