@@ -26,6 +26,7 @@ from bot.views import view
 from handlers.teams.cards import Card, Style, mentioned, message, render, view_texts
 from handlers.teams.connector import Blocked, Connector
 from handlers.teams.people import People, Where
+from handlers.teams.pictures import timeline_message
 from storage.conversations import Conversations, Reference
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,18 @@ class TeamsChat:
             )
             for c in await self._cards(notice, ref, room.id)
         ]
+        if notice.kind == "summary":  # after the text: a failed picture loses only itself
+            await self._picture(room, ref, notice)
         return ids[0]
+
+    async def _picture(self, room: Room, ref: Reference, notice: Notice) -> None:
+        incident = notice.incident
+        at = incident.closed_at or notice.now or self.clock.now()
+        try:
+            picture = timeline_message(incident, self.runbook, at)
+            await self._guard(room, notice, self.connector.send(ref.service_url, room.id, picture))
+        except (ChatError, OSError, ValueError) as error:
+            log.warning("could not send the timeline picture of %s: %s", incident.key, error)
 
     async def update(self, room: Room, message_id: str, notice: Notice) -> None:
         ref = await self.reference(room.id)

@@ -3,6 +3,7 @@ server, the fake connector behind it, buttons pressed from the cards the bot sen
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from bot.tick import tick
@@ -120,4 +121,8 @@ async def test_evidence_reminder_and_close(teams_rig: TeamsRig) -> None:
     assert f"Closed {KEY} by Sam Okafor." in text_of(form)
     said = rig.tenant.said(rig.room)
     assert f"{KEY} closed: {TITLE}" in said and "Root cause: Cache keyed without client id" in said
+    (picture,) = [i for m in rig.tenant.messages(rig.room) for i in m.images]
+    assert (picture["contentType"], picture["name"]) == ("image/png", f"{KEY}-timeline.png")
+    data = picture["contentUrl"].removeprefix("data:image/png;base64,")
+    assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
     assert all(c.authorization == f"Bearer {TOKEN}" for c in rig.connector.calls)

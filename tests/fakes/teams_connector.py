@@ -39,7 +39,13 @@ class Sent:
 
     @property
     def cards(self) -> list[dict[str, Any]]:
-        return [a["content"] for a in self.activity.get("attachments", [])]
+        return [a["content"] for a in self.activity.get("attachments", []) if "content" in a]
+
+    @property
+    def images(self) -> list[dict[str, Any]]:
+        """Inline image attachments (`contentUrl`, no card `content`)."""
+        attached = self.activity.get("attachments", [])
+        return [a for a in attached if a.get("contentType", "").startswith("image/")]
 
 
 @dataclass(frozen=True)
