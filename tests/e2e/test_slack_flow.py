@@ -136,6 +136,24 @@ async def test_evidence_by_command_checklist_and_shared_file(rig: Rig) -> None:
     assert rig.slack.count(DOWNLOAD) == 1
 
 
+async def test_a_file_the_bot_itself_shares_is_not_recorded_as_evidence(rig: Rig) -> None:
+    await declared(rig)
+    bot = rig.slack.state.bot_user_id
+    rig.slack.add_file("F0PIC", "timeline.png", b"\x89PNG", bot, rig.room)
+    event = {
+        "type": "file_shared",
+        "file_id": "F0PIC",
+        "user_id": bot,
+        "file": {"id": "F0PIC"},
+        "channel_id": rig.room,
+        "event_ts": "1711467000.000300",
+    }
+    assert (await rig.ws.event(event, "Ev0PIC")).status == 200
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.evidence == ()
+    assert rig.slack.count(DOWNLOAD) == 0
+
+
 async def test_close_is_refused_on_the_form_then_closes_with_the_summary(rig: Rig) -> None:
     refused = await closed(rig)
     assert refused.json()["response_action"] == "errors"
