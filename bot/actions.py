@@ -16,11 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import drafts, service
+from bot.commands import parse_aware
 from bot.decisions import Refused
 from bot.moments import as_of
 from bot.obligations import terms
 from bot.service import Deps
 from bot.timeline import Actor
+from bot.views import moment
 
 
 class UnknownAction(ValueError):
@@ -84,3 +86,30 @@ async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> R
         case _:
             raise UnknownAction(f"There is no action '{action[:40]}'.")
     return None
+
+
+async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source: str) -> str:
+    """The typed commands that change an incident, the same on every platform; returns what
+    to tell the person who typed it.
+
+        await typed(deps, "note", "AI-2026-0001", actor, "Vendor confirmed the bug", "slack")
+        # -> "Note added to the timeline of AI-2026-0001."
+    """
+    match name:
+        case "ack":
+            await service.acknowledge(deps, key, actor)
+            return f"You are the incident lead for {key}."
+        case "note":
+            await service.note(deps, key, actor, text)
+            return f"Note added to the timeline of {key}."
+        case "evidence":
+            incident = await service.add_evidence(deps, key, actor, text, None, source=source)
+            return f"Evidence recorded on {key} (sha256 {incident.evidence[-1].sha256})."
+        case "aware":
+            try:
+                when, reason = parse_aware(text)
+            except ValueError as error:
+                raise Refused(str(error)) from None
+            await service.correct_awareness(deps, key, actor, when, reason)
+            return f"T0 of {key} is now {moment(when)}; every deadline moved."
+    raise UnknownAction(f"'{name[:40]}' is not a command that changes an incident.")

@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import service
-from bot.commands import Command, parse, parse_aware
+from bot.actions import typed
+from bot.commands import Command, parse
 from bot.decisions import Refused
-from bot.views import View, moment
+from bot.views import View
 from handlers.database import TRY_AGAIN, database_away
 from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.slack.blocks import TooLong
@@ -93,39 +94,28 @@ class SlashCommands:
         await self._tell(said, list_view(await self.edge.deps.store.list_incidents(False)))
 
     async def _ack(self, command: Command, said: Said) -> None:
-        key = await self.edge.key(command.key, said.channel)
-        actor = await self.edge.actor(said.user, said.name)
-        await service.acknowledge(self.edge.deps, key, actor)
-        await self._tell(said, View(f"You are the incident lead for {key}."))
+        await self._typed(command, said)
 
     async def _note(self, command: Command, said: Said) -> None:
-        key = await self.edge.key(command.key, said.channel)
-        actor = await self.edge.actor(said.user, said.name)
-        await service.note(self.edge.deps, key, actor, command.text)
-        await self._tell(said, View(f"Note added to the timeline of {key}."))
+        await self._typed(command, said)
 
     async def _evidence(self, command: Command, said: Said) -> None:
-        key = await self.edge.key(command.key, said.channel)
         if not command.text:
-            incident = await service.load(self.edge.deps, key)
+            incident = await service.load(
+                self.edge.deps, await self.edge.key(command.key, said.channel)
+            )
             await self._tell(said, evidence_view(incident), incident.key)
             return
-        actor = await self.edge.actor(said.user, said.name)
-        incident = await service.add_evidence(
-            self.edge.deps, key, actor, command.text, None, source="slack"
-        )
-        digest = incident.evidence[-1].sha256
-        await self._tell(said, View(f"Evidence recorded on {key} (sha256 {digest})."))
+        await self._typed(command, said)
 
     async def _aware(self, command: Command, said: Said) -> None:
+        await self._typed(command, said)
+
+    async def _typed(self, command: Command, said: Said) -> None:
         key = await self.edge.key(command.key, said.channel)
-        try:
-            when, reason = parse_aware(command.text)
-        except ValueError as error:
-            raise Refused(str(error)) from None
         actor = await self.edge.actor(said.user, said.name)
-        await service.correct_awareness(self.edge.deps, key, actor, when, reason)
-        await self._tell(said, View(f"T0 of {key} is now {moment(when)}; every deadline moved."))
+        done = await typed(self.edge.deps, command.name, key, actor, command.text, "slack")
+        await self._tell(said, View(done))
 
     async def _runbook(self, command: Command, said: Said) -> None:
         await self._tell(said, runbook_view(self.edge.deps.runbook))

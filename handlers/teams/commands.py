@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import service
-from bot.commands import Command, parse, parse_aware
+from bot.actions import typed
+from bot.commands import Command, parse
 from bot.decisions import Refused
-from bot.views import View, moment
+from bot.views import View
 from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.teams.activity import Turn
 from handlers.teams.edge import Edge
@@ -65,39 +66,26 @@ class Commands:
         await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
 
     async def _ack(self, command: Command, turn: Turn) -> None:
-        key = await self.edge.key(command.key, turn)
-        await service.acknowledge(self.edge.deps, key, await self.edge.actor(turn))
-        await self.edge.tell(turn, View(f"You are the incident lead for {key}."))
+        await self._typed(command, turn)
 
     async def _note(self, command: Command, turn: Turn) -> None:
-        key = await self.edge.key(command.key, turn)
-        await service.note(self.edge.deps, key, await self.edge.actor(turn), command.text)
-        await self.edge.tell(turn, View(f"Note added to the timeline of {key}."))
+        await self._typed(command, turn)
 
     async def _evidence(self, command: Command, turn: Turn) -> None:
-        key = await self.edge.key(command.key, turn)
         if not command.text:
-            incident = await service.load(self.edge.deps, key)
+            incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
             await self.edge.tell(turn, evidence_view(incident), incident.key)
             return
-        actor = await self.edge.actor(turn)
-        incident = await service.add_evidence(
-            self.edge.deps, key, actor, command.text, None, source="teams"
-        )
-        digest = incident.evidence[-1].sha256
-        await self.edge.tell(turn, View(f"Evidence recorded on {key} (sha256 {digest})."))
+        await self._typed(command, turn)
 
     async def _aware(self, command: Command, turn: Turn) -> None:
+        await self._typed(command, turn)
+
+    async def _typed(self, command: Command, turn: Turn) -> None:
         key = await self.edge.key(command.key, turn)
-        try:
-            when, reason = parse_aware(command.text)
-        except ValueError as error:
-            raise Refused(str(error)) from None
         actor = await self.edge.actor(turn)
-        await service.correct_awareness(self.edge.deps, key, actor, when, reason)
-        await self.edge.tell(
-            turn, View(f"T0 of {key} is now {moment(when)}; every deadline moved.")
-        )
+        done = await typed(self.edge.deps, command.name, key, actor, command.text, "teams")
+        await self.edge.tell(turn, View(done))
 
     async def _runbook(self, command: Command, turn: Turn) -> None:
         await self.edge.tell(turn, runbook_view(self.edge.deps.runbook))

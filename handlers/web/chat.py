@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot import service
-from bot.commands import Command, parse, parse_aware
+from bot.actions import typed
+from bot.commands import Command, parse
 from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
@@ -260,25 +261,19 @@ class Commands:
         return self._reply(room, status_view(incident, self.deps.runbook, self.deps.clock.now()))
 
     async def _ack(self, command: Command, room: str, actor: Actor) -> Next:
-        key = await self._key(command, room)
-        await service.acknowledge(self.deps, key, actor)
-        return Next(room_id(key))
+        return await self._typed(command, room, actor, shown=False)
 
     async def _note(self, command: Command, room: str, actor: Actor) -> Next:
-        key = await self._key(command, room)
-        await service.note(self.deps, key, actor, command.text)
-        return Next(room_id(key), info=f"Note added to the timeline of {key}.")
+        return await self._typed(command, room, actor, shown=True)
 
     async def _evidence(self, command: Command, room: str, actor: Actor) -> Next:
-        key = await self._key(command, room)
-        await service.add_evidence(self.deps, key, actor, command.text, source="web")
-        return Next(room_id(key))
+        return await self._typed(command, room, actor, shown=False)
 
     async def _aware(self, command: Command, room: str, actor: Actor) -> Next:
+        return await self._typed(command, room, actor, shown=False)
+
+    async def _typed(self, command: Command, room: str, actor: Actor, shown: bool) -> Next:
+        """Ack, evidence and T0 show in the room itself; only a note is confirmed in words."""
         key = await self._key(command, room)
-        try:
-            when, reason = parse_aware(command.text)
-        except ValueError as error:
-            raise Refused(str(error)) from None
-        await service.correct_awareness(self.deps, key, actor, when, reason)
-        return Next(room_id(key))
+        done = await typed(self.deps, command.name, key, actor, command.text, "web")
+        return Next(room_id(key), info=done if shown else "")
