@@ -15,17 +15,12 @@ from bot.service import Deps
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0, person
 from tests.service.test_seed_case import classified_seed
-from tests.unit.closed_seed import DELAY, run_closed_seed
+from tests.unit.closed_seed import DELAY
 
 
 @pytest.fixture
 def store() -> IncidentStore:
     return MemoryStore()
-
-
-@pytest.fixture(scope="module")
-def closed(runbook: Runbook) -> Incident:
-    return run_closed_seed(runbook)[0]
 
 
 def sections(text: str) -> dict[str, str]:

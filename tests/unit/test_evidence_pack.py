@@ -20,11 +20,6 @@ from tests.unit.closed_seed import run_closed_seed
 
 
 @pytest.fixture(scope="module")
-def closed(runbook: Runbook) -> Incident:
-    return run_closed_seed(runbook)[0]
-
-
-@pytest.fixture(scope="module")
 def pack(closed: Incident, runbook: Runbook) -> bytes:
     assert closed.closed_at is not None
     return evidence_pack(closed, [], runbook, closed.closed_at)

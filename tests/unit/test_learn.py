@@ -9,13 +9,7 @@ import pytest
 
 from bot.incident import Incident
 from bot.learn import CaseError, all_cases, cases_jsonl, judge, parse_cases, regression_cases
-from bot.runbook import Runbook
-from tests.unit.closed_seed import REGRESSION, run_closed_seed
-
-
-@pytest.fixture(scope="module")
-def closed(runbook: Runbook) -> Incident:
-    return run_closed_seed(runbook)[0]
+from tests.unit.closed_seed import REGRESSION
 
 
 def test_a_closed_incident_yields_its_regression_case(closed: Incident) -> None:

@@ -16,17 +16,11 @@ from bot.service import Deps
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0
 from tests.service.test_seed_case import classified_seed
-from tests.unit.closed_seed import run_closed_seed
 
 
 @pytest.fixture
 def store() -> IncidentStore:
     return MemoryStore()
-
-
-@pytest.fixture(scope="module")
-def closed(runbook: Runbook) -> Incident:
-    return run_closed_seed(runbook)[0]
 
 
 DOT = 60  # a status dot fills about 90 pixels; anti-aliased text only a few of any shade

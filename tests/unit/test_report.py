@@ -22,7 +22,7 @@ from storage.memory import MemoryStore
 from tests.conftest import SEED_T0
 from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import classified_seed
-from tests.unit.closed_seed import CORRECTED, DELAY, ICO_REFERENCE, WAIVED, run_closed_seed
+from tests.unit.closed_seed import CORRECTED, DELAY, ICO_REFERENCE, WAIVED
 
 CHROMIUM = Path("/usr/bin/chromium")
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
@@ -31,11 +31,6 @@ A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
 @pytest.fixture
 def store() -> IncidentStore:
     return MemoryStore()
-
-
-@pytest.fixture(scope="module")
-def closed(runbook: Runbook) -> Incident:
-    return run_closed_seed(runbook)[0]
 
 
 @pytest.fixture(scope="module")
