@@ -268,12 +268,18 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
     from bot.main import teams_package
 
+    dedicated = _runbook(settings).rooms.teams_dedicated_channels
     try:
-        out = teams_package(args.out, args.app_id or settings.teams_app_id)
+        out = teams_package(args.out, args.app_id or settings.teams_app_id, dedicated)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 1
     print(f"wrote {out}: upload it under Teams → Apps → Manage your apps → Upload an app")
+    if dedicated:
+        print(
+            "the runbook asks for a channel per incident: a team owner grants the app "
+            "'Channel.Create.Group' when adding it to the team"
+        )
     return 0
 
 

@@ -134,9 +134,9 @@ async def _stop(ticker: Ticker) -> None:
     await ticker.stop()
 
 
-def teams_package(out: Path, app_id: str) -> Path:
+def teams_package(out: Path, app_id: str, dedicated_channels: bool = False) -> Path:
     """The installable Teams app zip (handlers.teams.package), for `ai-incident teams-package`."""
-    return write_package(out, app_id)
+    return write_package(out, app_id, dedicated_channels=dedicated_channels)
 
 
 def serve(settings: Settings) -> None:

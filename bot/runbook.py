@@ -132,6 +132,8 @@ class Rooms:
     archive_after: timedelta | None = timedelta(days=30)
     teams_team_id: str = ""
     teams_channel_id: str = ""
+    teams_group_id: str = ""  # the team's Microsoft 365 group (a GUID), for Graph
+    teams_dedicated_channels: bool = False  # a new channel per incident instead of a thread
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ _EXTRA_CLOCK_KEYS = ("id", "title", "when", "within", "owner")
 _PROFILE_KEYS = tuple(f.name for f in dataclasses.fields(Profile))
 _ESCALATION_KEYS = tuple(f.name for f in dataclasses.fields(Escalation))
 _PREFIX = re.compile(r"[a-z0-9_-]{1,20}")
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_GROUP_HINT = "the GUID after groupId= in the team's link (Teams: … → Get link to team)"
 _ICO_DEADLINE = timedelta(hours=72)
 
 
@@ -423,13 +425,21 @@ def _answers(value: _Value) -> tuple[str, ...]:
 def _rooms(f: _Fields) -> Rooms:
     default = Rooms()
     slack = f["slack"].fields((), ("prefix", "private", "archive_after"))
-    teams = f["teams"].fields((), ("team_id", "channel_id"))
+    teams = f["teams"].fields((), ("team_id", "channel_id", "group_id", "dedicated_channels"))
+    dedicated = teams["dedicated_channels"].boolean(False)
+    group = teams["group_id"].text(empty_ok=True)
+    if group and not _GUID.fullmatch(group):
+        teams["group_id"].error(f"'{group}' is not a group id; {_GROUP_HINT}")
+    elif dedicated and not group:
+        teams["dedicated_channels"].error(f"needs rooms.teams.group_id: {_GROUP_HINT}")
     return Rooms(
         slack_prefix=_prefix(slack["prefix"]) or default.slack_prefix,
         slack_private=slack["private"].boolean(default.slack_private),
         archive_after=_archive_after(slack["archive_after"], default.archive_after),
         teams_team_id=teams["team_id"].text(empty_ok=True),
         teams_channel_id=teams["channel_id"].text(empty_ok=True),
+        teams_group_id=group,
+        teams_dedicated_channels=dedicated,
     )
 
 

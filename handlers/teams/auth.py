@@ -22,6 +22,8 @@ from microsoft_agents.hosting.core.authorization.jwt import JwtTokenValidator
 log = logging.getLogger(__name__)
 CONNECTOR = "https://api.botframework.com"
 SCOPES = ["https://api.botframework.com/.default"]
+GRAPH = "https://graph.microsoft.com"
+GRAPH_SCOPES = ["https://graph.microsoft.com/.default"]
 SERVICE_URL_CLAIM = "serviceurl"
 
 
@@ -51,13 +53,22 @@ def configuration(app_id: str, password: str = "", tenant_id: str = "") -> Agent
 
 
 class MsalTokens:
-    """The app's own token for the Bot Connector; MSAL caches it until near expiry."""
+    """The app's own token for the Bot Connector (or, given GRAPH and GRAPH_SCOPES, for
+    Microsoft Graph in the firm's tenant); MSAL caches it until near expiry."""
 
-    def __init__(self, app_id: str, password: str, tenant_id: str = "") -> None:
+    def __init__(
+        self,
+        app_id: str,
+        password: str,
+        tenant_id: str = "",
+        resource: str = CONNECTOR,
+        scopes: list[str] | None = None,
+    ) -> None:
         self._msal = MsalAuth(configuration(app_id, password, tenant_id))
+        self.resource, self.scopes = resource, scopes or SCOPES
 
     async def token(self) -> str:
-        return await self._msal.get_access_token(CONNECTOR, SCOPES)
+        return await self._msal.get_access_token(self.resource, self.scopes)
 
 
 class Inbound:

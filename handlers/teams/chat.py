@@ -9,6 +9,11 @@ Every send is proactive: the service URL comes from the conversation's stored re
 The thread's first message is the incident card; the core's "card" posts update it in place.
 A 403 marks the conversation blocked: it is logged, `on_blocked` records it on the incident,
 and nothing more is sent there.
+
+Where the runbook sets `rooms.teams.dedicated_channels`, the room is instead a new channel
+made through Graph (`graph`), each message a post in it. A channel that cannot be made
+(no permission, Graph away) costs nothing but the channel: the room falls back to a thread
+in the incidents channel, whose first reply says why.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from bot.incident import Incident, Room
 from bot.notices import Notice, card
 from bot.ports import ChatError, Clock, IncidentStore
 from bot.runbook import Runbook
-from bot.views import view
+from bot.views import View, view
 from handlers.teams.cards import Card, Style, mentioned, message, render, view_texts
 from handlers.teams.connector import Blocked, Connector
+from handlers.teams.graph import Graph, NameTaken, channel_name
 from handlers.teams.people import People, Where
 from handlers.teams.pictures import timeline_message
 from storage.conversations import Conversations, Reference
@@ -33,6 +39,11 @@ log = logging.getLogger(__name__)
 PLATFORM = "teams"
 THREAD_SLOT = "teams:thread"  # the store's message slot that remembers an incident's thread
 ROOT = ";messageid="  # a channel thread's conversation id ends with its first message's id
+
+NO_CHANNEL = (
+    "This thread is the incident room: the runbook asks for a channel of its own, but it "
+    "could not be made ({why}). Check that the app has Channel.Create.Group in this team."
+)
 
 OnBlocked = Callable[[str, Room], Awaitable[None]]
 
@@ -57,11 +68,13 @@ class TeamsChat:
         store: IncidentStore | None = None,
         tenant_id: str = "",
         bot: dict[str, str] | None = None,
+        graph: Graph | None = None,
     ) -> None:
         self.connector, self.runbook, self.conversations = connector, runbook, conversations
         self.clock, self.store, self.tenant_id = clock, store, tenant_id
         self.bot = bot or {"id": "", "name": "AI Incident"}
         self.people = People(connector, runbook)
+        self.graph = graph
         self.on_blocked: OnBlocked | None = None
 
     # --- where to send ---------------------------------------------------------------
@@ -89,10 +102,24 @@ class TeamsChat:
         known = await self.store.message_id(incident.key, THREAD_SLOT) if self.store else None
         if known:
             return self._room(incident, known)
-        channel = self.runbook.rooms.teams_channel_id
-        if not channel:
+        channel, dedicated = (
+            self.runbook.rooms.teams_channel_id,
+            self.runbook.rooms.teams_dedicated_channels,
+        )
+        if not channel and not dedicated:
             raise ChatError("The runbook names no Teams channel (rooms.teams.channel_id).")
         ref = await self.reference(channel)
+        why_not = ""
+        if dedicated:
+            try:
+                return await self._dedicated(incident, ref)
+            except ChatError as error:
+                why_not = str(error)
+                log.warning("no dedicated channel for %s, using a thread: %s", incident.key, error)
+        if not channel:
+            raise ChatError(
+                f"No Teams channel for a thread either (rooms.teams.channel_id): {why_not}"
+            )
         first = (await self._cards(card(incident), ref, channel))[0]
         made = await self.connector.create_conversation(
             ref.service_url, self._thread(channel, first)
@@ -100,10 +127,40 @@ class TeamsChat:
         thread = str(made.get("id") or "")
         if not thread:
             raise ChatError("Teams made the thread but did not say its id.")
-        await self._remember(thread, ref)
-        if self.store is not None:
-            await self.store.remember_message(incident.key, THREAD_SLOT, thread)
+        await self._opened(incident, thread, ref)
+        if why_not:
+            await self._say(ref, thread, incident.key, NO_CHANNEL.format(why=why_not))
         return self._room(incident, thread)
+
+    async def _dedicated(self, incident: Incident, ref: Reference) -> Room:
+        """A channel of its own, made through Graph (or found, if an earlier try made it)."""
+        group = self.runbook.rooms.teams_group_id
+        if self.graph is None:
+            raise ChatError("Graph is not set up: TEAMS_TENANT_ID is needed for it.")
+        name = channel_name(incident.key, incident.title)
+        about = f"AI incident {incident.key}: {incident.title}"[:1024]
+        try:
+            made = await self.graph.create_channel(group, name, about)
+        except NameTaken:
+            found = await self.graph.find_channel(group, name)
+            if found is None:
+                raise
+            made = found
+        channel_id = str(made["id"])
+        await self._opened(incident, channel_id, ref)
+        return self._room(incident, channel_id)
+
+    async def _opened(self, incident: Incident, conversation_id: str, ref: Reference) -> None:
+        await self._remember(conversation_id, ref)
+        if self.store is not None:
+            await self.store.remember_message(incident.key, THREAD_SLOT, conversation_id)
+
+    async def _say(self, ref: Reference, conversation_id: str, key: str, text: str) -> None:
+        try:
+            for c in render(View(text), Style(self.runbook), key):
+                await self.connector.send(ref.service_url, conversation_id, message(c))
+        except ChatError as error:
+            log.warning("could not explain the room of %s: %s", key, error)
 
     def _thread(self, channel: str, first: Card) -> dict[str, Any]:
         tenant = {"id": self.tenant_id} if self.tenant_id else {}
@@ -114,8 +171,10 @@ class TeamsChat:
             "activity": message(first),
         } | ({"tenantId": self.tenant_id} if self.tenant_id else {})
 
-    def _room(self, incident: Incident, thread: str) -> Room:
-        return Room(PLATFORM, thread, f"{incident.key}: {incident.title}"[:80])
+    def _room(self, incident: Incident, conversation_id: str) -> Room:
+        if not root_of(conversation_id):  # a dedicated channel
+            return Room(PLATFORM, conversation_id, channel_name(incident.key, incident.title))
+        return Room(PLATFORM, conversation_id, f"{incident.key}: {incident.title}"[:80])
 
     async def _remember(self, thread: str, ref: Reference) -> None:
         reference = dict(ref.reference) | {"conversation": {"id": thread, "isGroup": True}}
@@ -123,8 +182,9 @@ class TeamsChat:
         await self.conversations.remember(fresh, self.clock.now())
 
     async def archive_room(self, room: Room) -> None:
-        """Nothing to do: a Teams incident room is a thread in the incidents channel, and a
-        thread cannot be archived; it simply goes quiet (the channel keeps the record)."""
+        """Nothing to do. A thread cannot be archived; it simply goes quiet (the channel keeps
+        the record). A dedicated channel stays too: archiving one through Graph needs the
+        tenant-wide ChannelSettings.ReadWrite.All, more than a team owner can grant."""
 
     # --- messages ------------------------------------------------------------------
 
@@ -166,7 +226,9 @@ class TeamsChat:
     async def update(self, room: Room, message_id: str, notice: Notice) -> None:
         ref = await self.reference(room.id)
         first, *rest = await self._cards(notice, ref, room.id)
-        change = self.connector.update(ref.service_url, room.id, message_id, message(first))
+        # A post in a dedicated channel is the first message of its own thread.
+        where = room.id if root_of(room.id) else f"{room.id}{ROOT}{message_id}"
+        change = self.connector.update(ref.service_url, where, message_id, message(first))
         await self._guard(room, notice, change)
         for more in rest:
             await self._guard(

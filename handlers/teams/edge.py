@@ -62,12 +62,21 @@ class Edge:
 
     async def key(self, given: str, turn: Turn) -> str:
         """The incident a command is about: its key as given, else the thread's."""
-        key = given or await self.deps.store.find_by_room(PLATFORM, turn.conversation_id) or ""
+        key = given or await self.room_of(turn)
         if not key:
             raise Refused(
                 "Outside an incident thread, put the incident's key first: status AI-2026-0001."
             )
         return key.upper()
+
+    async def room_of(self, turn: Turn) -> str:
+        """The incident whose room this is: the thread itself, or (a dedicated channel) the
+        channel any thread of it is in; '' for neither."""
+        store = self.deps.store
+        for room in dict.fromkeys((turn.conversation_id, turn.channel_id)):
+            if room and (key := await store.find_by_room(PLATFORM, room)):
+                return key
+        return ""
 
     async def cards(self, turn: Turn, answer: View, key: str = "") -> list[Card]:
         wanted = mentioned(view_texts(answer))

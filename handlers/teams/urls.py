@@ -26,6 +26,15 @@ MICROSOFT_HOSTS = (
 )
 
 
+# Microsoft Graph's hosts (global and the national clouds), for the dedicated-channel option.
+GRAPH_HOSTS = (
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+)
+
+
 def origin(url: str) -> str:
     """`scheme://host[:port]` in lower case; '' for what is not an absolute http(s) URL."""
     try:

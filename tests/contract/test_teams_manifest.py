@@ -66,3 +66,36 @@ def test_an_app_id_that_is_no_guid_is_refused(capsys: pytest.CaptureFixture[str]
         manifest("my-bot")
     assert main(["teams-package", "--app-id", "my-bot"]) == 1
     assert "TEAMS_APP_ID must be the bot's GUID" in capsys.readouterr().err
+
+
+def test_a_thread_per_incident_asks_for_no_graph_permission() -> None:
+    found = manifest(APP_ID)
+    assert "authorization" not in found and "webApplicationInfo" not in found
+
+
+def test_a_channel_per_incident_asks_only_for_channel_create_in_the_team(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = "8c1b1f52-95f1-4a59-9d6b-3f4a3c2f7d10"
+    teams = 'teams: {team_id: "", channel_id: ""}'
+    book = (REPO / "runbook.yaml").read_text()
+    assert teams in book
+    runbook = tmp_path / "runbook.yaml"
+    runbook.write_text(
+        book.replace(teams, f'teams: {{group_id: "{group}", dedicated_channels: true}}')
+    )
+    monkeypatch.setenv("RUNBOOK_PATH", str(runbook))
+    out = tmp_path / "app.zip"
+
+    assert main(["teams-package", "--out", str(out), "--app-id", APP_ID]) == 0
+
+    with zipfile.ZipFile(out) as package:
+        packed = json.loads(package.read("manifest.json"))
+    assert packed["authorization"] == {
+        "permissions": {
+            "resourceSpecific": [{"name": "Channel.Create.Group", "type": "Application"}]
+        }
+    }
+    assert packed["webApplicationInfo"]["id"] == APP_ID
+    assert problems(packed) == []
+    assert "grants the app 'Channel.Create.Group'" in capsys.readouterr().out

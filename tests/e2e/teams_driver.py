@@ -81,6 +81,11 @@ class Tenant:
         activity["serviceUrl"] = self.connector.url
         activity["from"] = {"id": user.id, "name": user.name, "aadObjectId": user.aad}
         activity["conversation"]["id"] = conversation
+        channel = conversation.partition(";messageid=")[0]
+        if "channelData" in activity and channel.endswith("@thread.tacv2"):
+            data = activity["channelData"]
+            data["channel"] = {"id": channel}
+            data.update({"teamsChannelId": channel} if "teamsChannelId" in data else {})
         return activity
 
     async def installed(self, user: User) -> int:

@@ -11,6 +11,7 @@ Test modules import the fixtures `connector` and `teams_rig` from here.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -25,8 +26,9 @@ from handlers.teams.auth import Inbound, StaticTokens
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
 from handlers.teams.edge import Edge
+from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
-from handlers.teams.urls import ServiceUrls
+from handlers.teams.urls import GRAPH_HOSTS, ServiceUrls
 from storage.conversations import Conversations
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -35,9 +37,11 @@ from tests.conftest import SEED_T0
 from tests.e2e.slack_rig import ANSWERS, KEY, TITLE
 from tests.e2e.teams_driver import CHANNEL, TEAM, Tenant, User, actions
 from tests.fakes.clock import FakeClock
+from tests.fakes.graph import FakeGraph
 from tests.fakes.teams_connector import FakeConnector, Sent
 
 TOKEN = "bot-token-for-microsoft-only"
+GRAPH_TOKEN = "graph-token-for-microsoft-only"
 LEE = User("29:1lee", "Lee Chen", "aad-lee", "lee@harbourvale.example")
 SAM = User("29:1sam", "Sam Okafor", "aad-sam", "sam@harbourvale.example")
 ALEX = User("29:1alex", "Alex Morgan", "aad-alex", "alex@harbourvale.example")
@@ -88,22 +92,38 @@ def teams_app(
     return app
 
 
-@pytest.fixture
-async def teams_rig(
-    connector: FakeConnector, runbook: Runbook, tmp_path: Path
+@asynccontextmanager
+async def running(
+    connector: FakeConnector, book: Runbook, tmp_path: Path, graph: FakeGraph | None = None
 ) -> AsyncIterator[TeamsRig]:
+    """The Teams server over a fresh SQLite file; with `graph`, a Graph client aimed at it."""
     url = f"sqlite:///{tmp_path / 'teams.db'}"
     upgrade(url)
     engine = make_engine(url)
     store, clock, waits = SqlStore(engine), FakeClock(SEED_T0 + timedelta(minutes=10)), Waits()
     urls = ServiceUrls(extra=(connector.url,))
     wire = Connector(urls, StaticTokens(TOKEN), sleep=waits)
-    book = teams_runbook(runbook)
-    chat = TeamsChat(wire, book, Conversations(engine), clock, store=store, tenant_id="tenant-hv")
+    client = None
+    if graph is not None:
+        allowed = ServiceUrls(GRAPH_HOSTS, extra=(graph.url,))
+        client = Graph(allowed, StaticTokens(GRAPH_TOKEN), base=graph.url, sleep=waits)
+    chat = TeamsChat(
+        wire, book, Conversations(engine), clock, store=store, tenant_id="tenant-hv", graph=client
+    )
     deps = Deps(book, store, chat, clock)
     async with TestClient(TestServer(teams_app(deps, chat, urls))) as http:
         yield TeamsRig(Tenant(http, connector), connector, deps, chat, waits)
     await wire.close()
+    if client is not None:
+        await client.close()
+
+
+@pytest.fixture
+async def teams_rig(
+    connector: FakeConnector, runbook: Runbook, tmp_path: Path
+) -> AsyncIterator[TeamsRig]:
+    async with running(connector, teams_runbook(runbook), tmp_path) as rig:
+        yield rig
 
 
 DECLARED = {

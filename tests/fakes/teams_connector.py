@@ -5,9 +5,10 @@
         teams.add_member("29:1sam", "Sam Okafor", "sam@harbourvale.example", "aad-sam")
 
 It records `POST /v3/conversations` (a new channel thread), `POST` and `PUT`
-`/v3/conversations/{id}/activities[/{id}]`, answers member look-ups by id, AAD object id,
-UPN or email (404 otherwise, as Teams does), and can be told to answer the next calls of a
-method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504).
+`/v3/conversations/{id}/activities[/{id}]` (a post sent to a channel's own id starts a
+thread and is updated through it, `channel;messageid=<id>`), answers member look-ups by id,
+AAD object id, UPN or email (404 otherwise, as Teams does), and can be told to answer the
+next calls of a method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504).
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ REMOVED = {
         "message": "The bot is not part of the conversation roster.",
     }
 }
+
+
+ROOT = ";messageid="
+
+
+def _channel(conversation: str) -> bool:
+    """A channel's own id (`19:…@thread.tacv2`), not a thread in it nor a chat."""
+    return conversation.endswith("@thread.tacv2") and ROOT not in conversation
 
 
 @dataclass
@@ -145,12 +154,18 @@ class FakeConnector:
         return web.json_response({"id": conversation, "activityId": root}, status=201)
 
     def _post(self, conversation: str, body: dict[str, Any]) -> str:
+        """Into a thread or chat; sent to a channel itself, a new post that starts its own
+        thread (`channel;messageid=<its id>`, the conversation its buttons answer from)."""
         activity_id = self._next_id()
-        self.sent.setdefault(conversation, []).append(Sent(activity_id, conversation, body))
+        lives_in = f"{conversation}{ROOT}{activity_id}" if _channel(conversation) else conversation
+        self.sent.setdefault(conversation, []).append(Sent(activity_id, lives_in, body))
         return activity_id
 
     def _update(self, conversation: str, activity_id: str, body: dict[str, Any]) -> web.Response:
-        found = [m for m in self.messages(conversation) if m.id == activity_id]
+        channel, _, root = conversation.partition(ROOT)
+        found = [m for m in self.messages(conversation) if m.id == activity_id] or [
+            m for m in self.messages(channel) if m.id == activity_id == root
+        ]
         if not found:
             return web.json_response({"error": {"code": "ActivityNotFound"}}, status=404)
         found[0].activity, found[0].updates = body, found[0].updates + 1

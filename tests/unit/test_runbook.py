@@ -114,6 +114,16 @@ def test_a_single_answer_may_be_written_as_plain_text() -> None:
     assert runbook.clocks.extra[0].answers == ("yes",)
 
 
+def test_teams_dedicated_channels_name_the_team_group() -> None:
+    group = "8c1b1f52-95f1-4a59-9d6b-3f4a3c2f7d10"
+    teams = f'teams: {{channel_id: "19:incidents@thread.tacv2", group_id: "{group}", '
+    new = teams + "dedicated_channels: true}"
+    runbook = parse_runbook(edited('teams: {team_id: "", channel_id: ""}', new), source="x")
+
+    assert runbook.rooms.teams_dedicated_channels and runbook.rooms.teams_group_id == group
+    assert not load_runbook(SHIPPED_PATH).rooms.teams_dedicated_channels  # threads by default
+
+
 def test_an_empty_archive_after_means_rooms_are_never_archived() -> None:
     runbook = parse_runbook(edited("archive_after: 30d", "archive_after: ~"), source="x")
 
@@ -227,6 +237,20 @@ ONE_LINE_BREAKAGES = [
         "rooms.slack.prefix",
         "'AI Incidents' is not a valid room prefix",
         id="room-prefix-with-spaces-and-capitals",
+    ),
+    pytest.param(
+        'teams: {team_id: "", channel_id: ""}',
+        'teams: {team_id: "", channel_id: "", dedicated_channels: true}',
+        "rooms.teams.dedicated_channels",
+        "needs rooms.teams.group_id: the GUID after groupId= in the team's link",
+        id="dedicated-teams-channels-without-the-team-group",
+    ),
+    pytest.param(
+        'teams: {team_id: "", channel_id: ""}',
+        'teams: {group_id: "Harbour & Vale", dedicated_channels: true}',
+        "rooms.teams.group_id",
+        "'Harbour & Vale' is not a group id",
+        id="teams-group-id-that-is-not-a-guid",
     ),
     pytest.param(
         "reminders_72h: [24h, 48h, 66h, 71h]",
