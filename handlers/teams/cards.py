@@ -26,7 +26,7 @@ from bot.views import TOKEN, Button, View, local_time
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
-MAX_BYTES = 27_000  # Teams refuses a message over about 28 KB; the envelope needs the rest
+MAX_BYTES = 27_000  # as UTF-8; Teams counts UTF-16 (≤ 54 KB here) and refuses ~100 KB
 MAX_LINE = 4000
 PER_SET = 5  # buttons per row: Teams hides what a row cannot show
 MAX_INPUT = 3000

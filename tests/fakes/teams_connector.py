@@ -8,12 +8,15 @@ It records `POST /v3/conversations` (a new channel thread), `POST` and `PUT`
 `/v3/conversations/{id}/activities[/{id}]` (a post sent to a channel's own id starts a
 thread and is updated through it, `channel;messageid=<id>`), answers member look-ups by id,
 AAD object id, UPN or email (404 otherwise, as Teams does), and can be told to answer the
-next calls of a method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504).
+next calls of a method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504). A message over
+Teams' size limit is refused with 413 MessageSizeTooBig, as Teams does.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import socket
 from collections import deque
 from dataclasses import dataclass, field
@@ -32,6 +35,13 @@ REMOVED = {
 
 
 ROOT = ";messageid="
+MAX_MESSAGE = 80 * 1024  # as UTF-16: what Teams says to stay under (its limit is ~100 KB)
+DATA_URI = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
+
+
+def message_size(body: Any) -> int:
+    """The size Teams holds a message to: its JSON as UTF-16, inline images left out."""
+    return len(DATA_URI.sub("", json.dumps(body, ensure_ascii=False)).encode("utf-16-le"))
 
 
 def _channel(conversation: str) -> bool:
@@ -125,6 +135,9 @@ class FakeConnector:
         if queue:
             fault = queue.popleft()
             return web.json_response(fault.body, status=fault.status, headers=fault.headers)
+        if request.method in ("POST", "PUT") and message_size(body) > MAX_MESSAGE:
+            too_big = {"error": {"code": "MessageSizeTooBig", "message": "Message too large."}}
+            return web.json_response(too_big, status=413)
         parts = request.path.strip("/").split("/")[2:]  # after v3/conversations
         return self._answer(request.method, parts, body)
 

@@ -8,8 +8,9 @@ import json
 from bot.runbook import Runbook
 from bot.views import Button, View
 from handlers.teams.activity import typed
-from handlers.teams.cards import MAX_BYTES, Member, Style, render, size
+from handlers.teams.cards import MAX_BYTES, Member, Style, message, render, size
 from handlers.teams.urls import ServiceUrls
+from tests.fakes.teams_connector import MAX_MESSAGE, message_size
 
 SAM = Member("29:1sam", "Sam Okafor")
 
@@ -34,6 +35,7 @@ def test_a_long_view_continues_in_more_cards_each_under_the_limit(runbook: Runbo
         "AI-2026-0001",
     )
     assert len(cards) > 1 and all(size(c) <= MAX_BYTES for c in cards)
+    assert all(message_size(message(c)) <= MAX_MESSAGE for c in cards)  # as Teams counts
     assert all(c["version"] == "1.5" for c in cards)
     said = [b["text"] for c in cards for b in c["body"] if b["type"] == "TextBlock"]
     assert sum(1 for s in said if s.startswith(tuple(f"{i}: " for i in range(200)))) == 200
