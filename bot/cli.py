@@ -311,7 +311,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(os.environ)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
         return COMMANDS[args.command](settings, args)
     except (RunbookError, SettingsError) as error:
         print(error, file=sys.stderr)
+        return 1
+    except Exception as error:  # the database away is a message, not a traceback
+        from bot.main import database_trouble
+
+        said = database_trouble(error, settings)
+        if said is None:
+            raise
+        print(said, file=sys.stderr)
         return 1

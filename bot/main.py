@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
 from bot.settings import Settings, SettingsError
+from handlers.database import unreachable
 from handlers.platforms import ByPlatform
 from handlers.reminders import Ticker
 from handlers.server import add_health
@@ -41,6 +42,11 @@ SHUTDOWN_S = 10.0  # how long Slack work already acked may run on at shutdown
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+def database_trouble(error: BaseException, settings: Settings) -> str | None:
+    """For the CLI: a one-line message if `error` is the database being away, else None."""
+    return unreachable(error, settings.database_url)
 
 
 def migrate(settings: Settings) -> None:

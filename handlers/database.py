@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 TRY_AGAIN = (
@@ -34,6 +35,20 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def database_away(error: BaseException) -> bool:
     """A lost or refused connection, a lock held past the busy timeout, an exhausted pool."""
     return isinstance(error, OperationalError | InterfaceError | PoolTimeout)
+
+
+def unreachable(error: BaseException, database_url: str) -> str | None:
+    """What to tell someone at a terminal when `error` is the database being away (the URL
+    without its password, and the driver's first line); None for any other error."""
+    if not database_away(error):
+        return None
+    try:
+        where = make_url(database_url).render_as_string(hide_password=True)
+    except ArgumentError:
+        where = "DATABASE_URL"
+    cause = getattr(error, "orig", None) or error
+    first = (str(cause).strip().splitlines() or ["no reason given"])[0]
+    return f"The incident database at {where} is not answering ({first}). Check DATABASE_URL."
 
 
 @web.middleware

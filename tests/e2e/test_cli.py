@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -148,3 +149,20 @@ def test_the_local_web_chat_refuses_to_listen_beyond_loopback(
     monkeypatch.setenv("HOST", "0.0.0.0")
     assert main(["serve"]) == 1
     assert "only listens on 127.0.0.1" in capsys.readouterr().err
+
+
+def test_a_database_that_is_not_answering_is_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://ops:s3cret@127.0.0.1:{port}/incidents")
+    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+
+    assert main(["list"]) == 1
+
+    said = capsys.readouterr().err
+    assert said.startswith(f"The incident database at postgresql://ops:***@127.0.0.1:{port}/")
+    assert "Check DATABASE_URL." in said and "s3cret" not in said and "Traceback" not in said
+    assert len(said.strip().splitlines()) == 1
