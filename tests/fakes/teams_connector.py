@@ -8,8 +8,8 @@ It records `POST /v3/conversations` (a new channel thread), `POST` and `PUT`
 `/v3/conversations/{id}/activities[/{id}]` (a post sent to a channel's own id starts a
 thread and is updated through it, `channel;messageid=<id>`), answers member look-ups by id,
 AAD object id, UPN or email (404 otherwise, as Teams does), and can be told to answer the
-next calls of a method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504). A message over
-Teams' size limit is refused with 413 MessageSizeTooBig, as Teams does.
+next calls of a method with a status (429 with Retry-After, 403 bot-removed, 412, 502, 504).
+A message over Teams' size limit is refused with 413 MessageSizeTooBig, as Teams does.
 """
 
 from __future__ import annotations
