@@ -42,7 +42,7 @@ from bot.timeline import BOT, chain
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
 from handlers.slack.routes import PATH, add_slack_routes
-from handlers.slack.work import Work
+from handlers.work import Work
 from storage.sql import SqlStore
 from tests.e2e.slack_driver import SECRET, signed
 from tests.fakes.slack_api import FakeSlack

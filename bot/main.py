@@ -15,20 +15,19 @@ from bot.runbook import Runbook, load_runbook
 from bot.service import Deps
 from bot.settings import Settings, SettingsError
 from handlers.database import unreachable
+from handlers.kept import Kept, add_inbox_sweeps
 from handlers.platforms import ByPlatform
 from handlers.reminders import Ticker
 from handlers.server import add_health
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import SlackChat
-from handlers.slack.kept import Kept, add_inbox_sweeps
 from handlers.slack.routes import add_slack_routes, add_socket_mode
-from handlers.slack.work import Work
-from handlers.teams.chat import TeamsChat
 from handlers.teams.package import write_package
 from handlers.teams.wiring import add_teams
 from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
+from handlers.work import Work
 from storage.engine import make_engine
 from storage.files import RecordsDir
 from storage.inbox import SqlInbox
@@ -87,34 +86,31 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
 
 
 def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
-    """Slack, Teams or both, on the real clock; each room's messages go to its platform."""
+    """Slack, Teams or both, on the real clock; each room's messages go to its platform.
+    Both keep what they are sent in one inbox, swept by one sweeper."""
     chats = ByPlatform()
     deps = Deps(runbook, store, chats, SystemClock(), RecordsDir(settings.records_dir))
+    engine = make_engine(settings.database_url)
+    kept = Kept(SqlInbox(engine), Work(), deps.clock)
     if "slack" in settings.platforms:
-        chats.add("slack", _slack(app, settings, deps))
+        chats.add("slack", _slack(app, settings, deps, kept))
     if "teams" in settings.platforms:
-        chats.add("teams", _teams(app, settings, deps))
+        chats.add("teams", add_teams(app, deps, settings, engine, kept))
+    add_inbox_sweeps(app, kept, settings.tick_seconds)
+    app.on_shutdown.append(lambda _app: kept.work.finish(SHUTDOWN_S))
     return deps
 
 
-def _teams(app: web.Application, settings: Settings, deps: Deps) -> TeamsChat:
-    """Teams at POST /api/messages: JWT-checked in, MSAL tokens out to Microsoft's hosts."""
-    return add_teams(app, deps, settings, make_engine(settings.database_url))
-
-
-def _slack(app: web.Application, settings: Settings, deps: Deps) -> SlackChat:
+def _slack(app: web.Application, settings: Settings, deps: Deps, kept: Kept) -> SlackChat:
     """Slack on the real clock: the Events API route when a signing secret is set, Socket
     Mode when an app token is (both may be)."""
     runbook, store = deps.runbook, deps.store
     chat = SlackChat.connect(settings.slack_bot_token, settings.slack_api_url, runbook, store)
-    kept = Kept(SqlInbox(make_engine(settings.database_url)), Work(), deps.clock)
     bolt = build_slack_app(deps, settings, chat, kept=kept)
     if settings.slack_signing_secret:
         add_slack_routes(app, bolt, settings.slack_signing_secret)
     if settings.slack_app_token:
         add_socket_mode(app, bolt, settings.slack_app_token)
-    add_inbox_sweeps(app, kept, settings.tick_seconds)
-    app.on_shutdown.append(lambda _app: kept.work.finish(SHUTDOWN_S))
     return chat
 
 

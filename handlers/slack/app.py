@@ -1,6 +1,6 @@
 """The Bolt app: one slash command, every button, three modals and one event, each acked at
-once and worked after the ack (handlers.slack.work); what changes an incident is kept in the
-inbox before the ack (handlers.slack.kept), so a crash loses none of it.
+once and worked after the ack (handlers.work); what changes an incident is kept in the
+inbox before the ack (handlers.kept), so a crash loses none of it.
 
     bolt = build_slack_app(deps, settings, chat)
     add_slack_routes(web_app, bolt)   # POST /slack/events (handlers.slack.routes)
@@ -27,15 +27,16 @@ from bot.commands import parse
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.database import TRY_AGAIN, database_away
+from handlers.kept import Job, Kept
 from handlers.slack import modals
 from handlers.slack.chat import SlackChat
 from handlers.slack.commands import Said, SlashCommands
 from handlers.slack.edge import Edge
 from handlers.slack.files import FileEvidence
 from handlers.slack.interactions import ASK, CLOSE, DECLARE, Click, Interactions, read_click
-from handlers.slack.kept import Job, Kept, delivery_key
+from handlers.slack.keys import delivery_key
 from handlers.slack.payload import Malformed, optional_text, text_at, typed_text
-from handlers.slack.work import Work
+from handlers.work import Work
 from storage.inbox import MemoryInbox
 
 log = logging.getLogger(__name__)

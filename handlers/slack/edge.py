@@ -17,10 +17,10 @@ from bot.decisions import Refused
 from bot.service import Deps
 from bot.timeline import Actor
 from bot.views import View
+from handlers.kept import Kept
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
 from handlers.slack.chat import SlackChat
-from handlers.slack.kept import Kept
-from handlers.slack.work import Work
+from handlers.work import Work
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bot.views import View
 from handlers.slack import forms, modals
 from handlers.slack.blocks import TooLong
 from handlers.slack.edge import Edge
-from handlers.slack.kept import view_key
+from handlers.slack.keys import view_key
 from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
 
 Words = Mapping[str, tuple[str, ...]]

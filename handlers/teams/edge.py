@@ -21,6 +21,7 @@ from bot.ports import ChatError
 from bot.service import Deps
 from bot.timeline import BOT, Actor
 from bot.views import View
+from handlers.kept import Kept
 from handlers.teams.activity import Turn
 from handlers.teams.cards import Card, Style, mentioned, message, render, view_texts
 from handlers.teams.chat import PLATFORM, TeamsChat
@@ -38,6 +39,14 @@ BLOCKED = (
 class Edge:
     deps: Deps
     chat: TeamsChat
+    kept: Kept | None = None  # the inbox: without it (unit tests) nothing is guarded
+
+    async def once(self, key: str) -> bool:
+        return True if self.kept is None else await self.kept.once(key)
+
+    async def forget(self, key: str) -> None:
+        if self.kept is not None:
+            await self.kept.forget(key)
 
     def where(self, turn: Turn) -> Where:
         team = self.deps.runbook.rooms.teams_team_id

@@ -1,24 +1,32 @@
 """Teams on the one aiohttp server: `POST /api/messages` for every activity.
 
     chat = TeamsChat(connector, runbook, conversations, clock)
-    add_teams_routes(web_app, Edge(deps, chat), urls, Inbound(app_id))   # JWT checked
-    add_teams_routes(web_app, Edge(deps, chat), urls, None)   # tests only: says so loudly
+    add_teams_routes(web_app, Edge(deps, chat, kept), urls, Inbound(app_id))   # JWT checked
+    add_teams_routes(web_app, Edge(deps, chat, kept), urls, None)   # tests only: loudly
 
 Each request is checked before anything reads it: a missing or bad JWT is 401; a body that
-is no activity, or one whose serviceUrl is not Microsoft's (or not the one its token was
-issued for), is 400 — the bot never sends its token to a URL an activity merely names. The
-turn is handled before the answer (as the Agents SDK's adapter does); a fault is logged and
-answered 500 with no detail, never shown in chat.
+is no activity, a submission no card of ours makes, or one whose serviceUrl is not
+Microsoft's (or not the one its token was issued for), is 400 — the bot never sends its
+token to a URL an activity merely names. A good activity is kept in the inbox and answered
+202 at once; the turn is worked after the answer (Teams gives up on a bot after about 15
+seconds, and a Graph channel or a 429 can take longer). Teams sending the same activity
+again changes nothing twice; a crash after the answer loses nothing (the inbox sweep works
+it again). A fault is logged, never shown in chat.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from aiohttp import web
 
+from handlers.kept import Kept, key_of
 from handlers.teams.activity import MAX_BODY, Malformed, Turn, read_turn
 from handlers.teams.auth import Inbound, service_url_claim
+from handlers.teams.chat import PLATFORM
 from handlers.teams.commands import Commands
 from handlers.teams.edge import Edge
 from handlers.teams.submits import Submits
@@ -32,12 +40,20 @@ UNAUTHENTICATED = (
 )
 
 
+KIND = "teams:activity"  # the inbox's name for a kept Teams activity
+
+
 class Teams:
     """The turn handler: store the reference, then run the command or the submission."""
 
     def __init__(self, edge: Edge) -> None:
         self.edge = edge
         self.commands, self.submits = Commands(edge), Submits(edge)
+
+    @staticmethod
+    def check(turn: Turn) -> None:
+        if turn.kind == "submit":
+            Submits.check(turn)
 
     async def handle(self, turn: Turn) -> None:
         await self.edge.arrived(turn)
@@ -46,15 +62,29 @@ class Teams:
         elif turn.kind == "submit":
             await self.submits.run(turn)
 
+    async def again(self, body: Mapping[str, Any]) -> None:
+        """A kept activity worked again after a crash (checked when it came)."""
+        try:
+            await self.handle(read_turn(dict(body)))
+        except Malformed as error:  # kept by a version that read activities differently
+            log.warning("a kept Teams activity cannot be read again: %s", error)
+
 
 def _bad(message: str) -> web.Response:
     return web.json_response({"error": message}, status=400)
 
 
+def activity_key(turn: Turn, body: Any) -> str:
+    """What Teams repeats when it sends an activity again: its id in its conversation."""
+    seen = turn.activity_id or json.dumps(body, sort_keys=True)
+    return key_of(PLATFORM, "activity", turn.conversation_id, seen)
+
+
 def add_teams_routes(
-    app: web.Application, edge: Edge, urls: ServiceUrls, inbound: Inbound | None
+    app: web.Application, edge: Edge, urls: ServiceUrls, inbound: Inbound | None, kept: Kept
 ) -> None:
     teams = Teams(edge)
+    kept.on(KIND, teams.again)
     if inbound is None:
         app.on_startup.append(lambda _app: _warn())
 
@@ -67,7 +97,9 @@ def add_teams_routes(
         if (request.content_length or 0) > MAX_BODY:
             return web.json_response({"error": "The activity is too large."}, status=413)
         try:
-            turn = read_turn(await request.json())
+            body = await request.json()
+            turn = read_turn(body)
+            teams.check(turn)
         except (ValueError, UnicodeDecodeError) as error:
             return _bad(str(error) if isinstance(error, Malformed) else "The body is not JSON.")
         claimed = service_url_claim(claims)
@@ -76,13 +108,11 @@ def add_teams_routes(
         ):
             log.warning("refused an activity naming serviceUrl %s", origin(turn.service_url))
             return _bad("The activity's serviceUrl is not one this bot may call.")
-        try:
-            await teams.handle(turn)
-        except Malformed as error:
-            return _bad(str(error))
-        except Exception:
-            log.exception("a Teams turn failed")
-            return web.json_response({"error": "The bot could not handle that."}, status=500)
+        row = await kept.keep(KIND, activity_key(turn, body), body)
+        if row is None:
+            log.info("Teams sent activity %s again; it was kept before", turn.activity_id)
+        else:
+            kept.start(row, lambda: teams.handle(turn))
         return web.Response(status=202)
 
     app.router.add_post(PATH, messages)

@@ -10,18 +10,32 @@ what happened, or back to the form with the refusal on top and the values kept.
 
 from __future__ import annotations
 
+import logging
+
 from bot import service
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
+from bot.incident import Room
 from bot.ports import ChatError
 from bot.views import Button, View
+from handlers.kept import key_of
 from handlers.teams.activity import Malformed, Turn
 from handlers.teams.cards import Mentions, block, card
+from handlers.teams.chat import PLATFORM, root_of
 from handlers.teams.edge import Edge
 from handlers.teams.forms import CLOSE, DECLARE, close_card, declare_card, read_close, read_declare
 
+log = logging.getLogger(__name__)
 KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft")
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
+
+
+def _where(room: Room | None) -> str:
+    if room is None:
+        return "no room yet"
+    if root_of(room.id):
+        return "a new thread in the incidents channel"
+    return f"its own channel, {room.name}"
 
 
 def _said(lines: list[str]) -> dict[str, object]:
@@ -39,16 +53,25 @@ class Submits:
     def __init__(self, edge: Edge) -> None:
         self.edge = edge
 
+    @staticmethod
+    def check(turn: Turn) -> None:
+        """Malformed for a submission no card of this bot makes (answered 400 at once)."""
+        form, action = turn.value.get("form"), turn.value.get("action")
+        if form == CLOSE and not isinstance(turn.value.get("key"), str):
+            raise Malformed("The close form does not say which incident.")
+        known = isinstance(action, str) and action.split(":")[0] in KNOWN
+        if form not in (DECLARE, CLOSE) and not known:
+            raise Malformed("No card of this bot submits that.")
+
     async def run(self, turn: Turn) -> None:
+        self.check(turn)
         form, action = turn.value.get("form"), turn.value.get("action")
         if form == DECLARE:
             await self._declare(turn)
         elif form == CLOSE:
             await self._close(turn)
-        elif isinstance(action, str) and action.split(":")[0] in KNOWN:
+        elif isinstance(action, str):
             await self._press(turn, action)
-        else:
-            raise Malformed("No card of this bot submits that.")
 
     async def _press(self, turn: Turn, action: str) -> None:
         text = turn.value.get("text")
@@ -78,11 +101,16 @@ class Submits:
 
     async def _declare(self, turn: Turn) -> None:
         runbook = self.edge.deps.runbook
+        form_key = key_of(PLATFORM, "declare-form", turn.conversation_id, turn.reply_to)
+        if not await self.edge.once(form_key):  # a double click: the first one declares
+            log.info("a declare form in %s was submitted again; ignored", turn.conversation_id)
+            return
         try:
             form = read_declare(turn.value, runbook)
             actor = await self.edge.actor(turn)
             incident = await service.declare(self.edge.deps, actor, form)
         except Refused as error:
+            await self.edge.forget(form_key)  # corrected, the form may be sent again
             now = self.edge.deps.clock.now()
             await self.edge.replace(turn, declare_card(runbook, now, "", turn.value, error.message))
             return
@@ -93,14 +121,12 @@ class Submits:
             ]
             await self.edge.replace(turn, _said(said))
             return
-        where = "a new thread in the incidents channel" if incident.room else "no thread yet"
+        where = _where(incident.room)
         lines = [f"Declared {incident.key}: {incident.title}", f"By {actor.name}; see {where}."]
         await self.edge.replace(turn, _said(lines))
 
     async def _close(self, turn: Turn) -> None:
         runbook, key = self.edge.deps.runbook, self._key(turn)
-        if not key:
-            raise Malformed("The close form does not say which incident.")
         try:
             incident = await service.load(self.edge.deps, key)
             actor = await self.edge.actor(turn)

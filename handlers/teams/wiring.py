@@ -1,7 +1,7 @@
 """Teams from settings: what bot.main's `_teams` builds, kept here so the core stays clear
 of the SDK.
 
-    chat = add_teams(web_app, deps, settings, engine)   # POST /api/messages, TeamsChat
+    chat = add_teams(web_app, deps, settings, engine, kept)   # POST /api/messages, TeamsChat
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings
+from handlers.kept import Kept
 from handlers.teams.auth import GRAPH, GRAPH_SCOPES, Inbound, MsalTokens
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
@@ -26,7 +27,9 @@ from storage.conversations import Conversations
 log = logging.getLogger(__name__)
 
 
-def add_teams(app: web.Application, deps: Deps, settings: Settings, engine: Engine) -> TeamsChat:
+def add_teams(
+    app: web.Application, deps: Deps, settings: Settings, engine: Engine, kept: Kept
+) -> TeamsChat:
     """JWT-checked inbound, MSAL tokens outbound, only to Microsoft's service URLs."""
     urls = ServiceUrls()
     tokens = MsalTokens(
@@ -43,10 +46,10 @@ def add_teams(app: web.Application, deps: Deps, settings: Settings, engine: Engi
         bot={"id": f"28:{settings.teams_app_id}", "name": "AI Incident"},
         graph=graph_for(deps.runbook, settings),
     )
-    edge = Edge(deps, chat)
+    edge = Edge(deps, chat, kept)
     chat.on_blocked = edge.blocked
     inbound = Inbound(settings.teams_app_id, settings.teams_tenant_id)
-    add_teams_routes(app, edge, urls, inbound)
+    add_teams_routes(app, edge, urls, inbound, kept)
     app.on_cleanup.append(lambda _app: connector.close())
     if chat.graph is not None:
         graph = chat.graph

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from aiohttp.test_utils import TestClient
 
 from handlers.slack.routes import PATH
-from handlers.slack.work import Work
+from handlers.work import Work
 from tests.fakes.slack_api import FakeSlack, Message, View
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -24,11 +24,11 @@ from bot.ports import Clock
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings
+from handlers.kept import Kept
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
-from handlers.slack.kept import Kept
 from handlers.slack.routes import add_slack_routes
-from handlers.slack.work import Work
+from handlers.work import Work
 from storage.engine import make_engine
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade

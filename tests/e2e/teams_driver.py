@@ -2,7 +2,7 @@
 fixtures (shaped exactly as Teams sends them), aimed at the fake connector, carrying the
 buttons and inputs of the cards the bot really sent.
 
-    tenant = Tenant(http, connector)
+    tenant = Tenant(http, connector, kept.work)
     await tenant.say(LEE, CHANNEL_POST, "declare Leak")       # "<at>AI Incident</at> declare Leak"
     form = tenant.last(CHANNEL_POST)                          # the card the bot answered with
     await tenant.submit(LEE, form, {"system": "drafting-assistant"})
@@ -12,6 +12,7 @@ buttons and inputs of the cards the bot really sent.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from handlers.teams.routes import PATH
+from handlers.work import Work
 from tests.fakes.teams_connector import FakeConnector, Sent
 
 FIXTURES = Path(__file__).parent / "teams_fixtures"
@@ -69,18 +71,25 @@ def text_of(message: Sent) -> str:
 
 
 class Tenant:
-    def __init__(self, http: TestClient, connector: FakeConnector) -> None:
-        self.http, self.connector = http, connector
+    def __init__(self, http: TestClient, connector: FakeConnector, work: Work) -> None:
+        self.http, self.connector, self.work = http, connector, work
+        self._ids = itertools.count(1774539700001)  # each activity Teams sends has its own id
+        self.activities: list[dict[str, Any]] = []  # every activity sent, to send one again
 
     async def send(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> int:
+        """Post the activity; once answered, wait for the work it started (no sleeping)."""
+        self.activities.append(activity)
         async with self.http.post(PATH, json=activity, headers=headers or {}) as response:
-            return response.status
+            status = response.status
+        await self.work.idle()
+        return status
 
     def _from(self, base: str, user: User, conversation: str) -> dict[str, Any]:
         activity = copy.deepcopy(fixture(base))
         activity["serviceUrl"] = self.connector.url
         activity["from"] = {"id": user.id, "name": user.name, "aadObjectId": user.aad}
         activity["conversation"]["id"] = conversation
+        activity["id"] = str(next(self._ids))
         channel = conversation.partition(";messageid=")[0]
         if "channelData" in activity and channel.endswith("@thread.tacv2"):
             data = activity["channelData"]
@@ -97,7 +106,6 @@ class Tenant:
         """A channel message that @mentions the bot, as typed in `conversation`."""
         activity = self._from("channel_message", user, conversation)
         activity["text"] = f"<at>AI Incident</at> {text.replace('&', '&amp;').replace('<', '&lt;')}"
-        activity["id"] = conversation.partition(";messageid=")[2] or activity["id"]
         return await self.send(activity)
 
     async def submit(

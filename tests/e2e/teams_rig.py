@@ -22,6 +22,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.runbook import Runbook
 from bot.service import Deps
+from handlers.kept import Kept
 from handlers.teams.auth import Inbound, StaticTokens
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
@@ -29,8 +30,10 @@ from handlers.teams.edge import Edge
 from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
 from handlers.teams.urls import GRAPH_HOSTS, ServiceUrls
+from handlers.work import Work
 from storage.conversations import Conversations
 from storage.engine import make_engine
+from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
 from tests.conftest import SEED_T0
@@ -66,6 +69,7 @@ class TeamsRig:
     deps: Deps
     chat: TeamsChat
     waits: Waits
+    kept: Kept
     room: str = ""
 
 
@@ -83,12 +87,12 @@ def teams_runbook(runbook: Runbook) -> Runbook:
 
 
 def teams_app(
-    deps: Deps, chat: TeamsChat, urls: ServiceUrls, inbound: Inbound | None = None
+    deps: Deps, chat: TeamsChat, urls: ServiceUrls, kept: Kept, inbound: Inbound | None = None
 ) -> web.Application:
     app = web.Application()
-    edge = Edge(deps, chat)
+    edge = Edge(deps, chat, kept)
     chat.on_blocked = edge.blocked
-    add_teams_routes(app, edge, urls, inbound)
+    add_teams_routes(app, edge, urls, inbound, kept)
     return app
 
 
@@ -111,8 +115,11 @@ async def running(
         wire, book, Conversations(engine), clock, store=store, tenant_id="tenant-hv", graph=client
     )
     deps = Deps(book, store, chat, clock)
-    async with TestClient(TestServer(teams_app(deps, chat, urls))) as http:
-        yield TeamsRig(Tenant(http, connector), connector, deps, chat, waits)
+    kept = Kept(SqlInbox(engine), Work(), clock)
+    async with TestClient(TestServer(teams_app(deps, chat, urls, kept))) as http:
+        yield TeamsRig(Tenant(http, connector, kept.work), connector, deps, chat, waits, kept)
+    await kept.work.idle()
+    assert kept.work.failures == []  # no turn failed unseen
     await wire.close()
     if client is not None:
         await client.close()

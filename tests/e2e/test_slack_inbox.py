@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from bot.runbook import Runbook
 from bot.service import Deps
+from handlers.kept import LEASE, Kept
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
-from handlers.slack.kept import LEASE, Kept
 from handlers.slack.routes import add_slack_routes
-from handlers.slack.work import Work
+from handlers.work import Work
 from storage.engine import make_engine
 from storage.models import INBOX
 from tests.e2e.slack_driver import FORM, SECRET, Workspace, signed

@@ -17,9 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings
+from handlers.kept import Kept
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
-from handlers.slack.kept import Kept
 from handlers.slack.routes import add_socket_mode
 from tests.conftest import SEED_T0
 from tests.e2e.slack_driver import Workspace

@@ -41,7 +41,9 @@ def activity(url: str) -> dict[str, object]:
 async def test_with_an_app_id_a_request_without_a_valid_token_is_401(teams_rig: TeamsRig) -> None:
     rig = teams_rig
     urls = ServiceUrls(extra=(rig.connector.url,))
-    app = teams_app(rig.deps, rig.chat, urls, Inbound("3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"))
+    app = teams_app(
+        rig.deps, rig.chat, urls, rig.kept, Inbound("3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
+    )
     async with TestClient(TestServer(app)) as http:
         for headers in ({}, {"Authorization": "Bearer not.a.jwt"}, {"Authorization": "Basic x"}):
             async with http.post(

@@ -23,14 +23,14 @@ from bot.main import SystemClock
 from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.database import TRY_AGAIN
+from handlers.kept import Kept
 from handlers.server import add_health
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat, web_client
-from handlers.slack.kept import Kept
 from handlers.slack.routes import add_slack_routes
-from handlers.slack.work import Work
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
+from handlers.work import Work
 from storage.engine import make_engine
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade

@@ -30,8 +30,8 @@ from bot.settings import Settings
 from handlers.slack.app import build_slack_app
 from handlers.slack.chat import Pacer, SlackChat
 from handlers.slack.routes import add_slack_routes
-from handlers.slack.work import Work
 from handlers.web.board import add_board
+from handlers.work import Work
 from tests.conftest import ROOT, SEED_T0, person
 from tests.e2e.slack_driver import FORM, SECRET, Workspace, signed
 from tests.e2e.slack_rig import (

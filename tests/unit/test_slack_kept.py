@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from bot.decisions import Refused
-from handlers.slack.kept import LEASE, MAX_ATTEMPTS, Kept, delivery_key, view_key
-from handlers.slack.work import Work
+from handlers.kept import LEASE, MAX_ATTEMPTS, Kept
+from handlers.slack.keys import delivery_key, view_key
+from handlers.work import Work
 from storage.engine import make_engine
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade

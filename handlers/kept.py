@@ -1,17 +1,18 @@
-"""Slack requests that change something, kept in the inbox before the ack and worked after:
-a crash between the ack and the work loses nothing, and a redelivery (Slack's retry with
-X-Slack-Retry-Num, a repeated submit) changes nothing twice.
+"""Platform requests that change something, kept in the inbox before the ack and worked
+after: a crash between the ack and the work loses nothing, and a redelivery (Slack's retry
+with X-Slack-Retry-Num, Teams sending an activity again, a repeated submit) changes nothing
+twice. One Kept serves every platform of the process; each kind names how to redo it.
 
     kept = Kept(SqlInbox(engine), Work(), clock)
     kept.on("command", lambda payload: commands.run(Said(**payload)))   # how to redo a kind
-    row = await kept.keep("command", command_key(...), payload)         # before ack()
+    row = await kept.keep("command", key_of("slack", "command", ...), payload)   # before ack
     await ack()
     if row is not None:              # None: this very request was kept before
         kept.start(row, lambda: commands.run(said))   # made only if it runs
     await kept.sweep()               # at start and every few seconds: what a crash left
 
-The key is made from what stays the same when Slack sends a request again (the trigger id,
-the action's timestamp, the view's id, hash and state), never from the delivery's headers.
+A key is made from what stays the same when a platform sends a request again (Slack's
+trigger id and the view's state, Teams' activity id), never from the delivery's headers.
 """
 
 from __future__ import annotations
@@ -29,12 +30,11 @@ from aiohttp import web
 
 from bot.decisions import Refused
 from bot.ports import Clock
-from handlers.slack.work import Work
+from handlers.work import Work
 from storage.inbox import DONE, FAILED, PENDING, Delivery, Inbox
 
 log = logging.getLogger(__name__)
-PLATFORM = "slack"
-# Longer than any one piece of Slack work (three 30-second 429 waits at worst), so a row is
+# Longer than any one piece of platform work (three 30-second 429 waits at worst), so a row is
 # only taken again when the process that kept it is gone.
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
@@ -44,17 +44,11 @@ Job = Coroutine[Any, Any, None]
 Replay = Callable[[Mapping[str, Any]], Job]
 
 
-def delivery_key(kind: str, *parts: str) -> str:
+def key_of(platform: str, kind: str, *parts: str) -> str:
     """`slack:command:3f2a…`: the same parts give the same key, whichever delivery it is."""
     # surrogatepass: JSON may carry a lone surrogate ("\\ud800"), which is still a key
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"{PLATFORM}:{kind}:{digest}"
-
-
-def view_key(view: Mapping[str, Any]) -> str:
-    """A submission: the view, its version, and what was typed (a corrected form is new)."""
-    state = json.dumps(view.get("state"), sort_keys=True)
-    return delivery_key("view", str(view.get("id", "")), str(view.get("hash", "")), state)
+    return f"{platform}:{kind}:{digest}"
 
 
 class Kept:
@@ -70,12 +64,23 @@ class Kept:
         """Keep a request before its ack; its row, or None when it was kept before."""
         if kind not in self.replays:
             raise ValueError(f"nothing would work a kept '{kind}' again after a crash")
-        delivery = Delivery(PLATFORM, key, kind, json.dumps(payload, sort_keys=True))
+        platform = key.partition(":")[0]
+        delivery = Delivery(platform, key, kind, json.dumps(payload, sort_keys=True))
         return await self.inbox.put(delivery, self.clock.now())
 
     async def forget(self, key: str) -> None:
         """A request answered without changing anything (a refused form): it may come again."""
         await self.inbox.forget(key)
+
+    async def once(self, key: str) -> bool:
+        """True the first time `key` is seen, False after (until it is forgotten): a guard
+        for something done once, like the one incident a declare form may make."""
+        now = self.clock.now()
+        row = await self.inbox.put(Delivery(key.partition(":")[0], key, "once", "{}"), now)
+        if row is None:
+            return False
+        await self.inbox.settle(row, DONE, now)  # nothing to redo after a crash
+        return True
 
     def start(self, row: int, job: Callable[[], Job], attempt: int = 1) -> asyncio.Task[None]:
         """Work a kept request after the ack; its row is settled when the work ends."""
@@ -102,7 +107,7 @@ class Kept:
             except (KeyError, TypeError, ValueError) as error:  # kept by another version
                 await self.inbox.settle(delivery.id, FAILED, self.clock.now(), repr(error))
                 continue
-            log.info("working again a kept Slack %s (attempt %d)", delivery.kind, delivery.attempts)
+            log.info("working again a kept %s (attempt %d)", delivery.kind, delivery.attempts)
             self.start(delivery.id, job, delivery.attempts)
         return len(taken)
 
@@ -118,7 +123,7 @@ class Kept:
             try:
                 await self.sweep()
             except Exception:  # a failed sweep (the database away) must not stop the next
-                log.exception("sweeping kept Slack requests failed")
+                log.exception("sweeping kept requests failed")
             await asyncio.sleep(seconds)
 
 

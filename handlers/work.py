@@ -1,4 +1,4 @@
-"""Work started after Slack has its ack, kept track of so nothing runs unseen.
+"""Work started after the platform has its ack, kept track of so nothing runs unseen.
 
     task = work.start(run_command(...))
     refused = await work.refusal(task, within_s=2.0)   # a Refused in time for the modal
@@ -42,7 +42,7 @@ class Work:
         except Refused:
             raise  # the listener waiting on it answers; nobody else needs to hear
         except Exception as error:
-            log.exception("Slack work failed")
+            log.exception("work after the ack failed")
             self.failures.append(error)
             raise
 
@@ -64,6 +64,6 @@ class Work:
         try:
             await asyncio.wait_for(self.idle(), within_s)
         except TimeoutError:
-            log.warning("cancelling %d Slack job(s) still running at shutdown", len(self._tasks))
+            log.warning("cancelling %d job(s) still running at shutdown", len(self._tasks))
             for task in list(self._tasks):
                 task.cancel()
