@@ -3,12 +3,13 @@
 parse_duration("1h30m")                 # -> timedelta(hours=1, minutes=30)
 format_duration(timedelta(minutes=90))  # -> "1h30m"
 parse_duration(format_duration(td))     # -> td, for any whole number of seconds
+span(timedelta(minutes=125))            # -> "2h 5m", as people say it
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 # Largest first: a duration names each unit at most once, in this order.
 _UNITS = (
@@ -48,3 +49,17 @@ def format_duration(duration: timedelta) -> str:
         count, seconds = divmod(seconds, unit // timedelta(seconds=1))
         parts.extend([f"{count}{suffix}"] if count else [])
     return "".join(parts) or "0s"
+
+
+def span(delta: timedelta) -> str:
+    """A length of time as people say it: `span(timedelta(minutes=125))` → "2h 5m"."""
+    hours, rest = divmod(int(delta.total_seconds()), 3600)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    delta = due - now
+    if delta < timedelta(0):
+        return "overdue by " + span(-delta)
+    return span(delta) + " left"

@@ -11,9 +11,13 @@ the runbook. Buttons carry action ids the edges route back into the same service
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.durations import time_left
 from bot.incident import Incident
+from bot.obligations import terms
+from bot.runbook import Runbook
+from bot.schedule import Reminder
 
 
 @dataclass(frozen=True)
@@ -41,3 +45,27 @@ def page(incident: Incident, role: str, person: str, attempt: int) -> Notice:
 
 def text(incident: Incident, message: str, mentions: tuple[str, ...] = ()) -> Notice:
     return Notice(incident, "text", text=message, mentions=mentions)
+
+
+def _mentions(ids: tuple[str, ...]) -> str:
+    return " ".join("{@" + pid + "}" for pid in ids)
+
+
+def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    """A clock's reminder (kind deadline) or escalation (overdue), as sent at `now`; the
+    same again from the reminder's row and its sent_at, to update it later in place."""
+    clock = str(r.data["clock"])
+    t = terms(runbook, clock)
+    if r.kind == "overdue":
+        partners = runbook.roles.get("managing_partner", ())
+        said = (
+            f"OVERDUE: {t.title} — escalating to {_mentions(partners)}. "
+            f"{_mentions(t.owners[:1])}, record the reason for the delay."
+        )
+        mentions = (*t.owners[:1], *partners)
+    else:
+        due = (inc.aware_at or now) + (t.within or timedelta(0))
+        said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {_mentions(t.owners[:1])}."
+        mentions = t.owners[:1]
+    late = max((now - r.due_at).total_seconds(), 0.0)
+    return Notice(inc, "reminder", said, clock=clock, mentions=mentions, now=now, late_by_s=late)

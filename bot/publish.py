@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
 from bot.incident import Incident
-from bot.notices import Notice, page, text
+from bot.notices import Notice, deadline_reminder, page, text
 from bot.ports import Chat, ChatError, IncidentStore
 from bot.runbook import Runbook
 from bot.timeline import Event
@@ -87,6 +87,26 @@ async def _phase(room: RoomPublisher, event: Event) -> None:
 async def _obligation(room: RoomPublisher, event: Event) -> None:
     clock = str(event.data["clock"])
     await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+    await _reminders_of(room, clock)
+
+
+async def _reminders_of(room: RoomPublisher, clock: str) -> None:
+    """The clock's reminders already in the room, brought up to date as sent but with the
+    obligation's status now: once it is settled, their buttons go."""
+    inc = room.incident
+    if inc.room is None:
+        return
+    for r in await room.store.reminders(inc.key):
+        if r.kind not in ("deadline", "overdue") or r.data.get("clock") != clock:
+            continue
+        if r.status != "sent" or not r.message_id or r.sent_at is None:
+            continue
+        try:
+            await room.chat.update(
+                inc.room, r.message_id, deadline_reminder(room.runbook, inc, r, r.sent_at)
+            )
+        except ChatError as error:
+            log.warning("could not update a reminder of %s: %s", inc.key, error)
 
 
 def _page_slot(role: str, attempt: int) -> str:

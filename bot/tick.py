@@ -17,15 +17,13 @@ from datetime import datetime, timedelta
 
 from bot.decisions import Draft
 from bot.incident import Incident
-from bot.notices import Notice
-from bot.obligations import terms
+from bot.notices import Notice, deadline_reminder
 from bot.ports import ChatError, Conflict
 from bot.publish import publish
 from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
 from bot.service import Deps, commit
 from bot.timeline import BOT
-from bot.views import time_left
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
@@ -36,32 +34,6 @@ PARALLEL_INCIDENTS = 8
 
 def _mentions(ids: tuple[str, ...]) -> str:
     return " ".join("{@" + pid + "}" for pid in ids)
-
-
-def _deadline_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
-    clock = str(r.data["clock"])
-    t = terms(deps.runbook, clock)
-    overdue = r.kind == "overdue"
-    if overdue:
-        partners = deps.runbook.roles.get("managing_partner", ())
-        text = (
-            f"OVERDUE: {t.title} — escalating to {_mentions(partners)}. "
-            f"{_mentions(t.owners[:1])}, record the reason for the delay."
-        )
-        mentions = (*t.owners[:1], *partners)
-    else:
-        due = (inc.aware_at or now) + (t.within or timedelta(0))
-        text = f"Reminder: {t.title} — {time_left(due, now)}. Owner {_mentions(t.owners[:1])}."
-        mentions = t.owners[:1]
-    return Notice(
-        inc,
-        "reminder",
-        text=text,
-        clock=clock,
-        mentions=mentions,
-        now=now,
-        late_by_s=max((now - r.due_at).total_seconds(), 0.0),
-    )
 
 
 def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
@@ -103,8 +75,11 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     if r.kind == "archive":
         await deps.chat.archive_room(inc.room)
         return ""
-    build = _deadline_notice if r.kind in ("deadline", "overdue") else _other_notice
-    return await deps.chat.post(inc.room, build(deps, inc, r, now))
+    if r.kind in ("deadline", "overdue"):
+        notice = deadline_reminder(deps.runbook, inc, r, now)
+    else:
+        notice = _other_notice(deps, inc, r, now)
+    return await deps.chat.post(inc.room, notice)
 
 
 async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.classification import BY_ID, applicable_questions
 from bot.commands import HELP
+from bot.durations import span, time_left
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
 from bot.notices import Notice
@@ -69,20 +70,6 @@ def plain(text: str, runbook: Runbook) -> str:
         return local_time(datetime.fromisoformat(token[2:]), runbook.firm.timezone)
 
     return TOKEN.sub(sub, text)
-
-
-def time_left(due: datetime, now: datetime) -> str:
-    delta = due - now
-    if delta < timedelta(0):
-        return "overdue by " + span(-delta)
-    return span(delta) + " left"
-
-
-def span(delta: timedelta) -> str:
-    """A length of time as people say it: `span(timedelta(minutes=125))` → "2h 5m"."""
-    hours, rest = divmod(int(delta.total_seconds()), 3600)
-    days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
 
 
 def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:

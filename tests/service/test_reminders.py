@@ -61,6 +61,29 @@ async def test_a_settled_obligation_is_never_reminded(
     assert {r.status for r in rows if r.data.get("clock") == "ico_art33"} == {"cancelled"}
 
 
+async def test_settling_an_obligation_takes_the_buttons_off_its_reminders(
+    deps: Deps, clock: FakeClock, chat: FakeChat
+) -> None:
+    incident = await classified_seed(deps)
+    clock.set(SEED_T0 + timedelta(hours=48))
+    await tick(deps)
+    sent = [m for m in chat.messages.values() if m.notice.kind == "reminder"]
+    ico = [m for m in sent if m.notice.clock == "ico_art33"]
+    assert len(ico) == 2 and all(m.view.buttons for m in sent)
+    as_sent = [m.view.title for m in ico]
+
+    await service.mark_obligation(
+        deps, incident.key, person(deps.runbook, "alex"), "ico_art33", "done", "ICO case 12345"
+    )
+
+    ico = [chat.messages[m.message_id] for m in ico]
+    assert all(m.updates == 1 and not m.view.buttons for m in ico)
+    assert [m.view.title for m in ico] == as_sent  # as sent: "24h left", "sent 5m late"
+    assert all("status: done — ICO case 12345" in m.text for m in ico)
+    others = [chat.messages[m.message_id] for m in sent if m.notice.clock != "ico_art33"]
+    assert others and all(m.updates == 0 and m.view.buttons for m in others)
+
+
 async def test_after_downtime_due_reminders_go_out_late_oldest_first(
     deps: Deps, clock: FakeClock, chat: FakeChat
 ) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.durations import span, time_left
 from bot.incident import Incident
 from bot.notices import Notice
 from bot.runbook import Runbook
-from bot.views import span, time_left, view
+from bot.views import view
 from tests.conftest import SEED_T0
 
 
