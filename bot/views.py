@@ -8,9 +8,14 @@ room), appears only where an edge asked for its own rooms to be named (`list_vie
     v = view(notice, runbook, now)
     v.buttons[0].action_id   # -> "classify:Q3:yes"; on an ICO obligation, also "draft:ico_art33"
 
-The answers to `/ai-incident status`, `list` and `help` are built here too, once for every edge:
+Text between single asterisks is strong (`*yes*`): Slack's own markup; the web chat shows
+<strong>, Teams **text**.
+
+The answers to `/ai-incident status`, `list`, `help`, `runbook` and `evidence` are built here
+too, once for every edge:
 
     status_view(incident, runbook, now).lines[0]   # -> "Phase: classification"
+    runbook_view(runbook).title   # -> "AI incident runbook — Harbour & Vale Advisory LLP"
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ from zoneinfo import ZoneInfo
 from bot.classification import BY_ID, applicable_questions
 from bot.commands import HELP
 from bot.durations import span, time_left
-from bot.failures import FAILURE_TYPES
+from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
+from bot.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
 from bot.service import open_items
@@ -271,3 +277,49 @@ def list_view(incidents: Sequence[IncidentSummary], rooms_on: str = "") -> View:
 def help_view(error: str = "") -> View:
     """The command list, after what was wrong with the command typed (if anything)."""
     return View("Commands", (*((error,) if error else ()), *HELP.splitlines()))
+
+
+MAX_LABEL = 75
+
+
+def _said(text: str) -> str:
+    """The one-pager's **strong** as a View's *strong*."""
+    return text.replace("**", "*")
+
+
+def _section_lines(section: Section) -> list[str]:
+    lines = [f"*{section.title}*"]
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(_said(block.text))
+        elif isinstance(block, Items):
+            lines += [f"• {_said(item)}" for item in block.items]
+        elif isinstance(block, Facts | Table):
+            lines += [f"{label}: {value}" for label, value in block.rows]
+    return lines
+
+
+def runbook_view(runbook: Runbook) -> View:
+    lines = [line for section in outline(runbook) for line in _section_lines(section)]
+    return View(f"AI incident runbook — {runbook.firm.name}", tuple(lines))
+
+
+def _label(item: str, name: str) -> str:
+    label = f"{item}: {name}"
+    return label if len(label) <= MAX_LABEL else item
+
+
+def evidence_view(incident: Incident) -> View:
+    """DOMAIN.md's checklist: what is recorded so far, and a button per item to add to it."""
+    counts = {item: sum(1 for e in incident.evidence if e.item == item) for item in EVIDENCE_ITEMS}
+    lines = [
+        f"{item} {name} — " + (f"{counts[item]} recorded" if counts[item] else "nothing yet")
+        for item, name in EVIDENCE_ITEMS.items()
+    ]
+    loose = sum(1 for e in incident.evidence if e.item is None)
+    lines.append(f"Other evidence (notes, links, files shared here): {loose} recorded")
+    buttons = tuple(
+        Button(_label(item, name), f"evidence:{item}", "", "evidence")
+        for item, name in EVIDENCE_ITEMS.items()
+    )
+    return View(f"{incident.key} evidence checklist", tuple(lines), (), buttons)

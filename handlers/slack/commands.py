@@ -16,9 +16,8 @@ from bot import service
 from bot.actions import typed
 from bot.commands import Command, parse
 from bot.decisions import Refused
-from bot.views import View
+from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.database import TRY_AGAIN, database_away
-from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.slack.blocks import TooLong
 from handlers.slack.edge import Edge
 from handlers.slack.modals import close_modal, declare_modal
@@ -91,7 +90,8 @@ class SlashCommands:
         await self._tell(said, status_view(incident, deps.runbook, deps.clock.now()))
 
     async def _list(self, command: Command, said: Said) -> None:
-        await self._tell(said, list_view(await self.edge.deps.store.list_incidents(False)))
+        incidents = await self.edge.deps.store.list_incidents(False)
+        await self._tell(said, list_view(incidents, rooms_on="slack"))  # with channel links
 
     async def _ack(self, command: Command, said: Said) -> None:
         await self._typed(command, said)

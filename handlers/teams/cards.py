@@ -6,8 +6,9 @@
 
 Tokens in core text become Teams' own: `{@sam}` → `<at>Sam Okafor</at>` with a mention entity
 whose text is exactly that (a person Teams does not know shows as plain @Name); `{t:ISO}` →
-the firm's local time. A button sends `{"action", "key"}` back through Action.Submit; one that
-needs words first opens an inline form (Action.ShowCard) whose Save sends `text` with them.
+the firm's local time; core `*strong*` → `**strong**` (a single * is italic in a card).
+A button sends `{"action", "key"}` back through Action.Submit; one that needs words first
+opens an inline form (Action.ShowCard) whose Save sends `text` with them.
 A View too long for one card continues in more cards, each under MAX_BYTES.
 """
 
@@ -36,6 +37,8 @@ ASKS = {
     "reference": "Reference (case number, email subject, who was told)",
     "evidence": "Description or link",
 }
+
+STRONG = re.compile(r"(?<!\*)\*([^*\s][^*]*?)\*(?!\*)")  # core *strong*, not **already**
 
 Card = dict[str, Any]
 
@@ -100,7 +103,7 @@ def resolve(text: str, style: Style, mentions: Mentions) -> str:
         except ValueError:
             return m.group(0)
 
-    return TOKEN.sub(sub, text)
+    return STRONG.sub(r"**\1**", TOKEN.sub(sub, text))
 
 
 def block(text: str, **extra: Any) -> dict[str, Any]:

@@ -15,8 +15,7 @@ from bot import service
 from bot.actions import typed
 from bot.commands import Command, parse
 from bot.decisions import Refused
-from bot.views import View
-from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
+from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.teams.activity import Turn
 from handlers.teams.edge import Edge
 from handlers.teams.forms import close_card, declare_card

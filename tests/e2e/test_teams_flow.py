@@ -78,7 +78,8 @@ async def test_contain_classify_and_the_clocks(teams_rig: TeamsRig) -> None:
     assert "Phase: containment → classification" in rig.tenant.said(rig.room)
     await classified(rig)
     q3 = rig.tenant.with_action(rig.room, "classify:Q3:yes")
-    assert "*unsure* — Alex Morgan, Thu 26 Mar 2026 15:40 GMT" in text_of(q3) and q3.updates >= 1
+    assert "**unsure** — Alex Morgan, Thu 26 Mar 2026 15:40 GMT" in text_of(q3)  # strong in Teams
+    assert q3.updates >= 1
     ico = rig.tenant.with_action(rig.room, "obligation:ico_art33:done")
     assert "due Sun 29 Mar 2026 16:30 BST" in text_of(ico)
     assert "owner <at>Alex Morgan</at>" in text_of(ico)

@@ -17,9 +17,17 @@ from bot.incident import Incident
 from bot.notices import Notice
 from bot.runbook import Runbook
 from bot.service import Deps
-from bot.views import Button, View, view
+from bot.views import (
+    Button,
+    View,
+    evidence_view,
+    help_view,
+    list_view,
+    runbook_view,
+    status_view,
+    view,
+)
 from handlers.slack import forms, modals
-from handlers.slack.answers import evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.slack.blocks import (
     MAX_BLOCKS,
     MAX_SECTION,
@@ -240,7 +248,7 @@ async def test_status_list_help_runbook_and_evidence_answers_are_valid(
     now = SEED_T0 + timedelta(hours=2)
     answers = [
         status_view(incident, deps.runbook, now),
-        list_view(await deps.store.list_incidents(False)),
+        list_view(await deps.store.list_incidents(False), rooms_on="slack"),
         help_view("Unknown command 'frob'."),
         runbook_view(deps.runbook),
         evidence_view(incident),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.runbook import Runbook
-from bot.views import Button, View
+from bot.views import Button, View, runbook_view
 from handlers.teams.activity import typed
 from handlers.teams.cards import MAX_BYTES, Member, Style, message, render, size
 from handlers.teams.urls import ServiceUrls
@@ -20,6 +20,15 @@ def test_a_mention_is_at_text_with_an_entity_that_agrees(runbook: Runbook) -> No
     assert card["body"][0]["text"] == "Paging <at>Sam Okafor</at> and @Priya Shah"
     (entity,) = card["msteams"]["entities"]
     assert entity["text"] == "<at>Sam Okafor</at>" and entity["mentioned"]["id"] == SAM.id
+
+
+def test_strong_text_is_teams_strong_and_a_runbook_reads_as_it_does_in_slack(
+    runbook: Runbook,
+) -> None:
+    (card,) = render(View("Answer *yes*, not **already** nor 2 * 3"), Style(runbook))
+    assert card["body"][0]["text"] == "Answer **yes**, not **already** nor 2 * 3"
+    said = [b["text"] for c in render(runbook_view(runbook), Style(runbook)) for b in c["body"]]
+    assert "**Who decides**" in said and not any(s.startswith("*W") for s in said)
 
 
 def test_times_show_in_the_firms_zone(runbook: Runbook) -> None:
