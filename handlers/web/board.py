@@ -1,9 +1,11 @@
 """The incident board: every incident and every clock on one page, for the DPO or managing
 partner who is not in every room. Served with any platform; beyond loopback it needs the
-BOARD_TOKEN (as `Authorization: Bearer …`, or `?token=…` once, which sets a cookie)."""
+BOARD_TOKEN (as `Authorization: Bearer …`, or `?token=…` once: a login by link, answered
+with the same page's address without the token and a session cookie derived from it)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
@@ -73,12 +75,15 @@ class Board:
     def allowed(self, request: web.Request) -> bool:
         if self.open_to_loopback:
             return True
-        offered = (
-            request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            or request.query.get("token", "")
-            or request.cookies.get(COOKIE, "")
-        )
-        return bool(self.token) and hmac.compare_digest(offered.encode(), self.token.encode())
+        if not self.token:
+            return False
+        offered = request.headers.get("Authorization", "").removeprefix(
+            "Bearer "
+        ).strip() or request.query.get("token", "")
+        if offered:
+            return hmac.compare_digest(offered.encode(), self.token.encode())
+        kept = request.cookies.get(COOKIE, "")
+        return hmac.compare_digest(kept.encode(), session_of(self.token).encode())
 
     async def _incidents(self) -> list[Incident]:
         summaries = await self.deps.store.list_incidents(include_closed=True)
@@ -111,10 +116,26 @@ class Board:
         return self._respond(request, html)
 
     def _respond(self, request: web.Request, html: str) -> web.StreamResponse:
-        response = web.Response(text=html, content_type="text/html")
-        if request.query.get("token") and self.token:
-            response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict")
-        return response
+        return web.Response(text=html, content_type="text/html")
+
+
+def session_of(token: str) -> str:
+    """The cookie a login by link leaves: derived from the BOARD_TOKEN, never the token
+    itself (changing the token ends every session)."""
+    return hmac.new(token.encode(), b"ai-incident board session", hashlib.sha256).hexdigest()
+
+
+def _logged_in(request: web.Request, token: str) -> web.StreamResponse:
+    """A login by link: the same page again without the token in its address (so it leaves
+    the address bar and the next page's Referer), with the session cookie set."""
+    query = {k: v for k, v in request.query.items() if k != "token"}
+    response = web.Response(
+        status=303, headers={"Location": str(request.rel_url.with_query(query))}
+    )
+    response.set_cookie(
+        COOKIE, session_of(token), httponly=True, samesite="Strict", secure=request.secure
+    )
+    return response
 
 
 def _guard(board: Board) -> Any:
@@ -124,6 +145,8 @@ def _guard(board: Board) -> Any:
             raise web.HTTPUnauthorized(
                 text="The board needs a login: send the BOARD_TOKEN as 'Authorization: Bearer …'."
             )
+        if request.path.startswith("/board") and request.query.get("token") and board.token:
+            return _logged_in(request, board.token)
         response: web.StreamResponse = await handler(request)
         return response
 

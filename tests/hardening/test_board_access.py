@@ -72,3 +72,25 @@ async def test_the_right_token_opens_each_page(deps: Deps, path: str) -> None:
     async with TestClient(TestServer(app)) as client:
         response = await client.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
         assert response.status == 200 and "AI-2026-0001" in await response.text()
+
+
+async def test_a_login_by_link_drops_the_token_from_the_address_and_keeps_a_derived_cookie(
+    deps: Deps,
+) -> None:
+    await classified_seed(deps)
+    app = web.Application()
+    add_board(app, deps, token=TOKEN, open_to_loopback=False)
+    async with TestClient(TestServer(app)) as client:
+        login = await client.get(
+            "/board/AI-2026-0001", params={"token": TOKEN}, allow_redirects=False
+        )
+        assert login.status == 303 and login.headers["Location"] == "/board/AI-2026-0001"
+        session = login.cookies[COOKIE]
+        assert session.value and TOKEN not in session.value and session["httponly"]
+
+        page = await client.get("/board")  # the cookie alone
+        assert page.status == 200 and "AI-2026-0001" in await page.text()
+
+        client.session.cookie_jar.clear()
+        client.session.cookie_jar.update_cookies({COOKIE: TOKEN})  # the raw token is no session
+        assert (await client.get("/board")).status == 401
