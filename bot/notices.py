@@ -10,6 +10,7 @@ the runbook. Buttons carry action ids the edges route back into the same service
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +33,37 @@ class Notice:
     mentions: tuple[str, ...] = field(default_factory=tuple)
     now: datetime | None = None
     late_by_s: float = 0.0
+
+
+def fields_of(notice: Notice) -> dict[str, object]:
+    """A notice as data, its incident left out: what an undelivered message keeps, to be
+    built again (with the incident as it then is) and sent later."""
+    return {
+        "kind": notice.kind,
+        "text": notice.text,
+        "question": notice.question,
+        "clock": notice.clock,
+        "role": notice.role,
+        "person": notice.person,
+        "mentions": list(notice.mentions),
+        "late_by_s": notice.late_by_s,
+    }
+
+
+def from_fields(incident: Incident, data: Mapping[str, object], now: datetime) -> Notice:
+    mentions = data.get("mentions") or []
+    return Notice(
+        incident,
+        str(data["kind"]),
+        text=str(data.get("text", "")),
+        question=str(data.get("question", "")),
+        clock=str(data.get("clock", "")),
+        role=str(data.get("role", "")),
+        person=str(data.get("person", "")),
+        mentions=tuple(str(m) for m in mentions) if isinstance(mentions, list) else (),
+        now=now,
+        late_by_s=float(str(data.get("late_by_s", 0.0))),
+    )
 
 
 def card(incident: Incident) -> Notice:

@@ -25,6 +25,11 @@ class ChatError(Exception):
         super().__init__(message)
 
 
+class Undeliverable(ChatError):
+    """A send that sending again will not mend: the room is gone (archived, the bot
+    removed) or the message can never fit. Recorded, not retried."""
+
+
 @dataclass(frozen=True)
 class IncidentSummary:
     """One row of the incident list."""

@@ -1,5 +1,7 @@
 """Tell the room what just happened: each new event posts or refreshes the messages it
-affects. The record is saved before this runs, so a failed send loses nothing."""
+affects. The record is saved before this runs, so a failed send loses nothing: a message
+that could not be posted is handed back (`publish` returns it), for the caller to record
+as an "undelivered" event, which schedules it to be sent again (bot.schedule, bot.tick)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from datetime import datetime
 
 from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
 from bot.incident import Incident
-from bot.notices import Notice, deadline_reminder, page, text
-from bot.ports import Chat, ChatError, IncidentStore
+from bot.notices import Notice, deadline_reminder, fields_of, page, text
+from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
 from bot.timeline import Event
 
@@ -26,6 +28,7 @@ class RoomPublisher:
     ) -> None:
         self.chat, self.store, self.runbook = chat, store, runbook
         self.incident, self.now = incident, now
+        self.undelivered: list[dict[str, object]] = []
 
     async def post(self, notice: Notice, slot: str = "") -> None:
         room = self.incident.room
@@ -35,7 +38,11 @@ class RoomPublisher:
         try:
             message_id = await self.chat.post(room, notice)
         except ChatError as error:
-            log.warning("could not post to %s: %s", self.incident.key, error)
+            again = not isinstance(error, Undeliverable)
+            later = "sent again later" if again else "not sent again"
+            log.warning("could not post to %s (%s): %s", self.incident.key, later, error)
+            said = {"what": notice.kind, "slot": slot, "error": str(error)[:300], "again": again}
+            self.undelivered.append(said | {"notice": fields_of(notice)})
             return
         if slot:
             await self.store.remember_message(self.incident.key, slot, message_id)
@@ -190,9 +197,11 @@ async def publish(
     incident: Incident,
     events: Sequence[Event],
     now: datetime,
-) -> None:
+) -> list[dict[str, object]]:
+    """Post and refresh what `events` affect; the messages that could not be posted."""
     room = RoomPublisher(chat, store, runbook, incident, now)
     for event in events:
         handler = HANDLERS.get(event.type)
         if handler is not None:
             await handler(room, event)
+    return room.undelivered

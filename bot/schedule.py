@@ -19,13 +19,14 @@ from bot.obligations import due_at, terms
 from bot.runbook import Runbook
 
 PAGED_ROLES = ("incident_lead", "dpo", "compliance")
+REPOST_AFTER = timedelta(minutes=1)  # a message the platform refused, tried again
 
 
 @dataclass(frozen=True)
 class ReminderSpec:
     dedupe_key: str
     incident_key: str
-    kind: str  # deadline, overdue, page, unsure, nudge, archive, records
+    kind: str  # deadline, overdue, page, unsure, nudge, archive, records, repost
     due_at: datetime
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -125,14 +126,31 @@ def _records(incident: Incident) -> list[ReminderSpec]:
     return [] if closed is None else [ReminderSpec(f"{key}:records", key, "records", closed, {})]
 
 
+def _reposts(incident: Incident) -> list[ReminderSpec]:
+    """Each room message that could not be posted, sent again a little later (then on the
+    ticker's backoff until the platform takes it), before and after close alike."""
+    return [
+        ReminderSpec(
+            f"{incident.key}:repost:{e.seq}",
+            incident.key,
+            "repost",
+            e.at + REPOST_AFTER,
+            {"seq": e.seq},
+        )
+        for e in incident.events
+        if e.type == "undelivered" and e.data.get("again", True)
+    ]
+
+
 def desired_reminders(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     if incident.closed_at is not None:
-        return [*_records(incident), *_archive(incident, runbook)]
+        return [*_records(incident), *_archive(incident, runbook), *_reposts(incident)]
     return [
         *_deadlines(incident, runbook),
         *_pages(incident, runbook),
         *_unsure(incident, runbook),
         *_nudge(incident, runbook),
+        *_reposts(incident),
     ]
 
 

@@ -10,7 +10,7 @@ Platform handlers translate what people do into exactly these calls:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +62,35 @@ async def commit(
     return incident, events
 
 
+async def record(deps: Deps, key: str, drafts: Sequence[Draft], now: datetime) -> None:
+    """Append the bot's own drafts (a reminder sent, a message undelivered) to the record,
+    deciding again if another request appended first; published to nobody."""
+    for _ in range(ATTEMPTS):
+        incident = await deps.store.load(key)
+        if incident is None:
+            return
+        try:
+            await commit(deps, incident, drafts, BOT, now)
+            return
+        except Conflict:
+            continue
+    log.error("could not record %s on %s: the incident stayed busy", drafts[0].type, key)
+
+
+async def published(deps: Deps, incident: Incident, events: Sequence[Event], now: datetime) -> None:
+    """Publish `events`; a message that could not be posted goes on the record as
+    undelivered, which sends it again later."""
+    failed = await publish(deps.chat, deps.store, deps.runbook, incident, events, now)
+    await undelivered(deps, incident.key, failed, now)
+
+
+async def undelivered(
+    deps: Deps, key: str, failed: Sequence[Mapping[str, object]], now: datetime
+) -> None:
+    if failed:
+        await record(deps, key, [Draft("undelivered", dict(d)) for d in failed], now)
+
+
 async def load(deps: Deps, key: str) -> Incident:
     incident = await deps.store.load(key.strip().upper())
     if incident is None or not incident.events:
@@ -78,7 +107,7 @@ async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
             incident, events = await commit(deps, incident, decide(incident, now), actor, now)
         except Conflict:
             continue
-        await publish(deps.chat, deps.store, deps.runbook, incident, events, now)
+        await published(deps, incident, events, now)
         return incident
     raise Refused("The incident is busy; please try again.")
 
@@ -97,9 +126,11 @@ async def open_room(deps: Deps, incident: Incident) -> Incident:
         room = await deps.chat.open_room(incident)
         data = {"platform": room.platform, "id": room.id, "name": room.name, "url": room.url}
         incident = await act(deps, incident.key, BOT, lambda i, now: [Draft("room_opened", data)])
-        to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, deps.clock.now())
+        now = deps.clock.now()
+        to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, now)
         await to_room.refresh("card", notices.card(incident))
         await to_room.refresh("containment", notices.Notice(incident, "containment"))
+        await undelivered(deps, incident.key, to_room.undelivered, now)
     if not any(p.role == "incident_lead" for p in incident.pages):
         incident = await page(deps, incident.key, "incident_lead", 0)
     return incident

@@ -17,12 +17,11 @@ from datetime import datetime, timedelta
 
 from bot.decisions import Draft
 from bot.incident import Incident
-from bot.notices import Notice, deadline_reminder
-from bot.ports import ChatError, Conflict
-from bot.publish import publish
+from bot.notices import Notice, deadline_reminder, from_fields
+from bot.ports import ChatError
 from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
-from bot.service import Deps, commit
+from bot.service import Deps, commit, published, record
 from bot.timeline import BOT
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
         person = deps.runbook.roles[str(r.data["role"])][int(r.data["attempt"])]
         data = {"role": r.data["role"], "person": person, "attempt": r.data["attempt"]}
         inc, events = await commit(deps, inc, [Draft("paged", data)], BOT, now)
-        await publish(deps.chat, deps.store, deps.runbook, inc, events, now)
+        await published(deps, inc, events, now)
         return ""
     if r.kind == "records":
         if deps.records is not None:
@@ -75,11 +74,28 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     if r.kind == "archive":
         await deps.chat.archive_room(inc.room)
         return ""
+    if r.kind == "repost":
+        return await _repost(deps, inc, r, now)
     if r.kind in ("deadline", "overdue"):
         notice = deadline_reminder(deps.runbook, inc, r, now)
     else:
         notice = _other_notice(deps, inc, r, now)
     return await deps.chat.post(inc.room, notice)
+
+
+async def _repost(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    """A room message that could not be posted, built again from the incident as it is now;
+    not sent where a later refresh already put that message (its slot) in the room."""
+    assert inc.room is not None
+    failed = next(e for e in inc.events if e.seq == int(r.data["seq"]))
+    slot = str(failed.data.get("slot", ""))
+    if slot and await deps.store.message_id(inc.key, slot):
+        return ""
+    notice = from_fields(inc, failed.data["notice"], now)
+    message_id = await deps.chat.post(inc.room, notice)
+    if slot:
+        await deps.store.remember_message(inc.key, slot, message_id)
+    return message_id
 
 
 async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
@@ -96,22 +112,10 @@ async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
     except ChatError as error:
         await _retry(deps, r, now, error)
         return False
-    record = {"key": r.dedupe_key, "kind": r.kind, "late_by_s": (now - r.due_at).total_seconds()}
-    await _record(deps, r.incident_key, Draft("reminded", record), now)
+    sent = {"key": r.dedupe_key, "kind": r.kind, "late_by_s": (now - r.due_at).total_seconds()}
+    await record(deps, r.incident_key, [Draft("reminded", sent)], now)
     await deps.store.finish_reminder(r.id, "sent", now, message_id)
     return True
-
-
-async def _record(deps: Deps, key: str, draft: Draft, now: datetime) -> None:
-    for _ in range(5):
-        incident = await deps.store.load(key)
-        if incident is None:
-            return
-        try:
-            await commit(deps, incident, [draft], BOT, now)
-            return
-        except Conflict:
-            continue
 
 
 async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> None:

@@ -34,7 +34,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.incident import Incident, Room
 from bot.notices import Notice
-from bot.ports import ChatError, IncidentStore
+from bot.ports import ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
 from bot.views import View, view
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
@@ -51,6 +51,15 @@ TRANSIENT_RETRIES = 3
 MAX_WAIT_S = 30.0  # a longer Retry-After goes back to the caller (the ticker reschedules)
 FINE = {"already_in_channel", "already_pinned"}
 GONE = {"already_archived", "channel_not_found"}  # archiving such a channel is done already
+# Errors no retry mends: the channel is gone or closed to the bot, or the message never fits.
+UNDELIVERABLE = {
+    "is_archived",
+    "channel_not_found",
+    "not_in_channel",
+    "msg_too_long",
+    "invalid_blocks",
+    "no_text",
+}
 CHANNEL_SLOT, NAME_SLOT = "slack:channel", "slack:channel-name"  # in the store's message slots
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -156,7 +165,10 @@ class SlackChat:
         try:
             return await self.waited(method, send, channel)
         except SlackApiError as error:
-            raise ChatError(f"Slack {method}: {_code(error)}", retry_after(error)) from None
+            said = f"Slack {method}: {_code(error)}"
+            if _code(error) in UNDELIVERABLE:
+                raise Undeliverable(said) from None
+            raise ChatError(said, retry_after(error)) from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise ChatError(f"Slack {method}: {error!r}", 5.0) from None
 
@@ -279,7 +291,7 @@ class SlackChat:
         try:
             return render(v, Style(self.runbook, users), notice.incident.key)
         except TooLong as error:
-            raise ChatError(f"The message is over Slack's limits: {error}") from None
+            raise Undeliverable(f"The message is over Slack's limits: {error}") from None
 
     async def _send(self, channel: str, message: Message, thread: str = "") -> str:
         async def send() -> AsyncSlackResponse:

@@ -15,13 +15,13 @@ import asyncio
 from typing import Any
 from urllib.parse import quote
 
-from bot.ports import ChatError
+from bot.ports import ChatError, Undeliverable
 from handlers.teams.auth import Tokens
 from handlers.teams.rest import Rest, Sleep
 from handlers.teams.urls import ServiceUrls
 
 
-class Blocked(ChatError):
+class Blocked(Undeliverable):
     """403: the bot was removed from the conversation (or the user blocked it)."""
 
 
@@ -42,6 +42,8 @@ class Connector(Rest):
             return Blocked(what)
         if status == 404:
             return NotFound(what)
+        if status == 413:  # MessageSizeTooBig: the same message will never fit
+            return Undeliverable(what)
         return None
 
     async def create_conversation(self, service_url: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -70,14 +70,14 @@ async def test_declare_and_acknowledge_on_a_phone_with_the_keyboard_alone(
         await page.keyboard.type("Acme's report shows Brightside's revenue")
         await tab_to(page, "button.primary")  # Declare
         assert await focus_is_visible(page)
-        await page.keyboard.press("Enter")
-        await page.wait_for_url("**/?room=*")
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
         assert "AI-2026-0001" in await page.inner_text("main")
 
         await tab_to(page, "form:has(input[value='ack:incident_lead']) button")
         assert await focus_is_visible(page)
-        await page.keyboard.press("Enter")
-        await page.wait_for_load_state()
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
         assert "acknowledged as incident lead" in await page.inner_text("main")
         assert await fits_the_screen(page)
         await page.screenshot(path=ARTIFACTS / "05-phone.png", full_page=True)

@@ -4,19 +4,23 @@ as `ai-incident serve` builds it from settings."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import service
 from bot.incident import Room
 from bot.main import build
 from bot.notices import text
 from bot.ports import ChatError
 from bot.runbook import Runbook
 from bot.settings import Settings
+from bot.tick import tick
 from handlers.slack.chat import SlackChat
 from handlers.slack.routes import PATH
+from tests.conftest import person
 from tests.e2e.slack_driver import SECRET, signed
 from tests.e2e.slack_rig import KEY, TOKEN, Rig, declared, rig, slack
 from tests.fakes.slack_api import FakeSlack
@@ -106,6 +110,37 @@ async def test_a_long_429_goes_back_to_the_caller_with_retry_after(rig: Rig) -> 
     with pytest.raises(ChatError) as error:
         await chat.post(incident.room, text(incident, "later"))
     assert error.value.retry_after == 120
+
+
+async def test_a_post_slack_refuses_for_good_is_on_the_record_and_not_retried(rig: Rig) -> None:
+    await declared(rig)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.room is not None
+    rig.slack.channels[incident.room.id].is_archived = True  # archived by a person
+
+    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None
+    (failed,) = [e for e in incident.events if e.type == "undelivered"]
+    assert failed.data["again"] is False and "is_archived" in str(failed.data["error"])
+    assert not [r for r in await rig.deps.store.reminders(KEY) if r.kind == "repost"]
+
+
+async def test_a_post_that_fails_for_now_is_sent_again_by_the_ticker(rig: Rig) -> None:
+    await declared(rig)
+    rig.slack.rate_limit("chat.postMessage", retry_after=120)
+    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.room is not None
+    said = rig.slack.messages[incident.room.id]
+    assert not [m for m in said if "acknowledged as incident lead" in m.text]
+
+    rig.deps.clock.advance(timedelta(minutes=3))  # type: ignore[attr-defined]
+    await tick(rig.deps)
+
+    said = rig.slack.messages[incident.room.id]
+    assert len([m for m in said if "acknowledged as incident lead" in m.text]) == 1
 
 
 async def test_posts_to_one_channel_are_paced_about_a_second_apart(rig: Rig) -> None:

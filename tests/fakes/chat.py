@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.incident import Incident, Room
 from bot.notices import Notice
-from bot.ports import ChatError
+from bot.ports import ChatError, Undeliverable
 from bot.runbook import Runbook
 from bot.views import View, plain, view
 
@@ -30,6 +30,7 @@ class FakeChat:
     archived: list[str] = field(default_factory=list)  # room ids, in the order archived
     fail_next: int = 0  # the next N sends raise ChatError, as a platform outage would
     fail_once_on: str = ""  # the next send whose text holds this raises ChatError
+    gone: bool = False  # every send raises Undeliverable, as an archived room would
 
     async def open_room(self, incident: Incident) -> Room:
         room = Room("fake", f"R{len(self.rooms) + 1}", f"aiinc-{incident.key.lower()}")
@@ -42,6 +43,8 @@ class FakeChat:
         return v, text
 
     def _maybe_fail(self, text: str) -> None:
+        if self.gone:
+            raise Undeliverable("fake room archived")
         if self.fail_next:
             self.fail_next -= 1
             raise ChatError("fake outage", retry_after=1)
