@@ -106,6 +106,28 @@ class Edge:
             log.warning("could not answer in %s: %s", turn.conversation_id, error)
             return ""
 
+    async def privately(self, turn: Turn, answer: View) -> bool:
+        """Say `answer` to the person who spoke alone, in their 1:1 chat with the bot; False
+        where Teams will not open one (the app is not in their personal scope)."""
+        tenant = {"id": turn.tenant_id} if turn.tenant_id else {}
+        params = {
+            "isGroup": False,
+            "bot": self.chat.bot,
+            "members": [{"id": str(turn.user.get("id", ""))}],
+            "channelData": {"tenant": tenant} if tenant else {},
+        } | ({"tenantId": turn.tenant_id} if turn.tenant_id else {})
+        try:
+            made = await self.chat.connector.create_conversation(turn.service_url, params)
+            chat = str(made.get("id") or "")
+            if not chat:
+                return False
+            for c in await self.cards(turn, answer):
+                await self.chat.connector.send(turn.service_url, chat, message(c))
+        except ChatError as error:
+            log.info("no 1:1 chat with %s: %s", turn.user.get("name", "?"), error)
+            return False
+        return True
+
     async def replace(self, turn: Turn, card: Card) -> None:
         """Update the card that was submitted (a form) in place."""
         try:

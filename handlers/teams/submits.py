@@ -43,8 +43,7 @@ def _said(lines: list[str]) -> dict[str, object]:
 
 
 def _private(reply: Reply, name: str) -> View:
-    """A reply in the thread, addressed to the presser: this edge has no channel message
-    only one person sees. Headings in bold; a TextBlock has no empty lines."""
+    """A reply for the presser alone. Headings in bold; a TextBlock has no empty lines."""
     lines = (f"**{x[3:]}**" if x.startswith("## ") else x for x in reply.lines)
     return View(f"For {name}: {reply.title}", tuple(x for x in lines if x))
 
@@ -87,7 +86,15 @@ class Submits:
             await self.edge.tell(turn, View(str(error)))
         else:
             if reply is not None:
-                await self.edge.tell(turn, _private(reply, actor.name))
+                await self._reply(turn, _private(reply, actor.name), actor.name)
+
+    async def _reply(self, turn: Turn, said: View, name: str) -> None:
+        """In the presser's 1:1 chat with the bot (a channel has no message one person
+        sees); where Teams will not open one, in the thread, addressed to them."""
+        if await self.edge.privately(turn, said):
+            await self.edge.tell(turn, View(f"Sent to {name} in a personal chat with the bot."))
+        else:
+            await self.edge.tell(turn, said)
 
     def _key(self, turn: Turn) -> str:
         key = turn.value.get("key")

@@ -89,13 +89,17 @@ class FakeConnector:
         self.threads: list[dict[str, Any]] = []  # POST /v3/conversations bodies
         self.sent: dict[str, list[Sent]] = {}  # conversation id → its messages, in order
         self.members: dict[str, dict[str, Any]] = {}
+        self.personal: set[str] = set()  # users with the app in their personal scope
+        self.chats: list[dict[str, Any]] = []  # POST /v3/conversations bodies for a 1:1 chat
         self.faults: dict[str, deque[Fault]] = {}
         self._ids = itertools.count(1774540000001)
         self._runner: web.AppRunner | None = None
 
     # --- set up -------------------------------------------------------------------
 
-    def add_member(self, member_id: str, name: str, email: str, aad: str) -> None:
+    def add_member(
+        self, member_id: str, name: str, email: str, aad: str, *, personal: bool = True
+    ) -> None:
         account = {
             "id": member_id,
             "name": name,
@@ -107,6 +111,8 @@ class FakeConnector:
         }
         for key in (member_id, aad, email.lower()):
             self.members[key] = account
+        if personal:
+            self.personal.add(member_id)
 
     def fail(self, method: str, status: int, times: int = 1, **headers: str) -> None:
         """The next `times` calls of `method` (GET, POST, PUT) answer `status`."""
@@ -158,7 +164,18 @@ class FakeConnector:
                 return web.json_response(found)
         return web.json_response({"error": {"code": "BadSyntax"}}, status=400)
 
+    def _chat(self, body: dict[str, Any]) -> web.Response:
+        """A 1:1 chat with one user: Teams allows it where the app is in their personal scope."""
+        self.chats.append(body)
+        (member,) = body["members"]
+        if member["id"] not in self.personal:
+            refused = {"code": "Forbidden", "message": "Bot is not installed in user's scope"}
+            return web.json_response({"error": refused}, status=403)
+        return web.json_response({"id": f"a:1{member['id']}"}, status=201)
+
     def _thread(self, body: dict[str, Any]) -> web.Response:
+        if "channel" not in body.get("channelData", {}):
+            return self._chat(body)
         self.threads.append(body)
         channel = body["channelData"]["channel"]["id"]
         root = self._next_id()
