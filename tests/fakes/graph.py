@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import socket
 from collections import deque
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
+
+from tests.fakes.loopback import Loopback
 
 FORBIDDEN = re.compile(r"[~#%&*{}+/\\:<>?|'\",]")
 FILTER = re.compile(r"^displayName eq '((?:[^']|'')*)'$")
@@ -65,7 +66,7 @@ class FakeGraph:
         self.teams: dict[str, Team] = {}
         self.faults: dict[str, deque[tuple[int, dict[str, str]]]] = {}
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._site = Loopback()
 
     def add_team(self, group_id: str, *, consented: bool = True) -> None:
         team = Team(consented)
@@ -150,12 +151,7 @@ class FakeGraph:
     async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/v1.0/teams/{group}/channels", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1.0/"
+        self.url = f"{await self._site.start(app)}/v1.0/"
         return self
 
     async def __aexit__(
@@ -164,5 +160,4 @@ class FakeGraph:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._site.stop()

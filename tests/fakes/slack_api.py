@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from tests.fakes.loopback import Loopback
 from tests.fakes.slack_methods import Params, SlackError, SlackMethods
 from tests.fakes.slack_state import Call, Channel, File, Message, SlackState, User, View
 
@@ -163,7 +163,7 @@ class FakeSlack:
         self._faults: dict[str, deque[Answer]] = {}
         self._chaos: tuple[Chaos, random.Random] | None = None
         self.injected: list[tuple[str, str]] = []  # (method, fault kind) chaos injected
-        self._runner: web.AppRunner | None = None
+        self._site = Loopback()
         self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
 
@@ -205,18 +205,11 @@ class FakeSlack:
         app.router.add_get("/files-pri/{key}/{name}", self._download)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/", self._sign_in)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.state.origin = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.state.origin = await self._site.start(app)
         self.url = f"{self.state.origin}/api/"
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._site.stop()
 
     async def __aenter__(self) -> Self:
         await self.start()

@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes.loopback import Loopback
 
 ANSWER_WITHIN_S = 5.0  # a generous bound; a test waits on events, never sleeps
 
@@ -32,17 +33,13 @@ class SocketModeServer:
         self._socket: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
+        self._site = Loopback()
 
     async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"ws://127.0.0.1:{sock.getsockname()[1]}/link"
+        origin = await self._site.start(app)
+        self.url = origin.replace("http://", "ws://", 1) + "/link"
         return self
 
     async def __aexit__(
@@ -53,8 +50,7 @@ class SocketModeServer:
     ) -> None:
         if self._socket is not None:
             await self._socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._site.stop()
 
     async def connected(self) -> None:
         await asyncio.wait_for(self._connected.wait(), ANSWER_WITHIN_S)

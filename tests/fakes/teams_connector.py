@@ -17,13 +17,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import socket
 from collections import deque
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
+
+from tests.fakes.loopback import Loopback
 
 # What Teams answers when the bot is no longer in a conversation.
 REMOVED = {
@@ -93,7 +94,7 @@ class FakeConnector:
         self.chats: list[dict[str, Any]] = []  # POST /v3/conversations bodies for a 1:1 chat
         self.faults: dict[str, deque[Fault]] = {}
         self._ids = itertools.count(1774540000001)
-        self._runner: web.AppRunner | None = None
+        self._site = Loopback()
 
     # --- set up -------------------------------------------------------------------
 
@@ -206,12 +207,7 @@ class FakeConnector:
     async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/v3/conversations{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        self.url = f"{await self._site.start(app)}/"
         return self
 
     async def __aexit__(
@@ -220,5 +216,4 @@ class FakeConnector:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._site.stop()
