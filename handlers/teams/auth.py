@@ -46,9 +46,14 @@ class StaticTokens:
         return self.value
 
 
-def configuration(app_id: str, password: str = "", tenant_id: str = "") -> AgentAuthConfiguration:
+def configuration(
+    app_id: str, password: str = "", tenant_id: str = "", *, validate_issuer: bool = False
+) -> AgentAuthConfiguration:
     return AgentAuthConfiguration(
-        client_id=app_id, client_secret=password or None, tenant_id=tenant_id or None
+        client_id=app_id,
+        client_secret=password or None,
+        tenant_id=tenant_id or None,
+        validate_issuer=validate_issuer,
     )
 
 
@@ -72,8 +77,13 @@ class MsalTokens:
 
 
 class Inbound:
+    """A token must be signed by the Bot Framework's (or the tenant's) published keys, for
+    this app (audience), from an issuer it trusts: the Bot Framework, or the firm's tenant
+    when TEAMS_TENANT_ID is set (the SDK checks the issuer only when asked to; it is)."""
+
     def __init__(self, app_id: str, tenant_id: str = "") -> None:
-        self._validator = JwtTokenValidator(configuration(app_id, tenant_id=tenant_id))
+        config = configuration(app_id, tenant_id=tenant_id, validate_issuer=True)
+        self._validator = JwtTokenValidator(config)
 
     async def check(self, header: str | None) -> ClaimsIdentity | None:
         scheme, _, token = (header or "").strip().partition(" ")
@@ -83,6 +93,9 @@ class Inbound:
             return await self._validator.validate_token(token.strip())
         except (PyJWTError, ValueError) as error:  # the reason stays in the log, not the reply
             log.warning("a Teams request's token was refused: %s", type(error).__name__)
+            return None
+        except Exception as error:  # keys unreachable, a validator fault: closed, not a 500
+            log.error("a Teams request's token could not be checked: %r", error)
             return None
 
 
