@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import drafts, service
-from bot.commands import parse_aware
+from bot.commands import parse_aware, parse_person
 from bot.decisions import Refused
 from bot.moments import as_of
 from bot.obligations import terms
@@ -99,6 +99,13 @@ async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source
         case "ack":
             await service.acknowledge(deps, key, actor)
             return f"You are the incident lead for {key}."
+        case "handover":
+            try:
+                person, reason = parse_person(text, deps.runbook, actor.person_id)
+            except ValueError as error:
+                raise Refused(str(error)) from None
+            await service.handover(deps, key, actor, person.id, reason)
+            return f"{person.name} now leads {key}."
         case "note":
             await service.note(deps, key, actor, text)
             return f"Note added to the timeline of {key}."

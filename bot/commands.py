@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.runbook import Person, Runbook
+
 KEY = re.compile(r"^AI-\d{4}-\d{4,}$", re.IGNORECASE)
 MAX_COMMAND = 4000
 
@@ -19,6 +21,7 @@ HELP = """\
 /ai-incident status [KEY] — phase, clocks with time left, open items
 /ai-incident list — open incidents
 /ai-incident ack [KEY] — acknowledge as incident lead
+/ai-incident handover <person> [reason] — hand the lead to someone in the lead chain ("me": take it)
 /ai-incident note <text> — add a note to the timeline
 /ai-incident evidence <text or link> — record evidence (SHA-256, who, when)
 /ai-incident aware <ISO time> <reason> — correct when the firm became aware (T0)
@@ -33,6 +36,7 @@ NAMES = (
     "status",
     "list",
     "ack",
+    "handover",
     "note",
     "evidence",
     "aware",
@@ -80,3 +84,35 @@ def parse_aware(text: str) -> tuple[datetime, str]:
     if not reason.strip():
         raise ValueError("Give a reason after the time: why T0 is being corrected.")
     return when, reason.strip()
+
+
+SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def parse_person(text: str, runbook: Runbook, me: str | None) -> tuple[Person, str]:
+    """`<person> [the rest]`: a runbook id, a full or first name (with or without @), a Slack
+    mention, or "me"; the person and the rest. Raises ValueError with a message for the user."""
+    said = text.strip()
+    mention = SLACK_MENTION.match(said)
+    if mention:
+        name = (mention.group(2) or "").lower()
+        found = [p for p in runbook.people if p.slack == mention.group(1)] or [
+            p for p in runbook.people if name and name in (p.id, p.name.split()[0].lower())
+        ]
+        rest = said[mention.end() :]
+    else:
+        said = said.removeprefix("@")
+        by_name = [p for p in runbook.people if said.lower().startswith(p.name.lower())]
+        word, _, rest = said.partition(" ")
+        if by_name:
+            found, rest = by_name[:1], said[len(by_name[0].name) :]
+        elif word.lower() == "me":
+            found = [p for p in runbook.people if p.id == me]
+        else:
+            first = word.lower()
+            found = [p for p in runbook.people if first in (p.id, p.name.split()[0].lower())]
+    if len(found) != 1:
+        known = ", ".join(p.id for p in runbook.people)
+        who = text.strip().split(" ", 1)[0][:40] or "nobody"
+        raise ValueError(f"Hand over to whom? '{who}' is not one person in the runbook ({known}).")
+    return found[0], rest.strip()

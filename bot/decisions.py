@@ -117,6 +117,28 @@ def acknowledge(incident: Incident, runbook: Runbook, actor: Actor, role: str) -
     return [Draft("acknowledged", {"role": role, "person": actor.person_id})]
 
 
+def handover(
+    incident: Incident, runbook: Runbook, actor: Actor, to: str, reason: str
+) -> list[Draft]:
+    """The incident lead passes to `to` (someone who may acknowledge); the lead hands over,
+    or another who may acknowledge takes over (the lead off sick, off shift)."""
+    _open(incident)
+    lead = incident.owner
+    if lead is None:
+        raise Refused("Nobody leads this incident yet: acknowledge the page first.")
+    if actor.person_id != lead and not runbook.may(actor.person_id, "acknowledge"):
+        raise Refused(f"Only the lead or {_names(runbook, 'acknowledge')} may hand over.")
+    if to == lead:
+        person = runbook.find_person(to)
+        raise Refused(f"{person.name if person else to} already leads this incident.")
+    if not runbook.may(to, "acknowledge"):
+        raise Refused(f"The lead goes to {_names(runbook, 'acknowledge')}.")
+    reason = _text(reason, "the reason", required=False)
+    return [
+        Draft("handed_over", {"role": "incident_lead", "from": lead, "to": to, "reason": reason})
+    ]
+
+
 def contain(
     incident: Incident, runbook: Runbook, step: int, status: str, reason: str
 ) -> list[Draft]:

@@ -199,6 +199,10 @@ def _acknowledged(inc: Incident, e: Event) -> Incident:
     return replace(inc, acks={**inc.acks, e.data["role"]: (e.data["person"], e.at)})
 
 
+def _handed_over(inc: Incident, e: Event) -> Incident:
+    return replace(inc, acks={**inc.acks, e.data["role"]: (e.data["to"], e.at)})
+
+
 def _room(inc: Incident, e: Event) -> Incident:
     d = e.data
     return replace(inc, room=Room(d["platform"], d["id"], d.get("name", ""), d.get("url", "")))
@@ -213,6 +217,7 @@ APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
     "room_opened": _room,
     "paged": _paged,
     "acknowledged": _acknowledged,
+    "handed_over": _handed_over,
     "containment_step": _step,
     "gate_overridden": lambda i, e: replace(
         i, overrides={**i.overrides, e.data["gate"]: e.data["reason"]}

@@ -136,6 +136,14 @@ async def _acknowledged(room: RoomPublisher, event: Event) -> None:
             await room.refresh(_page_slot(p.role, p.attempt), notice, post_if_missing=False)
 
 
+async def _handed_over(room: RoomPublisher, event: Event) -> None:
+    d = event.data
+    why = f" ({d['reason']})" if d.get("reason") else ""
+    said = f"{{@{d['to']}}} now leads {room.incident.key}, taking over from {{@{d['from']}}}{why}."
+    await room.post(text(room.incident, said, (str(d["to"]),)))
+    await room.refresh("card", room.notice("card"))
+
+
 async def _simple(room: RoomPublisher, event: Event) -> None:
     d = event.data
     said = {
@@ -180,6 +188,7 @@ HANDLERS = {
     "obligation_waived": _obligation,
     "paged": _paged,
     "acknowledged": _acknowledged,
+    "handed_over": _handed_over,
     "awareness_corrected": _awareness,
     "containment_step": _step,
     "answered": _answered,

@@ -149,6 +149,12 @@ async def acknowledge(deps: Deps, key: str, actor: Actor, role: str = "incident_
     )
 
 
+async def handover(deps: Deps, key: str, actor: Actor, to: str, reason: str = "") -> Incident:
+    return await act(
+        deps, key, actor, lambda i, now: decisions.handover(i, deps.runbook, actor, to, reason)
+    )
+
+
 async def contain(
     deps: Deps, key: str, actor: Actor, step: int, status: str, reason: str = ""
 ) -> Incident:

@@ -43,6 +43,7 @@ class SlashCommands:
             "status": self._status,
             "list": self._list,
             "ack": self._ack,
+            "handover": self._typed,
             "note": self._note,
             "evidence": self._evidence,
             "aware": self._aware,

@@ -31,6 +31,7 @@ class Commands:
             "status": self._status,
             "list": self._list,
             "ack": self._ack,
+            "handover": self._typed,
             "note": self._note,
             "evidence": self._evidence,
             "aware": self._aware,

@@ -212,6 +212,7 @@ class Commands:
             "status": self._status,
             "list": self._list,
             "ack": self._ack,
+            "handover": self._ack,
             "note": self._note,
             "evidence": self._evidence,
             "aware": self._aware,

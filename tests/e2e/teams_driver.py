@@ -102,10 +102,19 @@ class Tenant:
         activity["serviceUrl"] = self.connector.url
         return await self.send(activity)
 
-    async def say(self, user: User, conversation: str, text: str) -> int:
-        """A channel message that @mentions the bot, as typed in `conversation`."""
+    async def say(
+        self, user: User, conversation: str, text: str, mentioning: tuple[User, ...] = ()
+    ) -> int:
+        """A channel message that @mentions the bot, as typed in `conversation`; each of
+        `mentioning` typed as @Name becomes a real mention, as Teams sends one."""
         activity = self._from("channel_message", user, conversation)
-        activity["text"] = f"<at>AI Incident</at> {text.replace('&', '&amp;').replace('<', '&lt;')}"
+        typed = text.replace("&", "&amp;").replace("<", "&lt;")
+        for person in mentioning:
+            typed = typed.replace(f"@{person.name}", f"<at>{person.name}</at>")
+            mention = {"id": person.id, "name": person.name}
+            entity = {"type": "mention", "text": f"<at>{person.name}</at>", "mentioned": mention}
+            activity["entities"].append(entity)
+        activity["text"] = f"<at>AI Incident</at> {typed}"
         return await self.send(activity)
 
     async def submit(

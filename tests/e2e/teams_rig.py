@@ -48,6 +48,7 @@ GRAPH_TOKEN = "graph-token-for-microsoft-only"
 LEE = User("29:1lee", "Lee Chen", "aad-lee", "lee@harbourvale.example")
 SAM = User("29:1sam", "Sam Okafor", "aad-sam", "sam@harbourvale.example")
 ALEX = User("29:1alex", "Alex Morgan", "aad-alex", "alex@harbourvale.example")
+PRIYA = User("29:1priya", "Priya Shah", "aad-priya", "priya@harbourvale.example")
 POST = f"{CHANNEL};messageid=1774539602583"  # Lee's post in the incidents channel
 __all__ = ["ANSWERS", "KEY", "TITLE"]
 
@@ -76,7 +77,7 @@ class TeamsRig:
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
     async with FakeConnector() as fake:
-        for user in (LEE, SAM, ALEX):
+        for user in (LEE, SAM, ALEX, PRIYA):
             fake.add_member(user.id, user.name, user.email, user.aad)
         yield fake
 

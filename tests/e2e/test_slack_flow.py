@@ -280,6 +280,17 @@ async def test_ack_note_and_aware_by_command_from_the_channel(rig: Rig) -> None:
     assert notes == ["Cache bug & fix <confirmed>"]
 
 
+async def test_the_lead_hands_over_by_command(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.room, "ack")
+    await rig.ws.command(SAM, rig.room, "handover @Priya Shah off shift until Monday")
+    assert f"Priya Shah now leads {KEY}." in rig.ws.told(SAM)
+    said = rig.ws.said(rig.room)
+    assert f"<@U0PRIYA> now leads {KEY}, taking over from <@U0SAMOKAFOR>" in said
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.owner == "priya"
+
+
 async def test_commands_elsewhere_take_the_key_and_refusals_say_why(rig: Rig) -> None:
     await declared(rig)
     await rig.ws.command(ALEX, rig.general, "note no key here")

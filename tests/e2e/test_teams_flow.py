@@ -12,6 +12,7 @@ from tests.e2e.teams_rig import (
     ALEX,
     KEY,
     POST,
+    PRIYA,
     SAM,
     TITLE,
     TOKEN,
@@ -127,3 +128,16 @@ async def test_evidence_reminder_and_close(teams_rig: TeamsRig) -> None:
     data = picture["contentUrl"].removeprefix("data:image/png;base64,")
     assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
     assert all(c.authorization == f"Bearer {TOKEN}" for c in rig.connector.calls)
+
+
+async def test_the_lead_hands_over_by_mention(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await acknowledged(rig)
+    await rig.tenant.say(SAM, rig.room, "handover @Priya Shah going home", mentioning=(PRIYA,))
+    said = rig.tenant.said(rig.room)
+    assert f"Priya Shah now leads {KEY}." in said
+    assert f"<at>Priya Shah</at> now leads {KEY}, taking over from <at>Sam Okafor</at>" in said
+    assert "(going home)" in said
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.owner == "priya"

@@ -301,6 +301,17 @@ async def test_status_in_a_room_shows_phase_clocks_and_open_items(browser: Brows
     assert "Open items: " in unescape(page)
 
 
+async def test_someone_in_the_lead_chain_takes_over_by_command(browser: Browser) -> None:
+    await browser.declare()  # as Sam, who lands in the incident's room
+    await browser.command("ack")
+    await browser.press("Switch", **{"as": "priya"})
+    page = await browser.command("handover me Sam is unwell")
+    said = "@Priya Shah now leads AI-2026-0001, taking over from @Sam Okafor (Sam is unwell)."
+    assert said in unescape(page)
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.owner == "priya"
+
+
 async def test_commands_in_the_lobby_need_a_key(browser: Browser) -> None:
     await browser.declare()
     await browser.open()

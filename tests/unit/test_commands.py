@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import Command, parse, parse_aware
+from bot.commands import Command, parse, parse_aware, parse_person
+from bot.runbook import Runbook
 
 
 def test_a_key_after_the_command_names_the_incident() -> None:
@@ -31,3 +32,37 @@ def test_aware_needs_an_offset_and_a_reason() -> None:
         parse_aware("2026-03-24T09:00 client")
     with pytest.raises(ValueError, match="reason"):
         parse_aware("2026-03-24T09:00+00:00")
+
+
+@pytest.mark.parametrize(
+    ("said", "who", "rest"),
+    [
+        ("priya going off shift", "priya", "going off shift"),
+        ("Priya Shah going off shift", "priya", "going off shift"),
+        ("@priya", "priya", ""),
+        ("@Priya Shah going home", "priya", "going home"),
+        ("<@U0PRIYA|priya> going home", "priya", "going home"),
+        ("<@U0SAMOKAFOR|sam> back from leave", "sam", "back from leave"),
+        ("me taking over", "alex", "taking over"),
+    ],
+    ids=[
+        "id",
+        "full name",
+        "at-name",
+        "at-full-name",
+        "slack mention by name",
+        "slack mention",
+        "me",
+    ],
+)
+def test_the_person_to_hand_over_to_is_named_as_people_name_them(
+    runbook: Runbook, said: str, who: str, rest: str
+) -> None:
+    person, after = parse_person(said, runbook, "alex")
+    assert (person.id, after) == (who, rest)
+
+
+@pytest.mark.parametrize("said", ["", "bob", "<@U0NOBODY> hi"])
+def test_nobody_the_runbook_names_is_a_message(runbook: Runbook, said: str) -> None:
+    with pytest.raises(ValueError, match="is not one person in the runbook"):
+        parse_person(said, runbook, "alex")
