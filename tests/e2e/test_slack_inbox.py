@@ -4,13 +4,11 @@ again (X-Slack-Retry-Num, a repeated submit) changes nothing twice."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -42,17 +40,10 @@ from tests.e2e.slack_rig import (
     store_at,
 )
 from tests.fakes.clock import FakeClock
+from tests.fakes.dying import DiesAfterTheAck
 from tests.fakes.slack_api import FakeSlack
 
 __all__ = ["rig", "slack"]  # fixtures
-
-
-class DiesAfterTheAck(Work):
-    """The process is gone the moment Slack has its ack: the work never starts."""
-
-    def start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        job.close()
-        return asyncio.create_task(asyncio.sleep(0))
 
 
 @asynccontextmanager

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Coroutine
-from typing import Any
 
 from handlers.kept import LEASE, Kept
-from handlers.work import Work
 from tests.e2e.teams_rig import (
     DECLARED,
     KEY,
@@ -24,16 +21,9 @@ from tests.e2e.teams_rig import (
     declared,
     teams_rig,
 )
+from tests.fakes.dying import DiesAfterTheAck
 
 __all__ = ["connector", "teams_rig"]  # fixtures
-
-
-class DiesAfterTheAnswer(Work):
-    """The process is gone the moment Teams has its 202: the work never starts."""
-
-    def start(self, job: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        job.close()
-        return asyncio.create_task(asyncio.sleep(0))
 
 
 async def notes(rig: TeamsRig) -> list[str]:
@@ -88,7 +78,7 @@ async def test_work_cut_off_after_the_answer_is_done_by_the_sweep_once(
     room = await declared(rig)
     await acknowledged(rig)
     alive = rig.kept.work
-    rig.kept.work = DiesAfterTheAnswer()
+    rig.kept.work = DiesAfterTheAck()
     assert await rig.tenant.say(SAM, room, "note Logs exported") == 202
     assert await notes(rig) == []  # answered, then the process died
 
