@@ -20,13 +20,14 @@ from bot.runbook import Runbook
 
 PAGED_ROLES = ("incident_lead", "dpo", "compliance")
 REPOST_AFTER = timedelta(minutes=1)  # a message the platform refused, tried again
+ROOM_AFTER = timedelta(minutes=2)  # a room the platform would not open at declare, tried again
 
 
 @dataclass(frozen=True)
 class ReminderSpec:
     dedupe_key: str
     incident_key: str
-    kind: str  # deadline, overdue, page, unsure, nudge, archive, records, repost
+    kind: str  # deadline, overdue, page, unsure, nudge, archive, records, repost, room
     due_at: datetime
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -126,6 +127,15 @@ def _records(incident: Incident) -> list[ReminderSpec]:
     return [] if closed is None else [ReminderSpec(f"{key}:records", key, "records", closed, {})]
 
 
+def _room(incident: Incident) -> list[ReminderSpec]:
+    """An incident whose room could not be opened at declare: open it (and page the lead)
+    later, on the ticker's backoff until the platform takes it."""
+    if incident.room is not None or incident.declared_at is None:
+        return []
+    due = incident.declared_at + ROOM_AFTER
+    return [ReminderSpec(f"{incident.key}:room", incident.key, "room", due, {})]
+
+
 def _reposts(incident: Incident) -> list[ReminderSpec]:
     """Each room message that could not be posted, sent again a little later (then on the
     ticker's backoff until the platform takes it), before and after close alike."""
@@ -146,6 +156,7 @@ def desired_reminders(incident: Incident, runbook: Runbook) -> list[ReminderSpec
     if incident.closed_at is not None:
         return [*_records(incident), *_archive(incident, runbook), *_reposts(incident)]
     return [
+        *_room(incident),
         *_deadlines(incident, runbook),
         *_pages(incident, runbook),
         *_unsure(incident, runbook),

@@ -21,7 +21,7 @@ from bot.notices import Notice, deadline_reminder, from_fields
 from bot.ports import ChatError
 from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
-from bot.service import Deps, commit, published, record
+from bot.service import Deps, commit, open_room, published, record
 from bot.timeline import BOT
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,9 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     if r.kind == "records":
         if deps.records is not None:
             await deps.records.keep(closed_records(inc, deps.runbook))
+        return ""
+    if r.kind == "room":  # opens it, posts the card and pages the lead
+        await open_room(deps, inc)
         return ""
     if inc.room is None:
         raise ChatError("the incident has no room yet")

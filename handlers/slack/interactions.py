@@ -222,8 +222,9 @@ class Interactions:
                 incident = await service.declare(self.edge.deps, actor, form)
             except ChatError as error:
                 said = (
-                    f"The incident is recorded, but Slack failed: {error}. "
-                    "`/ai-incident list` shows its key; tell the incident lead."
+                    f"The incident is recorded, but Slack failed: {error}. The bot tries "
+                    "again every few minutes to open its channel and page the lead; "
+                    "`/ai-incident list` shows its key."
                 )
                 await self.edge.tell(s.channel, s.user, View(said))
                 return

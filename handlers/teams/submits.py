@@ -123,8 +123,9 @@ class Submits:
             return
         except ChatError as error:
             said = [
-                "The incident is recorded, but Teams failed to open its thread.",
-                f"{error}. `list` shows its key; tell the incident lead.",
+                "The incident is recorded, but Teams failed to open its room.",
+                f"{error}. The bot tries again every few minutes to open it and page the "
+                "lead; `list` shows its key.",
             ]
             await self.edge.replace(turn, _said(said))
             return

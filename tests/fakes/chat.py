@@ -31,8 +31,12 @@ class FakeChat:
     fail_next: int = 0  # the next N sends raise ChatError, as a platform outage would
     fail_once_on: str = ""  # the next send whose text holds this raises ChatError
     gone: bool = False  # every send raises Undeliverable, as an archived room would
+    rooms_fail: int = 0  # the next N rooms cannot be opened, as in a platform outage
 
     async def open_room(self, incident: Incident) -> Room:
+        if self.rooms_fail:
+            self.rooms_fail -= 1
+            raise ChatError("fake outage opening a room", retry_after=30)
         room = Room("fake", f"R{len(self.rooms) + 1}", f"aiinc-{incident.key.lower()}")
         self.rooms.append(room)
         return room

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot import service
 from bot.decisions import CloseForm
+from bot.ports import ChatError
 from bot.service import Deps
 from bot.tick import tick
 from tests.conftest import person
@@ -108,3 +111,27 @@ async def test_a_room_that_is_gone_is_recorded_and_not_tried_again(
     assert failed and all(e.data["again"] is False for e in failed)
     assert "fake room archived" in str(failed[0].data["error"])
     assert not [r for r in await deps.store.reminders(incident.key) if r.kind == "repost"]
+
+
+async def test_a_room_the_platform_would_not_open_is_opened_later_and_the_lead_paged(
+    deps: Deps, clock: FakeClock, chat: FakeChat
+) -> None:
+    chat.rooms_fail = 2
+    with pytest.raises(ChatError):
+        await declare_seed(deps)
+    (summary,) = await deps.store.list_incidents()
+    key = summary.key  # recorded all the same
+    assert chat.of_kind("page") == []
+
+    clock.advance(timedelta(minutes=2))
+    await tick(deps)  # the platform still says no: tried again on the backoff
+    assert chat.rooms == []
+    clock.advance(timedelta(seconds=30))
+    await tick(deps)
+    await tick(deps)
+
+    incident = await service.load(deps, key)
+    assert incident.room is not None and len(chat.rooms) == 1
+    assert len(chat.of_kind("card")) == 1
+    (page,) = chat.of_kind("page")
+    assert "Paging @Sam Okafor (incident lead, attempt 1)" in page.text
