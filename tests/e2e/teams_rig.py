@@ -24,6 +24,7 @@ from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.kept import Kept
 from handlers.teams.auth import Inbound, StaticTokens
+from handlers.teams.cards import CARD_TYPE
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
 from handlers.teams.edge import Edge
@@ -37,6 +38,7 @@ from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
 from tests.conftest import SEED_T0
+from tests.contract.adaptive_cards import problems
 from tests.e2e.slack_rig import ANSWERS, KEY, TITLE
 from tests.e2e.teams_driver import CHANNEL, TEAM, Tenant, User, actions
 from tests.fakes.clock import FakeClock
@@ -97,6 +99,20 @@ def teams_app(
     return app
 
 
+def invalid_cards(connector: FakeConnector) -> list[str]:
+    cards = [
+        a["content"]
+        for call in connector.calls
+        if isinstance(call.body, dict)
+        for a in [
+            *call.body.get("attachments", []),
+            *call.body.get("activity", {}).get("attachments", []),
+        ]
+        if a.get("contentType") == CARD_TYPE
+    ]
+    return [problem for card in cards for problem in problems(card)]
+
+
 @asynccontextmanager
 async def running(
     connector: FakeConnector, book: Runbook, tmp_path: Path, graph: FakeGraph | None = None
@@ -117,13 +133,16 @@ async def running(
     )
     deps = Deps(book, store, chat, clock)
     kept = Kept(SqlInbox(engine), Work(), clock)
-    async with TestClient(TestServer(teams_app(deps, chat, urls, kept))) as http:
-        yield TeamsRig(Tenant(http, connector, kept.work), connector, deps, chat, waits, kept)
-    await kept.work.idle()
-    assert kept.work.failures == []  # no turn failed unseen
-    await wire.close()
-    if client is not None:
-        await client.close()
+    try:
+        async with TestClient(TestServer(teams_app(deps, chat, urls, kept))) as http:
+            yield TeamsRig(Tenant(http, connector, kept.work), connector, deps, chat, waits, kept)
+        await kept.work.idle()
+        assert kept.work.failures == []  # no turn failed unseen
+        assert invalid_cards(connector) == []  # every card sent or updated: Adaptive Cards 1.5
+    finally:
+        await wire.close()
+        if client is not None:
+            await client.close()
 
 
 @pytest.fixture

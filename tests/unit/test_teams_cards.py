@@ -4,12 +4,16 @@ buttons that carry their action, and service URLs only Microsoft's."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+from bot.incident import Incident
 from bot.runbook import Runbook
 from bot.views import Button, View, runbook_view
 from handlers.teams.activity import typed
 from handlers.teams.cards import MAX_BYTES, Member, Style, message, render, size
+from handlers.teams.forms import close_card, declare_card
 from handlers.teams.urls import ServiceUrls
+from tests.contract.adaptive_cards import problems
 from tests.fakes.teams_connector import MAX_MESSAGE, message_size
 
 SAM = Member("29:1sam", "Sam Okafor")
@@ -81,3 +85,19 @@ def test_only_microsoft_service_urls_are_allowed() -> None:
         "not a url",
     ):
         assert not urls.allowed(forged), forged
+
+
+def test_every_form_and_view_card_is_adaptive_cards_1_5(runbook: Runbook, closed: Incident) -> None:
+    now = closed.closed_at or datetime.now(UTC)
+    cards = [declare_card(runbook, now, "Leak"), close_card(runbook, closed)]
+    waive = Button("Decided not to notify", "obligation:ico_art33:waived", "danger", "reason")
+    view_ = View("ICO {@sam}", ("line",), (("Lead", "{@sam}"),), (waive, Button("Ack", "ack:x")))
+    cards += render(view_, Style(runbook, {"sam": SAM}), closed.key)
+    assert [p for c in cards for p in problems(c)] == []
+
+
+def test_a_card_teams_could_not_render_is_caught(runbook: Runbook) -> None:
+    (card,) = render(View("Hello"), Style(runbook))
+    card["body"][0]["wrapp"] = True  # a misspelling
+    card["version"] = "1.6"  # newer than Teams renders
+    assert len(problems(card)) == 2
