@@ -22,7 +22,7 @@ from bot.moments import as_of
 from bot.obligations import terms
 from bot.service import Deps
 from bot.timeline import Actor
-from bot.views import moment
+from bot.tokens import moment
 
 
 class UnknownAction(ValueError):

@@ -20,6 +20,7 @@ from bot.incident import Incident, containment_confirmed, phase_of
 from bot.obligations import terms, triggered_clocks
 from bot.runbook import Runbook
 from bot.timeline import Actor
+from bot.tokens import scrub
 
 MAX_TITLE = 150
 MAX_TEXT = 3000
@@ -70,8 +71,13 @@ def require(runbook: Runbook, actor: Actor, action: str, verb: str) -> None:
         raise Refused(f"Only {_names(runbook, action)} may {verb}.")
 
 
+def _free(value: str) -> str:
+    """Text a person entered, as entered: trimmed, and unable to write the bot's tokens."""
+    return scrub(value).strip()
+
+
 def _text(value: str, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    value = value.strip()
+    value = _free(value)
     if required and not value:
         raise Refused(f"Please give {what}.")
     if len(value) > limit:
@@ -197,11 +203,11 @@ def answer(
     if stops:
         require(runbook, actor, "waive_obligation", "stop a running clock")
         reason = _text(reason, f"a reason: this answer stops {_clock_list(stops)}")
-    changes = _clock_changes(incident, runbook, after, question, reason.strip())
+    changes = _clock_changes(incident, runbook, after, question, _free(reason))
     data = {
         "question": question,
         "value": value,
-        "reason": reason.strip(),
+        "reason": _free(reason),
         "previous": before.get(question),
     }
     return [Draft("answered", data), *changes, *_new_involvements(incident, runbook, after)]
@@ -256,7 +262,7 @@ def add_evidence(
         "sha256": hashlib.sha256(body).hexdigest(),
         "size": len(body),
         "source": source,
-        "filename": filename,
+        "filename": _free(filename),
     }
     return [Draft("evidence_added", data)]
 
@@ -351,7 +357,7 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
         drafts.append(
             Draft(
                 "gate_overridden",
-                {"gate": "close", "reason": form.override_reason, "blockers": blockers},
+                {"gate": "close", "reason": _free(form.override_reason), "blockers": blockers},
             )
         )
     if incident.obligations.get("breach_log_art33_5", None) and (
@@ -367,9 +373,11 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
         "root_cause": root_cause,
         "failure_type": form.failure_type or incident.failure_type,
         "criteria": list(form.criteria),
-        "lessons": form.lessons.strip(),
-        "remediation": form.remediation.strip(),
-        "regression": dict(form.regression),
+        "lessons": _free(form.lessons),
+        "remediation": _free(form.remediation),
+        "regression": {
+            k: _free(v) if isinstance(v, str) else v for k, v in form.regression.items()
+        },
     }
     return [*drafts, Draft("closed", data)]
 

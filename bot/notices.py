@@ -19,6 +19,7 @@ from bot.incident import Incident
 from bot.obligations import terms
 from bot.runbook import Runbook
 from bot.schedule import Reminder
+from bot.tokens import mention, mentions
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,12 @@ def card(incident: Incident) -> Notice:
 
 
 def page(incident: Incident, role: str, person: str, attempt: int) -> Notice:
-    text = f"Paging {{@{person}}} ({role.replace('_', ' ')}, attempt {attempt + 1})"
+    text = f"Paging {mention(person)} ({role.replace('_', ' ')}, attempt {attempt + 1})"
     return Notice(incident, "page", text=text, role=role, person=person, mentions=(person,))
 
 
 def text(incident: Incident, message: str, mentions: tuple[str, ...] = ()) -> Notice:
     return Notice(incident, "text", text=message, mentions=mentions)
-
-
-def _mentions(ids: tuple[str, ...]) -> str:
-    return " ".join("{@" + pid + "}" for pid in ids)
 
 
 def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetime) -> Notice:
@@ -91,13 +88,13 @@ def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetim
     if r.kind == "overdue":
         partners = runbook.roles.get("managing_partner", ())
         said = (
-            f"OVERDUE: {t.title} — escalating to {_mentions(partners)}. "
-            f"{_mentions(t.owners[:1])}, record the reason for the delay."
+            f"OVERDUE: {t.title} — escalating to {mentions(partners)}. "
+            f"{mentions(t.owners[:1])}, record the reason for the delay."
         )
-        mentions = (*t.owners[:1], *partners)
+        named = (*t.owners[:1], *partners)
     else:
         due = (inc.aware_at or now) + (t.within or timedelta(0))
-        said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {_mentions(t.owners[:1])}."
-        mentions = t.owners[:1]
+        said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {mentions(t.owners[:1])}."
+        named = t.owners[:1]
     late = max((now - r.due_at).total_seconds(), 0.0)
-    return Notice(inc, "reminder", said, clock=clock, mentions=mentions, now=now, late_by_s=late)
+    return Notice(inc, "reminder", said, clock=clock, mentions=named, now=now, late_by_s=late)

@@ -16,6 +16,7 @@ from bot.notices import Notice, deadline_reminder, fields_of, page, text
 from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
 from bot.timeline import Event
+from bot.tokens import mention, moment
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,9 @@ async def _paged(room: RoomPublisher, event: Event) -> None:
 
 async def _acknowledged(room: RoomPublisher, event: Event) -> None:
     person, role = str(event.data["person"]), str(event.data["role"])
-    await room.post(text(room.incident, f"{{@{person}}} acknowledged as {role.replace('_', ' ')}."))
+    await room.post(
+        text(room.incident, f"{mention(person)} acknowledged as {role.replace('_', ' ')}.")
+    )
     await room.refresh("card", room.notice("card"))
     for p in room.incident.pages:  # the Acknowledge buttons of every page for this role go
         if p.role == role:
@@ -139,7 +142,8 @@ async def _acknowledged(room: RoomPublisher, event: Event) -> None:
 async def _handed_over(room: RoomPublisher, event: Event) -> None:
     d = event.data
     why = f" ({d['reason']})" if d.get("reason") else ""
-    said = f"{{@{d['to']}}} now leads {room.incident.key}, taking over from {{@{d['from']}}}{why}."
+    who, was = mention(str(d["to"])), mention(str(d["from"]))
+    said = f"{who} now leads {room.incident.key}, taking over from {was}{why}."
     await room.post(text(room.incident, said, (str(d["to"]),)))
     await room.refresh("card", room.notice("card"))
 
@@ -163,7 +167,7 @@ async def _awareness(room: RoomPublisher, event: Event) -> None:
     await room.post(
         text(
             room.incident,
-            f"{event.actor.name} corrected T0 to {{t:{d['to']}}}: "
+            f"{event.actor.name} corrected T0 to {moment(datetime.fromisoformat(str(d['to'])))}: "
             f"{d['reason']}. Every deadline has moved.",
         )
     )

@@ -23,6 +23,7 @@ from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
 from bot.service import Deps, commit, open_room, published, record
 from bot.timeline import BOT
+from bot.tokens import mention, mentions
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
@@ -31,16 +32,12 @@ MAX_BACKOFF = timedelta(minutes=10)
 PARALLEL_INCIDENTS = 8
 
 
-def _mentions(ids: tuple[str, ...]) -> str:
-    return " ".join("{@" + pid + "}" for pid in ids)
-
-
 def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
     if r.kind == "unsure":
         qid = str(r.data["question"])
         lead = inc.owner or deps.runbook.roles["incident_lead"][0]
         text = (
-            f"{qid} is still 'unsure' (counted as yes). {{@{lead}}}, resolve it when you "
+            f"{qid} is still 'unsure' (counted as yes). {mention(lead)}, resolve it when you "
             f"can: it may be keeping a clock running."
         )
         return Notice(inc, "text", text=text, question=qid, mentions=(lead,), now=now)
@@ -49,11 +46,11 @@ def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Noti
         chain = deps.runbook.roles.get(str(r.data["role"]), ())
         text = (
             f"Nobody in the {role} chain acknowledged {inc.key}. "
-            f"{_mentions((*chain, *deps.runbook.roles.get('managing_partner', ())))}"
+            f"{mentions((*chain, *deps.runbook.roles.get('managing_partner', ())))}"
         )
         return Notice(inc, "text", text=text, now=now)
     lead = inc.owner or deps.runbook.roles["incident_lead"][0]
-    text = f"No update on {inc.key} for a while. {{@{lead}}}, please post a status note."
+    text = f"No update on {inc.key} for a while. {mention(lead)}, please post a status note."
     return Notice(inc, "text", text=text, mentions=(lead,), now=now)
 
 

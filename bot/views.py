@@ -1,9 +1,9 @@
 """Notices as neutral views: a title, lines of text, fields and buttons.
 
-Each platform renders a View its own way. Two tokens may appear in text: `{@sam}` (mention a
-runbook person) and `{t:2026-03-29T15:30:00+00:00}` (a moment; Slack shows it in each
-reader's zone, other renderers in the firm's zone via `local_time`). A third, `{#C0123}` (a
-room), appears only where an edge asked for its own rooms to be named (`list_view`).
+Each platform renders a View its own way. Two tokens (bot.tokens) may appear in text: a
+mention of a runbook person and a moment (Slack shows it in each reader's zone, other
+renderers in the firm's zone via `local_time`). A third, a room, appears only where an edge
+asked for its own rooms to be named (`list_view`). Text people entered never holds one.
 
     v = view(notice, runbook, now)
     v.buttons[0].action_id   # -> "classify:Q3:yes"; on an ICO obligation, also "draft:ico_art33"
@@ -37,8 +37,9 @@ from bot.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
 from bot.service import open_items
+from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
 
-TOKEN = re.compile(r"\{(@[\w.-]+|t:[^}]+)\}")
+TOKEN = PERSON_OR_MOMENT
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,6 @@ class View:
     lines: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
-
-
-def moment(at: datetime) -> str:
-    return "{t:" + at.isoformat() + "}"
 
 
 def local_time(at: datetime, tz: ZoneInfo) -> str:
@@ -79,7 +76,7 @@ def plain(text: str, runbook: Runbook) -> str:
 
 
 def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:
-    return ", then ".join("{@" + pid + "}" for pid in ids) or "nobody named"
+    return mentions(ids, ", then ") or "nobody named"
 
 
 def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
@@ -91,7 +88,7 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
         ("Failure type", FAILURE_TYPES.get(inc.failure_type, inc.failure_type)),
         ("Aware (T0)", moment(inc.aware_at) if inc.aware_at else "?"),
         ("Declared by", inc.declared_by.name if inc.declared_by else "?"),
-        ("Lead", "{@" + inc.owner + "}" if inc.owner else "not yet acknowledged"),
+        ("Lead", mention(inc.owner) if inc.owner else "not yet acknowledged"),
     )
     lines = (inc.noticed,) if inc.noticed else ()
     return View(f"{inc.key}: {inc.title}", lines, fields)
@@ -101,7 +98,7 @@ def _page(n: Notice, runbook: Runbook, now: datetime) -> View:
     title = f"{n.incident.key} needs its {n.role.replace('_', ' ')}"
     acked = n.incident.acks.get(n.role)
     if acked:
-        said = f"Acknowledged by {{@{acked[0]}}} at {moment(acked[1])}."
+        said = f"Acknowledged by {mention(acked[0])} at {moment(acked[1])}."
         return View(title, (n.text, said))
     ack = Button("Acknowledge", f"ack:{n.role}", "primary")
     return View(title, (n.text,), (), (ack,))
@@ -242,7 +239,7 @@ def view(notice: Notice, runbook: Runbook, now: datetime) -> View:
 
 
 def _lead(person: str | None) -> str:
-    return "{@" + person + "}" if person else "not yet acknowledged"
+    return mention(person) if person else "not yet acknowledged"
 
 
 def _clock_line(ob: Obligation, now: datetime) -> str:
@@ -262,13 +259,13 @@ def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
 
 def list_view(incidents: Sequence[IncidentSummary], rooms_on: str = "") -> View:
     """The open incidents, newest first, each with its lead; with `rooms_on` (a platform),
-    the room of each incident on that platform as a `{#id}` token."""
+    the room of each incident on that platform as a room token."""
 
-    def room(i: IncidentSummary) -> str:
-        return f" in {{#{i.room_id}}}" if rooms_on and i.room_platform == rooms_on else ""
+    def where(i: IncidentSummary) -> str:
+        return f" in {room(i.room_id)}" if rooms_on and i.room_platform == rooms_on else ""
 
     lines = tuple(
-        f"{i.key}: {i.title} — {i.phase}, lead {_lead(i.owner)}{room(i)}"
+        f"{i.key}: {i.title} — {i.phase}, lead {_lead(i.owner)}{where(i)}"
         for i in sorted(incidents, key=lambda i: i.key, reverse=True)
     )
     return View("Open incidents", lines or ("No open incidents.",))

@@ -13,7 +13,6 @@ split (a button label, an action id) is refused with TooLong.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
+from bot import tokens
 from bot.runbook import Runbook
 from bot.views import Button, View, local_time
 
@@ -37,7 +37,7 @@ MAX_FALLBACK = 4000  # Slack keeps 40,000; notifications show far less
 RAW_PIECE = 500  # an unbroken word is split into pieces this long before escaping
 
 # The core's two tokens, plus `{#C123}` (a channel link) that only Slack answers use.
-TOKEN = re.compile(r"\{(@[\w.-]+|t:[^}]+|#[A-Z0-9]+)\}")
+TOKEN = tokens.ANY
 DATE_FORMAT = "{date_short_pretty} {time}"
 
 Blocks = list[dict[str, Any]]
@@ -81,7 +81,7 @@ def _moment(iso: str, style: Style) -> str:
     try:
         at = datetime.fromisoformat(iso)
     except ValueError:
-        return escape("{t:" + iso + "}")
+        return escape(iso)
     firm = local_time(at, style.runbook.firm.timezone)
     return f"<!date^{int(at.timestamp())}^{DATE_FORMAT}|{firm}> ({firm})"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot import service
+from bot import service, tokens
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.ports import ChatError
@@ -228,7 +228,7 @@ class Interactions:
                 )
                 await self.edge.tell(s.channel, s.user, View(said))
                 return
-            room = f"{{#{incident.room.id}}}" if incident.room else "(no channel yet)"
+            room = tokens.room(incident.room.id) if incident.room else "(no channel yet)"
             await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
 
         return job

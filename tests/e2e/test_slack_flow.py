@@ -280,6 +280,13 @@ async def test_ack_note_and_aware_by_command_from_the_channel(rig: Rig) -> None:
     assert notes == ["Cache bug & fix <confirmed>"]
 
 
+async def test_tokens_typed_into_evidence_are_shown_as_typed_and_ping_nobody(rig: Rig) -> None:
+    await declared(rig)
+    await rig.ws.command(SAM, rig.room, "evidence {@priya} has the logs")
+    said = rig.ws.said(rig.room)
+    assert "{@priya} has the logs" in said and "<@U0PRIYA> has the logs" not in said
+
+
 async def test_the_lead_hands_over_by_command(rig: Rig) -> None:
     await declared(rig)
     await rig.ws.command(SAM, rig.room, "ack")

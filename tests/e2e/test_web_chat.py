@@ -18,6 +18,7 @@ from bot.drafts import ART33_3
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps
+from bot.tokens import mention
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from tests.conftest import SEED_T0
@@ -153,7 +154,7 @@ async def test_acknowledge_says_who_acknowledged_and_updates_the_card(browser: B
     assert "@Sam Okafor acknowledged as incident lead." in unescape(page)
     card = browser.chat.rooms[ROOM].messages[0]
     assert card.updates == 1
-    assert ("Lead", "{@sam}") in card.view.fields
+    assert ("Lead", mention("sam")) in card.view.fields
 
 
 async def test_finishing_containment_brings_the_classification_questions(

@@ -11,6 +11,7 @@ from bot import service
 from bot.actions import typed
 from bot.decisions import Refused
 from bot.service import Deps
+from bot.tokens import mention
 from tests.conftest import person
 from tests.fakes.chat import FakeChat
 from tests.service.test_seed_case import declare_seed
@@ -41,7 +42,7 @@ async def test_the_lead_hands_over_and_the_room_and_record_follow(
         for t in chat.texts()
     )
     (card,) = chat.of_kind("card")
-    assert ("Lead", "{@priya}") in card.view.fields
+    assert ("Lead", mention("priya")) in card.view.fields
 
 
 async def test_another_in_the_lead_chain_may_take_over(deps: Deps) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.ports import IncidentSummary
+from bot.tokens import mention, room
 from bot.views import help_view, list_view
 from tests.conftest import SEED_T0
 
@@ -20,17 +21,17 @@ def test_the_list_is_newest_first_with_each_lead() -> None:
     v = list_view([summary("AI-2026-0001", "web", "sam"), summary("AI-2026-0002", "web")])
     assert v.lines == (
         "AI-2026-0002: Leak 2 — containment, lead not yet acknowledged",
-        "AI-2026-0001: Leak 1 — containment, lead {@sam}",
+        f"AI-2026-0001: Leak 1 — containment, lead {mention('sam')}",
     )
 
 
 def test_the_list_names_rooms_only_on_the_platform_that_asks() -> None:
     incidents = [summary("AI-2026-0001", "slack"), summary("AI-2026-0002", "teams")]
-    assert [line.endswith("in {#C1}") for line in list_view(incidents, "slack").lines] == [
+    assert [line.endswith(f"in {room('C1')}") for line in list_view(incidents, "slack").lines] == [
         False,
         True,
     ]
-    assert not any("{#" in line for line in list_view(incidents).lines)
+    assert not any(room("C1") in line for line in list_view(incidents).lines)
 
 
 def test_an_empty_list_says_so() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from bot.incident import Incident
 from bot.notices import Notice
 from bot.runbook import Runbook
 from bot.service import Deps
+from bot.tokens import mention, moment
 from bot.views import (
     Button,
     View,
@@ -107,19 +108,22 @@ async def classified(deps: Deps) -> Incident:
     return incident
 
 
+T72 = datetime(2026, 3, 29, 15, 30, tzinfo=UTC)
+
+
 # --- tokens --------------------------------------------------------------------------
 
 
 def test_a_person_with_a_slack_id_is_mentioned(style: Style) -> None:
-    assert mrkdwn("Paging {@sam}", style) == "Paging <@U0SAMOKAFOR>"
+    assert mrkdwn(f"Paging {mention('sam')}", style) == "Paging <@U0SAMOKAFOR>"
 
 
 def test_a_person_slack_does_not_know_is_named(style: Style) -> None:
-    assert mrkdwn("then {@priya}", style) == "then @Priya Shah"
+    assert mrkdwn(f"then {mention('priya')}", style) == "then @Priya Shah"
 
 
 def test_a_moment_is_a_date_token_plus_the_firms_time(style: Style) -> None:
-    said = mrkdwn("due {t:2026-03-29T15:30:00+00:00}", style)
+    said = mrkdwn(f"due {moment(T72)}", style)
     epoch = EPOCH_T0 + 72 * 3600
     firm = "Sun 29 Mar 2026 16:30 BST"
     assert said == f"due <!date^{epoch}^{{date_short_pretty}} {{time}}|{firm}> ({firm})"
@@ -129,8 +133,13 @@ def test_typed_text_cannot_ping_the_channel(style: Style) -> None:
     assert mrkdwn("<!channel> & <@U1>", style) == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
 
 
+def test_typed_tokens_are_shown_as_typed_and_ping_nobody(style: Style) -> None:
+    typed = "ask {@priya} about {t:2026-03-29T15:30:00+00:00} in {#C1}"
+    assert mrkdwn(typed, style) == typed and mentioned([typed]) == set()
+
+
 def test_mentioned_lists_the_people_to_look_up() -> None:
-    assert mentioned(["{@sam} and {@priya}", "due {t:2026-03-29T15:30:00+00:00}"]) == {
+    assert mentioned([f"{mention('sam')} and {mention('priya')}", f"due {moment(T72)}"]) == {
         "sam",
         "priya",
     }

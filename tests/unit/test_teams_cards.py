@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.incident import Incident
 from bot.runbook import Runbook
+from bot.tokens import mention, moment
 from bot.views import Button, View, runbook_view
 from handlers.teams.activity import typed
 from handlers.teams.cards import MAX_BYTES, Member, Style, message, render, size
@@ -20,7 +21,9 @@ SAM = Member("29:1sam", "Sam Okafor")
 
 
 def test_a_mention_is_at_text_with_an_entity_that_agrees(runbook: Runbook) -> None:
-    (card,) = render(View("Paging {@sam} and {@priya}"), Style(runbook, {"sam": SAM}))
+    (card,) = render(
+        View(f"Paging {mention('sam')} and {mention('priya')}"), Style(runbook, {"sam": SAM})
+    )
     assert card["body"][0]["text"] == "Paging <at>Sam Okafor</at> and @Priya Shah"
     (entity,) = card["msteams"]["entities"]
     assert entity["text"] == "<at>Sam Okafor</at>" and entity["mentioned"]["id"] == SAM.id
@@ -36,12 +39,14 @@ def test_strong_text_is_teams_strong_and_a_runbook_reads_as_it_does_in_slack(
 
 
 def test_times_show_in_the_firms_zone(runbook: Runbook) -> None:
-    (card,) = render(View("Due {t:2026-03-29T15:30:00+00:00}"), Style(runbook))
+    (card,) = render(
+        View(f"Due {moment(datetime(2026, 3, 29, 15, 30, tzinfo=UTC))}"), Style(runbook)
+    )
     assert card["body"][0]["text"] == "Due Sun 29 Mar 2026 16:30 BST"
 
 
 def test_a_long_view_continues_in_more_cards_each_under_the_limit(runbook: Runbook) -> None:
-    lines = tuple(f"{i}: " + "evidence line " * 60 + "{@sam}" for i in range(200))
+    lines = tuple(f"{i}: " + "evidence line " * 60 + mention("sam") for i in range(200))
     cards = render(
         View("Summary", lines, (), (Button("Ack", "ack:incident_lead"),)),
         Style(runbook, {"sam": SAM}),
@@ -91,7 +96,12 @@ def test_every_form_and_view_card_is_adaptive_cards_1_5(runbook: Runbook, closed
     now = closed.closed_at or datetime.now(UTC)
     cards = [declare_card(runbook, now, "Leak"), close_card(runbook, closed)]
     waive = Button("Decided not to notify", "obligation:ico_art33:waived", "danger", "reason")
-    view_ = View("ICO {@sam}", ("line",), (("Lead", "{@sam}"),), (waive, Button("Ack", "ack:x")))
+    view_ = View(
+        f"ICO {mention('sam')}",
+        ("line",),
+        (("Lead", mention("sam")),),
+        (waive, Button("Ack", "ack:x")),
+    )
     cards += render(view_, Style(runbook, {"sam": SAM}), closed.key)
     assert [p for c in cards for p in problems(c)] == []
 
@@ -101,3 +111,9 @@ def test_a_card_teams_could_not_render_is_caught(runbook: Runbook) -> None:
     card["body"][0]["wrapp"] = True  # a misspelling
     card["version"] = "1.6"  # newer than Teams renders
     assert len(problems(card)) == 2
+
+
+def test_typed_tokens_are_shown_as_typed_and_mention_nobody(runbook: Runbook) -> None:
+    typed = "ask {@sam} about {t:2026-03-29T15:30:00+00:00}"
+    (card,) = render(View(typed), Style(runbook, {"sam": SAM}))
+    assert card["body"][0]["text"] == typed and "entities" not in card["msteams"]
