@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="re-walk an incident's hash chain")
     verify.add_argument("key")
     sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("doctor", help="check the settings, runbook and database before going live")
     teams = sub.add_parser("teams-package", help="write the Teams app zip (manifest + icons)")
     teams.add_argument("--out", type=Path, default=Path("ai-incident-teams.zip"))
     teams.add_argument("--app-id", help="the bot's Microsoft app id (default: TEAMS_APP_ID)")
@@ -265,6 +266,23 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.doctor import PROBLEM, Finding, findings
+    from bot.main import database_check
+
+    try:
+        runbook = _runbook(settings)
+    except RunbookError as error:
+        print(f"{PROBLEM} runbook: {error}")
+        return 1
+    said = [*findings(settings, runbook), Finding(*database_check(settings))]
+    for finding in said:
+        print(finding.line())
+    problems = sum(1 for f in said if f.level == PROBLEM)
+    print("ready" if not problems else f"{problems} problem(s) to fix before going live")
+    return 1 if problems else 0
+
+
 def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
     from bot.main import teams_package
 
@@ -299,6 +317,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "migrate": cmd_migrate,
     "teams-package": cmd_teams_package,
+    "doctor": cmd_doctor,
     "evidence-pack": cmd_evidence_pack,
     "register": cmd_register,
     "eval-cases": cmd_eval_cases,

@@ -48,6 +48,19 @@ def database_trouble(error: BaseException, settings: Settings) -> str | None:
     return unreachable(error, settings.database_url)
 
 
+def database_check(settings: Settings) -> tuple[str, str, str]:
+    """For `doctor`: (level, "database", what was found), migrating it as `serve` would."""
+    try:
+        upgrade(settings.database_url)
+    except Exception as error:
+        said = database_trouble(error, settings)
+        if said is None:
+            raise
+        return ("✗", "database", said)
+    kind = settings.database_url.split(":", 1)[0]
+    return ("✓", "database", f"{kind} reachable, migrations applied")
+
+
 def migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 

@@ -166,3 +166,27 @@ def test_a_database_that_is_not_answering_is_one_line_without_the_password(
     assert said.startswith(f"The incident database at postgresql://ops:***@127.0.0.1:{port}/")
     assert "Check DATABASE_URL." in said and "s3cret" not in said and "Traceback" not in said
     assert len(said.strip().splitlines()) == 1
+
+
+def test_doctor_says_ready_for_the_local_web_chat(
+    db_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "✓ database: sqlite reachable, migrations applied" in out and out.endswith("ready\n")
+
+
+def test_doctor_names_a_database_it_cannot_reach(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://ops:s3cret@127.0.0.1:{port}/incidents")
+    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+
+    assert main(["doctor"]) == 1
+
+    out = capsys.readouterr().out
+    assert "✗ database: The incident database at postgresql://ops:***@" in out
+    assert "s3cret" not in out and "1 problem(s) to fix before going live" in out

@@ -1,0 +1,57 @@
+"""`ai-incident doctor`'s findings: what stops the bot working as configured is a problem,
+what will surprise someone on the day is a warning."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.doctor import OK, PROBLEM, WARNING, findings
+from bot.runbook import Runbook
+from bot.settings import Settings
+
+APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+GROUP = "8c1b1f52-95f1-4a59-9d6b-3f4a3c2f7d10"
+
+
+def said(settings: Settings, runbook: Runbook) -> list[tuple[str, str]]:
+    return [(f.level, f"{f.topic}: {f.said}") for f in findings(settings, runbook)]
+
+
+def test_the_local_web_chat_out_of_the_box_is_ready(runbook: Runbook) -> None:
+    found = said(Settings(), runbook)
+    assert all(level == OK for level, _ in found)
+    assert found[0][1].startswith("runbook: Harbour & Vale Advisory LLP: 5 people")
+
+
+def test_teams_with_no_incidents_channel_or_a_bad_app_id_is_a_problem(runbook: Runbook) -> None:
+    found = said(Settings(teams_app_id="my-bot", teams_app_password="pw"), runbook)
+    problems = [text for level, text in found if level == PROBLEM]
+    assert problems == [
+        "Teams: TEAMS_APP_ID is not the bot's GUID: requests will not authenticate",
+        "Teams rooms: the runbook names no incidents channel (rooms.teams.channel_id)",
+    ]
+
+
+def test_dedicated_channels_without_the_tenant_is_a_problem(runbook: Runbook) -> None:
+    rooms = replace(
+        runbook.rooms,
+        teams_channel_id="19:incidents@thread.tacv2",
+        teams_group_id=GROUP,
+        teams_dedicated_channels=True,
+    )
+    book = replace(runbook, rooms=rooms)
+    teams = Settings(teams_app_id=APP_ID, teams_app_password="pw")
+    assert (PROBLEM, "Teams rooms: dedicated_channels needs TEAMS_TENANT_ID; incidents will "
+            "open as threads") in said(teams, book)  # fmt: skip
+    with_tenant = said(replace(teams, teams_tenant_id="tenant-hv"), book)
+    assert not [t for level, t in with_tenant if level == PROBLEM]
+
+
+def test_beyond_loopback_a_board_nobody_can_open_is_a_warning(runbook: Runbook) -> None:
+    slack = Settings(slack_bot_token="xoxb-1", slack_signing_secret="s", host="0.0.0.0")
+    found = said(slack, runbook)
+    assert (WARNING, "board: HOST is 0.0.0.0 and BOARD_TOKEN is not set: nobody can open "
+            "/board") in found  # fmt: skip
+    assert (WARNING, "Slack people: found by email at first use (no slack id): priya, alex, "
+            "jordan, lee") in found  # fmt: skip
+    assert not [t for level, t in found if level == PROBLEM]
