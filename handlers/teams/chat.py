@@ -102,10 +102,8 @@ class TeamsChat:
         known = await self.store.message_id(incident.key, THREAD_SLOT) if self.store else None
         if known:
             return self._room(incident, known)
-        channel, dedicated = (
-            self.runbook.rooms.teams_channel_id,
-            self.runbook.rooms.teams_dedicated_channels,
-        )
+        rooms = self.runbook.rooms
+        channel, dedicated = rooms.teams_channel_id, rooms.teams_dedicated_channels
         if not channel and not dedicated:
             raise ChatError("The runbook names no Teams channel (rooms.teams.channel_id).")
         ref = await self.reference(channel)
