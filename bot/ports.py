@@ -17,6 +17,11 @@ class Conflict(Exception):
     """Someone else appended to the incident first; reload and decide again."""
 
 
+class AlreadyDone(Exception):
+    """The request this work answers changed the incident before (a replay after a crash):
+    nothing is done twice."""
+
+
 class ChatError(Exception):
     """A send failed; `retry_after` says when it is worth trying again (seconds)."""
 
@@ -79,10 +84,15 @@ class IncidentStore(Protocol):
     async def load(self, key: str) -> Incident | None: ...
 
     async def save(
-        self, incident: Incident, new_events: Sequence[Event], reminders: Sequence[ReminderSpec]
+        self,
+        incident: Incident,
+        new_events: Sequence[Event],
+        reminders: Sequence[ReminderSpec],
+        request: int | None = None,
     ) -> None:
         """Append events (Conflict if the seq is taken), update the list row, reconcile
-        the incident's scheduled reminders to `reminders`, all in one transaction."""
+        the incident's scheduled reminders to `reminders`, and with `request` (an inbox
+        row) mark it done (AlreadyDone if it was), all in one transaction."""
         ...
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...

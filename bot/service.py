@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import decisions, notices
+from bot import decisions, notices, requests
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
 from bot.incident import Incident, apply
@@ -58,7 +58,9 @@ async def commit(
     if not drafts:
         return incident, []
     incident, events = _append(incident, drafts, actor, now, deps.runbook)
-    await deps.store.save(incident, events, desired_reminders(incident, deps.runbook))
+    reminders = desired_reminders(incident, deps.runbook)
+    await deps.store.save(incident, events, reminders, requests.unsettled())
+    requests.settled()  # the request's first change is on the record: it is done
     return incident, events
 
 

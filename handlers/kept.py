@@ -28,8 +28,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import requests
 from bot.decisions import Refused
-from bot.ports import Clock
+from bot.ports import AlreadyDone, Clock
 from handlers.work import Work
 from storage.inbox import DONE, FAILED, PENDING, Delivery, Inbox
 
@@ -87,8 +88,13 @@ class Kept:
         return self.work.start(self._settled(row, job, attempt))
 
     async def _settled(self, row: int, job: Callable[[], Job], attempt: int) -> None:
+        if self.inbox.settled_by_store:  # its first change to an incident settles the row
+            requests.answering(row)
         try:
             await job()
+        except AlreadyDone:  # worked before a crash, as far as the record goes: not twice
+            log.info("kept request %d was done before; not working it again", row)
+            return
         except Refused:  # an answer, not a fault: the request is done
             await self.inbox.settle(row, DONE, self.clock.now())
             raise

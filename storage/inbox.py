@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from bot.ports import AlreadyDone
 from storage.models import INBOX as I
 from storage.models import AnyRow
 from storage.records import utc
@@ -49,6 +50,10 @@ class Delivery:
 
 
 class Inbox(Protocol):
+    # True where the incident store can mark a row done in its own transaction (the same
+    # database): then a request's first change to an incident settles it (bot.requests).
+    settled_by_store: bool
+
     async def put(self, delivery: Delivery, now: datetime) -> int | None:
         """Keep a request (taken at once by the caller); its id, None if kept before."""
         ...
@@ -117,12 +122,22 @@ def settle(conn: Connection, row_id: int, status: str, now: datetime, error: str
     conn.execute(update(I).where(I.c.id == row_id, I.c.status == PENDING).values(**values))
 
 
+def done_with(conn: Connection, row_id: int, now: datetime) -> None:
+    """Inside the transaction that records a request's first change: the request is done;
+    AlreadyDone (the transaction rolls back) if an earlier working of it got there first."""
+    taken = update(I).where(I.c.id == row_id, I.c.status == PENDING)
+    if conn.execute(taken.values(status=DONE, handled_at=utc(now))).rowcount == 0:
+        raise AlreadyDone(f"inbox row {row_id} was done already")
+
+
 def forget(conn: Connection, key: str) -> None:
     conn.execute(delete(I).where(I.c.delivery_key == key))
 
 
 class SqlInbox:
     """The inbox in the incident database; several processes may share it."""
+
+    settled_by_store = True
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -164,6 +179,8 @@ class _Kept:
 
 class MemoryInbox:
     """The inbox in this process only: redeliveries are recognised, a crash loses it all."""
+
+    settled_by_store = False
 
     def __init__(self) -> None:
         self._rows: dict[str, _Kept] = {}

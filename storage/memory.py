@@ -112,7 +112,11 @@ class MemoryStore:
         return replay(key, sorted(events, key=lambda e: e.seq)) if events else None
 
     async def save(
-        self, incident: Incident, new_events: Sequence[Event], reminders: Sequence[ReminderSpec]
+        self,
+        incident: Incident,
+        new_events: Sequence[Event],
+        reminders: Sequence[ReminderSpec],
+        request: int | None = None,  # no inbox in memory: requests are settled by the inbox
     ) -> None:
         self._check_free(incident.key, new_events)
         self._check_dedupe_keys(incident.key, reminders)

@@ -27,7 +27,7 @@ from bot.incident import Incident, replay
 from bot.ports import Conflict, IncidentSummary
 from bot.schedule import Reminder, ReminderSpec
 from bot.timeline import Actor, Event
-from storage import sql_reminders
+from storage import inbox, sql_reminders
 from storage.engine import DEFERRED
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
 from storage.records import dump_data, load_data, summary_of, version_of
@@ -95,11 +95,17 @@ def _upsert_incident(conn: Connection, incident: Incident) -> None:
 
 
 def _save(
-    conn: Connection, incident: Incident, events: Sequence[Event], specs: Sequence[ReminderSpec]
+    conn: Connection,
+    incident: Incident,
+    events: Sequence[Event],
+    specs: Sequence[ReminderSpec],
+    request: int | None = None,
 ) -> None:
     _append(conn, incident.key, events)
     _upsert_incident(conn, incident)
     sql_reminders.reconcile(conn, incident.key, specs)
+    if request is not None and events:
+        inbox.done_with(conn, request, events[-1].at)
 
 
 def _load(conn: Connection, key: str) -> Incident | None:
@@ -159,9 +165,13 @@ class SqlStore:
         return await self._read(lambda conn: _load(conn, key))
 
     async def save(
-        self, incident: Incident, new_events: Sequence[Event], reminders: Sequence[ReminderSpec]
+        self,
+        incident: Incident,
+        new_events: Sequence[Event],
+        reminders: Sequence[ReminderSpec],
+        request: int | None = None,
     ) -> None:
-        await self._write(lambda conn: _save(conn, incident, new_events, reminders))
+        await self._write(lambda conn: _save(conn, incident, new_events, reminders, request))
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
         return await self._read(lambda conn: _list(conn, include_closed))
