@@ -10,15 +10,18 @@ into a failure) and the local web chat and board served on an ephemeral loopback
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from playwright.async_api import Page, async_playwright
 
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -54,6 +57,22 @@ def need_browser() -> None:
         pytest.fail(reason)
     print(f"SKIPPED browser test: {reason}")
     pytest.skip(reason)
+
+
+@asynccontextmanager
+async def chromium(**page: Any) -> AsyncIterator[Page]:
+    """A page in headless Chromium (`page`: Playwright's new_page options), under one
+    deadline for the whole test: a stuck browser fails it, never stalls CI."""
+    need_browser()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    async with asyncio.timeout(DEADLINE_S), async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        opened = await browser.new_page(**page)
+        opened.set_default_timeout(15_000)
+        try:
+            yield opened
+        finally:
+            await browser.close()
 
 
 @asynccontextmanager

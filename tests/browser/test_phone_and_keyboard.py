@@ -4,13 +4,12 @@ screen scrolls only downwards with the conversation at full width."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from bot.runbook import Runbook
-from tests.browser.browser import ARTIFACTS, CHROMIUM, DEADLINE_S, FLAGS, need_browser, serving
+from tests.browser.browser import ARTIFACTS, chromium, serving
 from tests.fakes.clock import FakeClock
 
 PHONE = {"width": 390, "height": 844}
@@ -48,16 +47,10 @@ async def fits_the_screen(page: Page) -> bool:
 async def test_declare_and_acknowledge_on_a_phone_with_the_keyboard_alone(
     runbook: Runbook, clock: FakeClock, tmp_path: Path
 ) -> None:
-    need_browser()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with (
-        asyncio.timeout(DEADLINE_S),
         serving(runbook, clock, tmp_path / "incidents.db") as server,
-        async_playwright() as p,
+        chromium(viewport=PHONE, is_mobile=True, has_touch=True) as page,
     ):
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = await browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-        page.set_default_timeout(15_000)
         await page.goto(server)
         assert await fits_the_screen(page)
         main = await page.locator("main").bounding_box()
@@ -81,4 +74,3 @@ async def test_declare_and_acknowledge_on_a_phone_with_the_keyboard_alone(
         assert "acknowledged as incident lead" in await page.inner_text("main")
         assert await fits_the_screen(page)
         await page.screenshot(path=ARTIFACTS / "05-phone.png", full_page=True)
-        await browser.close()

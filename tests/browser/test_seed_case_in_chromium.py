@@ -6,13 +6,12 @@ and sets REQUIRE_BROWSER=1, which turns the skip into a failure.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page
 
 from bot.runbook import Runbook
-from tests.browser.browser import ARTIFACTS, CHROMIUM, DEADLINE_S, FLAGS, need_browser, serving
+from tests.browser.browser import ARTIFACTS, chromium, serving
 from tests.fakes.clock import FakeClock
 
 SEED = [
@@ -50,17 +49,10 @@ async def _mark_done(page: Page, person: str, clock: str, reference: str) -> Non
 async def test_the_seed_case_from_declare_to_close_in_a_browser(
     runbook: Runbook, clock: FakeClock, tmp_path: Path
 ) -> None:
-    need_browser()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # One deadline over the whole run: a stuck browser fails the test, never stalls CI.
     async with (
-        asyncio.timeout(DEADLINE_S),
         serving(runbook, clock, tmp_path / "incidents.db") as server,
-        async_playwright() as p,
+        chromium(viewport={"width": 1100, "height": 900}) as page,
     ):
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = await browser.new_page(viewport={"width": 1100, "height": 900})
-        page.set_default_timeout(15_000)
         await page.goto(server)
         await page.screenshot(path=ARTIFACTS / "01-local-chat.png")
 
@@ -98,5 +90,4 @@ async def test_the_seed_case_from_declare_to_close_in_a_browser(
         await page.click("button:has-text('Close the incident')")
         summary = await page.inner_text("main")
         await page.screenshot(path=ARTIFACTS / "04-closed.png", full_page=True)
-        await browser.close()
     assert "closed: Client report holds another client's figures" in summary

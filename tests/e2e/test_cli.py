@@ -151,15 +151,21 @@ def test_the_local_web_chat_refuses_to_listen_beyond_loopback(
     assert "only listens on 127.0.0.1" in capsys.readouterr().err
 
 
-def test_a_database_that_is_not_answering_is_one_line_without_the_password(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with socket.socket() as probe:  # a loopback port nobody listens on
+@pytest.fixture
+def unreachable(monkeypatch: pytest.MonkeyPatch) -> int:
+    """DATABASE_URL (with a password) at a loopback port nobody listens on; the port."""
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
     monkeypatch.setenv("DATABASE_URL", f"postgresql://ops:s3cret@127.0.0.1:{port}/incidents")
     monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
+    return port
 
+
+def test_a_database_that_is_not_answering_is_one_line_without_the_password(
+    unreachable: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = unreachable
     assert main(["list"]) == 1
 
     said = capsys.readouterr().err
@@ -177,14 +183,8 @@ def test_doctor_says_ready_for_the_local_web_chat(
 
 
 def test_doctor_names_a_database_it_cannot_reach(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    unreachable: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("DATABASE_URL", f"postgresql://ops:s3cret@127.0.0.1:{port}/incidents")
-    monkeypatch.setenv("RUNBOOK_PATH", str(ROOT / "runbook.yaml"))
-
     assert main(["doctor"]) == 1
 
     out = capsys.readouterr().out

@@ -18,12 +18,11 @@ import itertools
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.loopback import Loopback
+from tests.fakes.loopback import LoopbackServer
 
 FORBIDDEN = re.compile(r"[~#%&*{}+/\\:<>?|'\",]")
 FILTER = re.compile(r"^displayName eq '((?:[^']|'')*)'$")
@@ -59,14 +58,15 @@ def refusal(name: str) -> str:
     return ""
 
 
-class FakeGraph:
+class FakeGraph(LoopbackServer):
+    path = "/v1.0/"
+
     def __init__(self) -> None:
-        self.url = ""
+        super().__init__()
         self.calls: list[Call] = []
         self.teams: dict[str, Team] = {}
         self.faults: dict[str, deque[tuple[int, dict[str, str]]]] = {}
         self._ids = itertools.count(1)
-        self._site = Loopback()
 
     def add_team(self, group_id: str, *, consented: bool = True) -> None:
         team = Team(consented)
@@ -148,16 +148,5 @@ class FakeGraph:
         team.channels.append(made)
         return web.json_response(made, status=201)
 
-    async def __aenter__(self) -> Self:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/v1.0/teams/{group}/channels", self._handle)
-        self.url = f"{await self._site.start(app)}/v1.0/"
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._site.stop()

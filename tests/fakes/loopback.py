@@ -4,11 +4,16 @@ loopback).
     site = Loopback()
     origin = await site.start(app)      # "http://127.0.0.1:54321"
     await site.stop()
+
+    class FakeThing(LoopbackServer):    # or: served for an `async with`, at .url
+        def routes(self, app): app.router.add_get("/x", self.x)
 """
 
 from __future__ import annotations
 
 import socket
+from types import TracebackType
+from typing import Self
 
 from aiohttp import web
 
@@ -29,3 +34,31 @@ class Loopback:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+class LoopbackServer:
+    """A fake served on loopback for the length of an `async with`: a subclass adds its
+    routes in `routes` and names the path its API lives under (`path`, joined to `url`)."""
+
+    path = "/"
+
+    def __init__(self) -> None:
+        self.url = ""
+        self._site = Loopback()
+
+    def routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        app = web.Application()
+        self.routes(app)
+        self.url = await self._site.start(app) + self.path
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._site.stop()

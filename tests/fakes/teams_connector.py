@@ -19,12 +19,11 @@ import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.loopback import Loopback
+from tests.fakes.loopback import LoopbackServer
 
 # What Teams answers when the bot is no longer in a conversation.
 REMOVED = {
@@ -83,9 +82,9 @@ class Fault:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-class FakeConnector:
+class FakeConnector(LoopbackServer):
     def __init__(self) -> None:
-        self.url = ""
+        super().__init__()
         self.calls: list[Call] = []
         self.threads: list[dict[str, Any]] = []  # POST /v3/conversations bodies
         self.sent: dict[str, list[Sent]] = {}  # conversation id → its messages, in order
@@ -94,7 +93,6 @@ class FakeConnector:
         self.chats: list[dict[str, Any]] = []  # POST /v3/conversations bodies for a 1:1 chat
         self.faults: dict[str, deque[Fault]] = {}
         self._ids = itertools.count(1774540000001)
-        self._site = Loopback()
 
     # --- set up -------------------------------------------------------------------
 
@@ -204,16 +202,5 @@ class FakeConnector:
 
     # --- life -----------------------------------------------------------------------
 
-    async def __aenter__(self) -> Self:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/v3/conversations{tail:.*}", self._handle)
-        self.url = f"{await self._site.start(app)}/"
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._site.stop()
