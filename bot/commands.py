@@ -46,6 +46,11 @@ NAMES = (
 )
 
 
+# The commands that change an incident, all answered by bot.actions.typed (each edge sends
+# them there alike; `evidence` with no text shows the checklist instead).
+TYPED = ("ack", "handover", "note", "evidence", "aware")
+
+
 @dataclass(frozen=True)
 class Command:
     name: str

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot import service
 from bot.actions import typed
-from bot.commands import Command, parse
+from bot.commands import TYPED, Command, parse
 from bot.decisions import Refused
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.database import TRY_AGAIN, database_away
@@ -39,14 +39,11 @@ class SlashCommands:
     def __init__(self, edge: Edge) -> None:
         self.edge = edge
         self.table: dict[str, Callable[[Command, Said], Awaitable[None]]] = {
+            **dict.fromkeys(TYPED, self._typed),
             "declare": self._declare,
             "status": self._status,
             "list": self._list,
-            "ack": self._ack,
-            "handover": self._typed,
-            "note": self._note,
             "evidence": self._evidence,
-            "aware": self._aware,
             "close": self._close,
             "runbook": self._runbook,
             "help": self._help,
@@ -94,12 +91,6 @@ class SlashCommands:
         incidents = await self.edge.deps.store.list_incidents(False)
         await self._tell(said, list_view(incidents, rooms_on="slack"))  # with channel links
 
-    async def _ack(self, command: Command, said: Said) -> None:
-        await self._typed(command, said)
-
-    async def _note(self, command: Command, said: Said) -> None:
-        await self._typed(command, said)
-
     async def _evidence(self, command: Command, said: Said) -> None:
         if not command.text:
             incident = await service.load(
@@ -107,9 +98,6 @@ class SlashCommands:
             )
             await self._tell(said, evidence_view(incident), incident.key)
             return
-        await self._typed(command, said)
-
-    async def _aware(self, command: Command, said: Said) -> None:
         await self._typed(command, said)
 
     async def _typed(self, command: Command, said: Said) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import service
 from bot.actions import typed
-from bot.commands import Command, parse
+from bot.commands import TYPED, Command, parse
 from bot.decisions import Refused
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.teams.activity import Turn
@@ -27,14 +27,11 @@ class Commands:
     def __init__(self, edge: Edge) -> None:
         self.edge = edge
         self.table: dict[str, Callable[[Command, Turn], Awaitable[None]]] = {
+            **dict.fromkeys(TYPED, self._typed),
             "declare": self._declare,
             "status": self._status,
             "list": self._list,
-            "ack": self._ack,
-            "handover": self._typed,
-            "note": self._note,
             "evidence": self._evidence,
-            "aware": self._aware,
             "close": self._close,
             "runbook": self._runbook,
             "help": self._help,
@@ -65,20 +62,11 @@ class Commands:
     async def _list(self, command: Command, turn: Turn) -> None:
         await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
 
-    async def _ack(self, command: Command, turn: Turn) -> None:
-        await self._typed(command, turn)
-
-    async def _note(self, command: Command, turn: Turn) -> None:
-        await self._typed(command, turn)
-
     async def _evidence(self, command: Command, turn: Turn) -> None:
         if not command.text:
             incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
             await self.edge.tell(turn, evidence_view(incident), incident.key)
             return
-        await self._typed(command, turn)
-
-    async def _aware(self, command: Command, turn: Turn) -> None:
         await self._typed(command, turn)
 
     async def _typed(self, command: Command, turn: Turn) -> None:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import service
 from bot.actions import typed
-from bot.commands import Command, parse
+from bot.commands import TYPED, Command, parse
 from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
@@ -208,14 +208,10 @@ class Commands:
     def __init__(self, deps: Deps, chat: WebChat) -> None:
         self.deps, self.chat = deps, chat
         self.table: dict[str, Callable[[Command, str, Actor], Awaitable[Next]]] = {
+            **dict.fromkeys(TYPED, self._typed),
             "declare": self._declare,
             "status": self._status,
             "list": self._list,
-            "ack": self._ack,
-            "handover": self._ack,
-            "note": self._note,
-            "evidence": self._evidence,
-            "aware": self._aware,
             "close": self._close,
             "runbook": self._runbook,
             "help": self._help,
@@ -261,20 +257,10 @@ class Commands:
         incident = await service.load(self.deps, await self._key(command, room))
         return self._reply(room, status_view(incident, self.deps.runbook, self.deps.clock.now()))
 
-    async def _ack(self, command: Command, room: str, actor: Actor) -> Next:
-        return await self._typed(command, room, actor, shown=False)
-
-    async def _note(self, command: Command, room: str, actor: Actor) -> Next:
-        return await self._typed(command, room, actor, shown=True)
-
-    async def _evidence(self, command: Command, room: str, actor: Actor) -> Next:
-        return await self._typed(command, room, actor, shown=False)
-
-    async def _aware(self, command: Command, room: str, actor: Actor) -> Next:
-        return await self._typed(command, room, actor, shown=False)
-
-    async def _typed(self, command: Command, room: str, actor: Actor, shown: bool) -> Next:
-        """Ack, evidence and T0 show in the room itself; only a note is confirmed in words."""
+    async def _typed(self, command: Command, room: str, actor: Actor) -> Next:
+        """Ack, handover, evidence and T0 show in the room itself; only a note (which the
+        room does not show) is confirmed in words."""
+        shown = command.name == "note"
         key = await self._key(command, room)
         done = await typed(self.deps, command.name, key, actor, command.text, "web")
         return Next(room_id(key), info=done if shown else "")
