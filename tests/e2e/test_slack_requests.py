@@ -23,7 +23,7 @@ from handlers.slack.routes import PATH
 from tests.conftest import person
 from tests.e2e.slack_driver import SECRET, signed
 from tests.e2e.slack_rig import KEY, TOKEN, Rig, declared, rig, slack
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import SERVER_ERROR_PAGE, Answer, FakeSlack
 
 __all__ = ["rig", "slack"]  # fixtures
 
@@ -141,6 +141,17 @@ async def test_a_post_that_fails_for_now_is_sent_again_by_the_ticker(rig: Rig) -
 
     said = rig.slack.messages[incident.room.id]
     assert len([m for m in said if "acknowledged as incident lead" in m.text]) == 1
+
+
+async def test_a_proxys_html_page_in_place_of_slacks_json_is_a_chat_error(rig: Rig) -> None:
+    await declared(rig)
+    chat = rig.deps.chat
+    assert isinstance(chat, SlackChat)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.room is not None
+    rig.slack.answer_next("chat.postMessage", Answer(200, SERVER_ERROR_PAGE))
+    with pytest.raises(ChatError, match="Slack chat.postMessage: http_200"):
+        await chat.post(incident.room, text(incident, "later"))
 
 
 async def test_posts_to_one_channel_are_paced_about_a_second_apart(rig: Rig) -> None:

@@ -285,6 +285,10 @@ class FakeSlack:
         body = {"ok": False, "error": "ratelimited"}
         self._queue(method, Answer(429, body, {"Retry-After": str(retry_after)}), times)
 
+    def answer_next(self, method: str, answer: Answer, times: int = 1) -> None:
+        """The next `times` calls of `method` get `answer` (a proxy's page, say)."""
+        self._queue(method, answer, times)
+
     def server_error(self, method: str, status: int = 503, times: int = 1) -> None:
         self._queue(method, Answer(status, SERVER_ERROR_PAGE), times)
 
