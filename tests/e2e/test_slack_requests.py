@@ -150,7 +150,7 @@ async def test_a_proxys_html_page_in_place_of_slacks_json_is_a_chat_error(rig: R
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.room is not None
     rig.slack.answer_next("chat.postMessage", Answer(200, SERVER_ERROR_PAGE))
-    with pytest.raises(ChatError, match="Slack chat.postMessage: http_200"):
+    with pytest.raises(ChatError, match=r"Slack chat\.postMessage: http_200"):
         await chat.post(incident.room, text(incident, "later"))
 
 
