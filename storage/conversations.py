@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from storage.engine import DEFERRED, writer_lock
 from storage.models import CONVERSATIONS, AnyRow
 
 T = TypeVar("T")
@@ -71,17 +72,27 @@ def _upsert(conn: Connection, ref: Reference, now: datetime) -> None:
 class Conversations:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._writer = writer_lock(engine)  # shared with the store on the same SQLite file
 
-    async def _run(self, work: Callable[[Connection], T]) -> T:
+    async def _run(self, work: Callable[[Connection], T], read_only: bool = True) -> T:
         def transact() -> T:
-            with self._engine.begin() as conn:
-                return work(conn)
+            with self._engine.connect() as conn:
+                if read_only:  # a reader takes no write lock on SQLite
+                    conn.execution_options(**{DEFERRED: True})
+                with conn.begin():
+                    return work(conn)
 
-        return await asyncio.to_thread(transact)
+        def locked() -> T:
+            if self._writer is None or read_only:
+                return transact()
+            with self._writer:
+                return transact()
+
+        return await asyncio.to_thread(locked)
 
     async def remember(self, ref: Reference, now: datetime) -> None:
         """Insert or refresh (service URL, tenant, reference); a block stays as it was."""
-        await self._run(lambda conn: _upsert(conn, ref, now))
+        await self._run(lambda conn: _upsert(conn, ref, now), read_only=False)
 
     async def find(self, platform: str, conversation_id: str) -> Reference | None:
         query = select(CONVERSATIONS).where(
@@ -105,4 +116,4 @@ class Conversations:
             .where(C.platform == platform, C.conversation_id == conversation_id)
             .values(blocked_at=now)
         )
-        await self._run(lambda conn: conn.execute(stmt))
+        await self._run(lambda conn: conn.execute(stmt), read_only=False)

@@ -6,6 +6,7 @@ engine = make_engine("postgres://bot@db.internal/incidents")  # -> postgresql+ps
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,28 @@ DEFERRED = "ai_incident_deferred"
 
 BUSY_TIMEOUT_MS = 5000
 _BARE_POSTGRES = ("postgres", "postgresql")
+
+
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> threading.Lock | None:
+    """The one lock every writer to this SQLite database takes first (None on PostgreSQL).
+
+    SQLite has one writer at a time; writers that queue on SQLite's busy handler sleep in
+    steps of whole milliseconds, so the store, the inbox and the conversation references
+    (each its own engine on the same file) queue here, on one lock per database file."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database or ""
+    where = (
+        f"memory:{id(engine)}"
+        if _is_memory(engine.url) or database.startswith("file:")
+        else str(Path(database).resolve())
+    )
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(where, threading.Lock())
 
 
 def driver_url(url: str) -> URL:

@@ -16,7 +16,6 @@ taken; once settled, when that happened.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from bot.ports import AlreadyDone
+from storage.engine import writer_lock
 from storage.models import INBOX as I
 from storage.models import AnyRow
 from storage.records import utc
@@ -141,8 +141,7 @@ class SqlInbox:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        # SQLite has one writer: queue here rather than in SQLite's sleeping busy handler.
-        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer = writer_lock(engine)  # shared with the store on the same SQLite file
 
     async def put(self, delivery: Delivery, now: datetime) -> int | None:
         return await self._write(lambda conn: put(conn, delivery, now))

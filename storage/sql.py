@@ -9,7 +9,6 @@ run in a worker thread so the event loop never blocks on the database.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -28,7 +27,7 @@ from bot.ports import Conflict, IncidentSummary
 from bot.schedule import Reminder, ReminderSpec
 from bot.timeline import Actor, Event
 from storage import inbox, sql_reminders
-from storage.engine import DEFERRED
+from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
 from storage.records import dump_data, load_data, summary_of, version_of
 
@@ -156,7 +155,7 @@ class SqlStore:
         self._engine = engine
         # SQLite has one writer: writers queue here rather than in SQLite's busy handler,
         # whose sleeps would add whole milliseconds of lateness to every contended write.
-        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer = writer_lock(engine)
 
     async def next_key(self, year: int) -> str:
         return await self._write(lambda conn: _next_key(conn, year))
