@@ -100,6 +100,6 @@ def _teams(settings: Settings, runbook: Runbook) -> list[Finding]:
             Finding(OK, "Teams rooms", f"a thread per incident in {rooms.teams_channel_id}")
         )
     if not settings.teams_tenant_id:
-        said = "TEAMS_TENANT_ID is not set: the bot takes tokens as a multi-tenant app"
+        said = "TEAMS_TENANT_ID is not set: any tenant that installs the app can use the bot"
         found.append(Finding(WARNING, "Teams", said))
     return found

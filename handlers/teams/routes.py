@@ -7,9 +7,11 @@
 Each request is checked before anything reads it: a missing or bad JWT is 401; a body that
 is no activity, a submission no card of ours makes, or one whose serviceUrl is not
 Microsoft's (or not the one its token was issued for), is 400 — the bot never sends its
-token to a URL an activity merely names. A good activity is kept in the inbox and answered
-202 at once; the turn is worked after the answer (Teams gives up on a bot after about 15
-seconds, and a Graph channel or a 429 can take longer). Teams sending the same activity
+token to a URL an activity merely names. With TEAMS_TENANT_ID set, an activity from any
+other tenant (the app installed elsewhere) is 403 and never reaches the incidents. A good
+activity is kept in the inbox and answered 202 at once; the turn is worked after the answer
+(Teams gives up on a bot after about 15 seconds, and a Graph channel or a 429 can take
+longer). Teams sending the same activity
 again changes nothing twice; a crash after the answer loses nothing (the inbox sweep works
 it again). A fault is logged, never shown in chat.
 """
@@ -102,6 +104,10 @@ def add_teams_routes(
             teams.check(turn)
         except (ValueError, UnicodeDecodeError) as error:
             return _bad(str(error) if isinstance(error, Malformed) else "The body is not JSON.")
+        firm = edge.chat.tenant_id
+        if firm and turn.tenant_id != firm:  # the app installed in someone else's tenant
+            log.warning("refused an activity from tenant %s", turn.tenant_id or "(none)")
+            return web.json_response({"error": "This bot serves one tenant."}, status=403)
         claimed = service_url_claim(claims)
         if not urls.allowed(turn.service_url) or (
             claimed and origin(claimed) != origin(turn.service_url)

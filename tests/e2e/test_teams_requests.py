@@ -142,3 +142,18 @@ async def test_every_inbound_activity_refreshes_the_stored_service_url(teams_rig
     assert ref is not None and ref.service_url == rig.connector.url
     assert (await rig.chat.conversations.find("teams", "19:incidents@thread.tacv2")) is not None
     assert all(c.authorization == f"Bearer {TOKEN}" for c in rig.connector.calls)
+
+
+async def test_an_activity_from_another_tenant_is_403_and_changes_nothing(
+    teams_rig: TeamsRig,
+) -> None:
+    rig = teams_rig
+    elsewhere = activity(rig.connector.url)
+    elsewhere["channelData"] = {"tenant": {"id": "tenant-of-someone-else"}}
+    elsewhere["conversation"] = {"id": "19:their-channel@thread.tacv2", "tenantId": "x"}
+    elsewhere["text"] = "<at>AI Incident</at> declare Their incident"
+
+    assert await rig.tenant.send(elsewhere) == 403
+
+    assert rig.connector.calls == []
+    assert await rig.chat.conversations.latest("teams") is None  # not even remembered
