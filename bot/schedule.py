@@ -20,7 +20,9 @@ from bot.runbook import Runbook
 
 PAGED_ROLES = ("incident_lead", "dpo", "compliance")
 REPOST_AFTER = timedelta(minutes=1)  # a message the platform refused, tried again
-ROOM_AFTER = timedelta(minutes=2)  # a room the platform would not open at declare, tried again
+# A room the platform would not open at declare, tried again: later than the slowest open at
+# declare can take (three calls each waiting out 429s, ~90 s apart), so the two never race.
+ROOM_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 from bot import service
 from bot.decisions import CloseForm
 from bot.ports import ChatError
+from bot.schedule import ROOM_AFTER
 from bot.service import Deps
 from bot.tick import tick
 from tests.conftest import person
@@ -123,7 +124,7 @@ async def test_a_room_the_platform_would_not_open_is_opened_later_and_the_lead_p
     key = summary.key  # recorded all the same
     assert chat.of_kind("page") == []
 
-    clock.advance(timedelta(minutes=2))
+    clock.advance(ROOM_AFTER)
     await tick(deps)  # the platform still says no: tried again on the backoff
     assert chat.rooms == []
     clock.advance(timedelta(seconds=30))
