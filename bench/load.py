@@ -16,7 +16,6 @@ idle RSS ≤ 150 MB.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import sys
@@ -27,12 +26,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 import aiohttp
 import psycopg
 from aiohttp import web
 
+from bench import slack_ack
 from bench.reminders import percentile
 from bench.slack_ack import TOKEN, USER, bare_app, command, seed
 from storage.engine import driver_url, make_engine
@@ -81,24 +80,7 @@ def rss_mb(pid: int) -> float:
 
 
 def click(channel: str, key: str, slack: FakeSlack) -> str:
-    """A Done click; each its own action (a new action_ts), as a person clicking again."""
-    action = {
-        "type": "button",
-        "action_id": "contain:0:done",
-        "value": key,
-        "block_id": "b",
-        "action_ts": f"{time.time():.6f}",
-    }
-    payload = {
-        "type": "block_actions",
-        "team": {"id": slack.team_id},
-        "user": {"id": USER, "name": "sam"},
-        "channel": {"id": channel},
-        "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
-        "trigger_id": slack.new_trigger(USER),
-        "actions": [action],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    return slack_ack.click(channel, key, slack, action_ts=f"{time.time():.6f}")
 
 
 async def one(http: aiohttp.ClientSession, url: str, sent: tuple[str, str], step: Step) -> None:

@@ -133,8 +133,11 @@ def command(channel: str, slack: FakeSlack) -> str:
     )
 
 
-def click(channel: str, key: str, slack: FakeSlack) -> str:
+def click(channel: str, key: str, slack: FakeSlack, action_ts: str = "") -> str:
+    """A containment step's Done button pressed; with `action_ts`, a click of its own (the
+    inbox keeps each distinct click)."""
     action = {"type": "button", "action_id": "contain:0:done", "value": key, "block_id": "b"}
+    action |= {"action_ts": action_ts} if action_ts else {}
     payload = {
         "type": "block_actions",
         "team": {"id": slack.team_id},

@@ -13,16 +13,7 @@ from playwright.async_api import Page
 from bot.runbook import Runbook
 from tests.browser.browser import ARTIFACTS, chromium, serving
 from tests.fakes.clock import FakeClock
-
-SEED = [
-    ("Q1", "unsure"),
-    ("Q2", "yes"),
-    ("Q3", "unsure"),
-    ("Q7", "yes"),
-    ("Q8", "yes"),
-    ("Q9", "no"),
-]
-
+from tests.service.test_seed_case import ANSWERS
 
 # Who marks which notification made, as the example runbook names the owners.
 NOTIFIED = [
@@ -64,7 +55,7 @@ async def test_the_seed_case_from_declare_to_close_in_a_browser(
         await page.click("button:has-text('Acknowledge')")
         for step in range(1, 5):
             await page.click(f"button:has-text('{step}: Done')")
-        for question, value in SEED:
+        for question, value in ANSWERS:
             await page.click(f"form:has(input[value='classify:{question}:{value}']) button")
         await page.screenshot(path=ARTIFACTS / "02-classified.png", full_page=True)
 

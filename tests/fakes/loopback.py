@@ -37,22 +37,31 @@ class Loopback:
 
 
 class LoopbackServer:
-    """A fake served on loopback for the length of an `async with`: a subclass adds its
-    routes in `routes` and names the path its API lives under (`path`, joined to `url`)."""
+    """A fake served on loopback for the length of an `async with` (or from `start` to
+    `stop`): a subclass adds its routes in `routes` and names the path its API lives under
+    (`path`, joined to `origin` as `url`)."""
 
     path = "/"
 
     def __init__(self) -> None:
+        self.origin = ""
         self.url = ""
         self._site = Loopback()
 
     def routes(self, app: web.Application) -> None:
         raise NotImplementedError
 
-    async def __aenter__(self) -> Self:
+    async def start(self) -> None:
         app = web.Application()
         self.routes(app)
-        self.url = await self._site.start(app) + self.path
+        self.origin = await self._site.start(app)
+        self.url = self.origin + self.path
+
+    async def stop(self) -> None:
+        await self._site.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
         return self
 
     async def __aexit__(
@@ -61,4 +70,4 @@ class LoopbackServer:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._site.stop()
+        await self.stop()

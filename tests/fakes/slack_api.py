@@ -22,13 +22,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
-from tests.fakes.loopback import Loopback
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack_methods import Params, SlackError, SlackMethods
 from tests.fakes.slack_state import Call, Channel, File, Message, SlackState, User, View
 
@@ -140,9 +139,10 @@ async def uploaded_bytes(request: web.Request) -> bytes:
     return part.file.read() if isinstance(part, web.FileField) else b""
 
 
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """A Slack workspace with one bot in it, served over HTTP on an ephemeral port."""
 
+    path = "/api/"
     bot_user_id = "UBOT"
     bot_id = "B0BOT"
 
@@ -153,17 +153,16 @@ class FakeSlack:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()  # url: http://127.0.0.1:<port>/api/ once started
         self.bot_token = bot_token
         self.team_id = team_id
         self.clock = clock
         self.state = SlackState(team_id, self.bot_user_id, self.bot_id, clock)
         self.calls: list[Call] = []
-        self.url = ""  # http://127.0.0.1:<port>/api/ once started
         self._handlers = SlackMethods(self.state).table()
         self._faults: dict[str, deque[Answer]] = {}
         self._chaos: tuple[Chaos, random.Random] | None = None
         self.injected: list[tuple[str, str]] = []  # (method, fault kind) chaos injected
-        self._site = Loopback()
         self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
 
@@ -198,30 +197,16 @@ class FakeSlack:
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/files-pri/{key}/download/{name}", self._download)
         app.router.add_get("/files-pri/{key}/{name}", self._download)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_get("/", self._sign_in)
-        self.state.origin = await self._site.start(app)
-        self.url = f"{self.state.origin}/api/"
 
-    async def stop(self) -> None:
-        await self._site.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    async def start(self) -> None:
+        await super().start()
+        self.state.origin = self.origin
 
     # --- arranging the workspace -------------------------------------------------------
 

@@ -16,41 +16,36 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.loopback import Loopback
+from tests.fakes.loopback import LoopbackServer
 
 ANSWER_WITHIN_S = 5.0  # a generous bound; a test waits on events, never sleeps
 
 
-class SocketModeServer:
+class SocketModeServer(LoopbackServer):
+    path = "/link"
+
     def __init__(self) -> None:
-        self.url = ""  # ws://127.0.0.1:<port>/link once started
+        super().__init__()  # url: ws://127.0.0.1:<port>/link once started
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._socket: web.WebSocketResponse | None = None
         self._connected = asyncio.Event()
         self._ids = itertools.count(1)
-        self._site = Loopback()
 
-    async def __aenter__(self) -> Self:
-        app = web.Application()
-        app.router.add_get("/link", self._link)
-        origin = await self._site.start(app)
-        self.url = origin.replace("http://", "ws://", 1) + "/link"
-        return self
+    def routes(self, app: web.Application) -> None:
+        app.router.add_get(self.path, self._link)
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def start(self) -> None:
+        await super().start()
+        self.url = self.url.replace("http://", "ws://", 1)
+
+    async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close()
-        await self._site.stop()
+        await super().stop()
 
     async def connected(self) -> None:
         await asyncio.wait_for(self._connected.wait(), ANSWER_WITHIN_S)
