@@ -11,6 +11,7 @@ Test modules import the fixtures `slack` and `rig` from here.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -89,13 +90,20 @@ class Rig:
         return self.kept.work
 
 
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
+@asynccontextmanager
+async def workspace_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack with the seed case's people (Priya's account deactivated)."""
     async with FakeSlack(TOKEN, clock=Ticks()) as fake:
         fake.add_user(LEE, "lee@harbourvale.example", "Lee Chen")
         fake.add_user(SAM, "sam@harbourvale.example", "Sam Okafor")
         fake.add_user(PRIYA, "priya@harbourvale.example", "Priya Shah", deleted=True)
         fake.add_user(ALEX, "alex@harbourvale.example", "Alex Morgan")
+        yield fake
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with workspace_slack() as fake:
         yield fake
 
 
@@ -113,19 +121,29 @@ def kept_at(tmp_path: Path, clock: Clock, work: Work | None = None) -> Kept:
 
 @pytest.fixture
 async def rig(slack: FakeSlack, runbook: Runbook, tmp_path: Path) -> AsyncIterator[Rig]:
+    async with rig_over(
+        slack, runbook, tmp_path, AsyncWebClient(token=TOKEN, base_url=slack.url)
+    ) as made:
+        yield made
+    assert made.kept.work.failures == []
+
+
+@asynccontextmanager
+async def rig_over(
+    slack: FakeSlack, runbook: Runbook, folder: Path, client: AsyncWebClient
+) -> AsyncIterator[Rig]:
+    """The bot's Slack app over `client` and a SQLite file in `folder`, signed requests in."""
     ticks = Ticks()
-    client = AsyncWebClient(token=TOKEN, base_url=slack.url)
-    store = store_at(tmp_path)
+    store = store_at(folder)
     chat = SlackChat(client, runbook, Pacer(1.0, ticks, ticks.sleep), store)
     clock = FakeClock(SEED_T0 + timedelta(minutes=10))
     deps = Deps(runbook, store, chat, clock)
-    kept = kept_at(tmp_path, clock)
+    kept = kept_at(folder, clock)
     app = web.Application()
     add_slack_routes(app, build_slack_app(deps, settings_for(slack), chat, kept=kept), SECRET)
     async with TestClient(TestServer(app)) as http:
         general = slack.add_channel("general", is_private=False, members=[LEE, SAM, ALEX])
         yield Rig(Workspace(http, slack, kept.work), slack, deps, kept, ticks, general)
-    assert kept.work.failures == []
 
 
 def settings_for(slack: FakeSlack) -> Settings:

@@ -19,38 +19,26 @@ import os
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.incident import Incident
 from bot.runbook import Runbook
-from bot.service import Deps
-from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat, web_client
-from handlers.slack.routes import add_slack_routes
-from tests.conftest import SEED_T0
-from tests.e2e.slack_driver import SECRET, Workspace
+from handlers.slack.chat import web_client
 from tests.e2e.slack_rig import (
     ALEX,
     ANSWERS,
     KEY,
     LEE,
-    PRIYA,
     SAM,
     T0,
     TITLE,
     TOKEN,
     Rig,
-    Ticks,
-    kept_at,
-    settings_for,
-    store_at,
+    rig_over,
+    workspace_slack,
 )
-from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import Chaos, FakeSlack
 
 RATE = 0.2
@@ -66,25 +54,12 @@ CLOCKS = ("ico_art33", "cyber_insurer", "client_contract_acme", "pi_insurer")
 async def workspace(runbook: Runbook, folder: Path, chaos: Chaos | None) -> AsyncIterator[Rig]:
     """The Slack rig (tests/e2e/slack_rig.py) on the production Web API client."""
     folder.mkdir()
-    async with FakeSlack(TOKEN, clock=Ticks()) as slack:
-        slack.add_user(LEE, "lee@harbourvale.example", "Lee Chen")
-        slack.add_user(SAM, "sam@harbourvale.example", "Sam Okafor")
-        slack.add_user(PRIYA, "priya@harbourvale.example", "Priya Shah", deleted=True)
-        slack.add_user(ALEX, "alex@harbourvale.example", "Alex Morgan")
-        ticks = Ticks()
-        store = store_at(folder)
-        chat = SlackChat(
-            web_client(TOKEN, slack.url), runbook, Pacer(1.0, ticks, ticks.sleep), store
-        )
-        clock = FakeClock(SEED_T0 + timedelta(minutes=10))
-        deps = Deps(runbook, store, chat, clock)
-        kept = kept_at(folder, clock)
-        app = web.Application()
-        add_slack_routes(app, build_slack_app(deps, settings_for(slack), chat, kept=kept), SECRET)
-        async with TestClient(TestServer(app)) as http:
-            general = slack.add_channel("general", is_private=False, members=[LEE, SAM, ALEX])
-            slack.chaos(chaos)
-            yield Rig(Workspace(http, slack, kept.work), slack, deps, kept, ticks, general)
+    async with (
+        workspace_slack() as slack,
+        rig_over(slack, runbook, folder, web_client(TOKEN, slack.url)) as rig,
+    ):
+        slack.chaos(chaos)
+        yield rig
 
 
 async def incident(rig: Rig) -> Incident:
