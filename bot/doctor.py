@@ -11,13 +11,11 @@ surprise someone on the day (people the bot must look up, a board nobody can ope
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from bot.runbook import Runbook
+from bot.runbook import GUID, Runbook
 from bot.settings import Settings
 
-GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 OK, WARNING, PROBLEM = "✓", "!", "✗"
 
@@ -77,7 +75,7 @@ def _slack(settings: Settings, runbook: Runbook) -> list[Finding]:
 def _teams(settings: Settings, runbook: Runbook) -> list[Finding]:
     rooms = runbook.rooms
     found: list[Finding] = []
-    if not GUID.match(settings.teams_app_id):
+    if not GUID.fullmatch(settings.teams_app_id):
         said = "TEAMS_APP_ID is not the bot's GUID: requests will not authenticate"
         found.append(Finding(PROBLEM, "Teams", said))
     else:

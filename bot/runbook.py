@@ -7,10 +7,14 @@ runbook.may("alex", "mark_notified")           # -> True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+# A Microsoft id (an app, a tenant, a team's group): the whole text, as Entra writes it.
+GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 # Actions a runbook can grant to roles, and the roles that hold them when the runbook is silent.
 DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {

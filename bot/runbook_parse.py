@@ -25,6 +25,7 @@ from bot.durations import ACCEPTED_FORM, format_duration, parse_duration
 from bot.obligations import CLOCK_IDS
 from bot.runbook import (
     DEFAULT_PERMISSIONS,
+    GUID,
     REQUIRED_ROLES,
     ClockPolicy,
     Clocks,
@@ -52,7 +53,6 @@ _EXTRA_CLOCK_KEYS = ("id", "title", "when", "within", "owner")
 _PROFILE_KEYS = tuple(f.name for f in dataclasses.fields(Profile))
 _ESCALATION_KEYS = tuple(f.name for f in dataclasses.fields(Escalation))
 _PREFIX = re.compile(r"[a-z0-9_-]{1,20}")
-_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _GROUP_HINT = "the GUID after groupId= in the team's link (Teams: … → Get link to team)"
 _ICO_DEADLINE = timedelta(hours=72)
 
@@ -428,7 +428,7 @@ def _rooms(f: _Fields) -> Rooms:
     teams = f["teams"].fields((), ("team_id", "channel_id", "group_id", "dedicated_channels"))
     dedicated = teams["dedicated_channels"].boolean(False)
     group = teams["group_id"].text(empty_ok=True)
-    if group and not _GUID.fullmatch(group):
+    if group and not GUID.fullmatch(group):
         teams["group_id"].error(f"'{group}' is not a group id; {_GROUP_HINT}")
     elif dedicated and not group:
         teams["dedicated_channels"].error(f"needs rooms.teams.group_id: {_GROUP_HINT}")

@@ -11,13 +11,13 @@ incident, the package also asks for the resource-specific permission Channel.Cre
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from bot.runbook import GUID
+
 TEMPLATE = Path(__file__).resolve().parents[2] / "teams"
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 ICONS = ("color.png", "outline.png")
 
 
@@ -31,7 +31,7 @@ CHANNELS = {"name": "Channel.Create.Group", "type": "Application"}
 def manifest(
     app_id: str, template: Path = TEMPLATE, *, dedicated_channels: bool = False
 ) -> dict[str, Any]:
-    if not GUID.match(app_id):
+    if not GUID.fullmatch(app_id):
         raise NotAnAppId(f"TEAMS_APP_ID must be the bot's GUID, e.g. 3f2b1c4d-…, not {app_id!r}.")
     found: dict[str, Any] = json.loads((template / "manifest.json").read_text(encoding="utf-8"))
     found["id"] = app_id
