@@ -89,7 +89,7 @@ class TeamsChat:
         if found is None:
             raise ChatError("Teams has not spoken to the bot yet: no service URL is known.")
         if found.conversation_id == conversation_id and found.blocked_at is not None:
-            raise ChatError(f"The bot was removed from {conversation_id}; not sending there.")
+            raise Blocked(f"The bot was removed from {conversation_id}; not sending there.")
         return found
 
     def where(self, ref: Reference, conversation_id: str) -> Where:

@@ -117,6 +117,14 @@ class Tenant:
         activity["text"] = f"<at>AI Incident</at> {typed}"
         return await self.send(activity)
 
+    async def say_personally(self, user: User, text: str) -> tuple[int, str]:
+        """A message in the user's 1:1 chat with the bot (no mention needed there); the
+        status and the chat's conversation id."""
+        chat = f"a:1personal-{user.id}"
+        activity = self._from("personal_message", user, chat)
+        activity["text"] = text.replace("&", "&amp;").replace("<", "&lt;")
+        return await self.send(activity), chat
+
     async def submit(
         self, user: User, message: Sent, data: dict[str, Any], inputs: dict[str, Any]
     ) -> int:

@@ -10,7 +10,9 @@ from bot.tick import tick
 from tests.e2e.teams_driver import CHANNEL, actions, text_of
 from tests.e2e.teams_rig import (
     ALEX,
+    DECLARED,
     KEY,
+    LEE,
     POST,
     PRIYA,
     SAM,
@@ -141,3 +143,32 @@ async def test_the_lead_hands_over_by_mention(teams_rig: TeamsRig) -> None:
     assert "(going home)" in said
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.owner == "priya"
+
+
+async def test_declared_from_a_personal_chat_the_room_is_still_the_incidents_channel(
+    teams_rig: TeamsRig,
+) -> None:
+    rig = teams_rig
+    await rig.tenant.say(LEE, POST, "help")  # the app is in the team: Teams knows the channel
+    status, chat = await rig.tenant.say_personally(LEE, f"declare {TITLE}")
+    assert status == 202
+    form = rig.tenant.last(chat)
+    assert await rig.tenant.fill(LEE, form, DECLARED) == 202
+
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.room is not None
+    assert incident.room.id.startswith(f"{CHANNEL};messageid=")
+    assert f"Declared {KEY}: {TITLE}" in text_of(rig.tenant.last(chat))
+    await rig.tenant.say_personally(LEE, "status")  # outside the thread: the key is asked for
+    assert "put the incident's key first" in rig.tenant.said(chat)
+
+
+async def test_nobody_acknowledging_pages_the_next_in_the_chain(teams_rig: TeamsRig) -> None:
+    rig = teams_rig
+    await declared(rig)
+    rig.deps.clock.advance(rig.deps.runbook.escalation.ack_timeout + timedelta(minutes=1))  # type: ignore[attr-defined]
+    await tick(rig.deps)
+    page = rig.tenant.with_action(rig.room, "ack:incident_lead")
+    assert "Paging <at>Priya Shah</at> (incident lead, attempt 2)" in text_of(page)
+    (entity,) = page.cards[0]["msteams"]["entities"]
+    assert entity["mentioned"] == {"id": PRIYA.id, "name": "Priya Shah"}

@@ -8,12 +8,13 @@ import copy
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import notices
+from bot import notices, service
 from bot.export import export_json
 from bot.ports import ChatError
 from handlers.teams.auth import Inbound
 from handlers.teams.urls import ServiceUrls
 from storage.conversations import Reference
+from tests.conftest import person
 from tests.e2e.teams_driver import fixture
 from tests.e2e.teams_rig import (
     KEY,
@@ -133,6 +134,24 @@ async def test_403_marks_the_thread_blocked_says_so_and_stops_sending(teams_rig:
     said = export_json(record, [], rig.deps.runbook, rig.deps.clock.now())
     notes = [e["data"]["text"] for e in said["timeline"] if e["type"] == "note"]
     assert any("removed from this incident's thread" in n for n in notes)
+
+
+async def test_after_the_bot_is_removed_messages_are_recorded_not_queued(
+    teams_rig: TeamsRig,
+) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await rig.chat.conversations.block("teams", rig.room, rig.deps.clock.now())
+    calls = len(rig.connector.calls)
+
+    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+
+    assert len(rig.connector.calls) == calls  # nothing sent to Teams
+    record = await rig.deps.store.load(KEY)
+    assert record is not None
+    failed = [e for e in record.events if e.type == "undelivered"]
+    assert failed and all(e.data["again"] is False for e in failed)
+    assert not [r for r in await rig.deps.store.reminders(KEY) if r.kind == "repost"]
 
 
 async def test_every_inbound_activity_refreshes_the_stored_service_url(teams_rig: TeamsRig) -> None:
