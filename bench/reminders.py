@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ai_incident.main import SystemClock
 from bot.incident import Incident, Room, replay
-from bot.main import SystemClock
 from bot.notices import Notice
-from bot.runbook import Runbook, load_runbook
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 from bot.schedule import ReminderSpec, desired_reminders
 from bot.service import Deps
 from bot.timeline import BOT, chain

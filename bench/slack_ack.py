@@ -32,10 +32,10 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from ai_incident.main import SystemClock
 from bench.reminders import incident_with_clocks, new_store, percentile
 from bot.incident import replay
-from bot.main import SystemClock
-from bot.runbook import load_runbook
+from bot.runbook_parse import load_runbook
 from bot.service import Deps
 from bot.settings import Settings
 from bot.timeline import BOT, chain

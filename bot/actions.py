@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import drafts, service
+from bot import service
 from bot.commands import parse_aware, parse_person
 from bot.decisions import Refused
-from bot.moments import as_of
 from bot.obligations import terms
+from bot.papers import drafts
+from bot.papers.moments import as_of
 from bot.service import Deps
 from bot.timeline import Actor
 from bot.tokens import moment
@@ -32,7 +33,7 @@ class UnknownAction(ValueError):
 @dataclass(frozen=True)
 class Reply:
     """Words for the presser's eyes only. `text` is Markdown: a `# title` line first, then
-    `## heading` lines and plain ones, as bot.drafts writes them."""
+    `## heading` lines and plain ones, as bot.papers.drafts writes them."""
 
     text: str
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # Largest first: a duration names each unit at most once, in this order.
 _UNITS = (
@@ -63,3 +64,7 @@ def time_left(due: datetime, now: datetime) -> str:
     if delta < timedelta(0):
         return "overdue by " + span(-delta)
     return span(delta) + " left"
+
+
+def local_time(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")

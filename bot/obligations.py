@@ -6,7 +6,7 @@ the runbook's policy target, labelled as policy.
 
     triggered_clocks(runbook, {"Q1": "yes", "Q2": "yes", "Q3": "unsure"})
     # -> {"ico_art33": "Q3", "breach_log_art33_5": "Q2", ...}
-    terms(runbook, "ico_art33").draft   # -> "ico": the bot.drafts kind its owner starts from
+    terms(runbook, "ico_art33").draft   # -> "ico": the bot.papers.drafts kind its owner starts from
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ClockRule:
     wording: str  # what the law actually says
     owner_roles: tuple[str, ...]
     style: str = "default"  # "72h", "immediate", "default" or "close"
-    draft: str = ""  # the bot.drafts kind its owner can start from; "" for none
+    draft: str = ""  # the bot.papers.drafts kind its owner can start from; "" for none
 
 
 CLOCKS: dict[str, ClockRule] = {
@@ -204,7 +204,7 @@ class ClockTerms:
     wording: str
     owners: tuple[str, ...]  # person ids, in paging order
     reminder_offsets: tuple[timedelta, ...]  # from T0, before the deadline
-    draft: str = ""  # the bot.drafts kind of its notice, "" where the bot drafts none
+    draft: str = ""  # the bot.papers.drafts kind of its notice, "" where the bot drafts none
 
 
 def _owners(runbook: Runbook, roles: tuple[str, ...]) -> tuple[str, ...]:

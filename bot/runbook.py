@@ -1,6 +1,6 @@
 """The firm's one-page runbook, parsed once into frozen models.
 
-runbook = load_runbook(Path("runbook.yaml"))   # raises RunbookError listing every problem
+runbook = load_runbook(Path("runbook.yaml"))   # (bot.runbook_parse) raises RunbookError
 runbook.chain("incident_lead")                 # -> (Person(sam), Person(priya))
 runbook.may("alex", "mark_notified")           # -> True
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 # A Microsoft id (an app, a tenant, a team's group): the whole text, as Entra writes it.
@@ -177,10 +176,3 @@ class Runbook:
         allowed = self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
         ids = dict.fromkeys(pid for role in allowed for pid in self.roles.get(role, ()))
         return tuple(self.person(pid) for pid in ids)
-
-
-def load_runbook(path: Path) -> Runbook:
-    """Read and validate a runbook file; raises RunbookError with every problem at once."""
-    from bot.runbook_parse import parse_runbook
-
-    return parse_runbook(path.read_text(encoding="utf-8"), source=str(path))

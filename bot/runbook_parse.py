@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -456,3 +457,8 @@ def _archive_after(value: _Value, default: timedelta | None) -> timedelta | None
     if value.node is None:
         return default
     return None if _is_null(value.node) else value.duration()
+
+
+def load_runbook(path: Path) -> Runbook:
+    """Read and validate a runbook file; raises RunbookError with every problem at once."""
+    return parse_runbook(path.read_text(encoding="utf-8"), source=str(path))

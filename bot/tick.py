@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from bot.decisions import Draft
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, from_fields
+from bot.papers.close_files import closed_records
 from bot.ports import ChatError
-from bot.records import closed_records
 from bot.schedule import Reminder, desired_reminders
 from bot.service import Deps, commit, open_room, published, record
 from bot.timeline import BOT

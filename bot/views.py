@@ -24,16 +24,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.classification import BY_ID, applicable_questions
 from bot.commands import HELP
-from bot.durations import span, time_left
+from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
-from bot.onepager import Facts, Items, Paragraph, Section, Table, outline
+from bot.papers.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
 from bot.service import open_items
@@ -56,10 +55,6 @@ class View:
     lines: tuple[str, ...] = ()
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
-
-
-def local_time(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
 
 
 def plain(text: str, runbook: Runbook) -> str:

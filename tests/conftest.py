@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.ports import IncidentStore
-from bot.runbook import Runbook, load_runbook
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 from bot.service import Deps
 from bot.timeline import Actor
 from storage.engine import make_engine

@@ -22,8 +22,9 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
 from bot import tokens
+from bot.durations import local_time
 from bot.runbook import Runbook
-from bot.views import Button, View, local_time
+from bot.views import Button, View
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000

@@ -17,7 +17,7 @@ import aiohttp
 
 from bot.incident import Incident, Room
 from bot.notices import Notice
-from bot.picture import timeline_png
+from bot.papers.picture import timeline_png
 from bot.ports import ChatError
 
 if TYPE_CHECKING:

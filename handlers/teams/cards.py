@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.durations import local_time
 from bot.runbook import Runbook
-from bot.views import TOKEN, Button, View, local_time
+from bot.views import TOKEN, Button, View
 
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.incident import Incident
-from bot.picture import timeline_png
+from bot.papers.picture import timeline_png
 from bot.runbook import Runbook
 
 

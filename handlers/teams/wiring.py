@@ -1,4 +1,4 @@
-"""Teams from settings: what bot.main's `_teams` builds, kept here so the core stays clear
+"""Teams from settings: what ai_incident.main's `_teams` builds, kept here so the core stays clear
 of the SDK.
 
     chat = add_teams(web_app, deps, settings, engine, kept)   # POST /api/messages, TeamsChat

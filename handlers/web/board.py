@@ -18,11 +18,10 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.classification import BY_ID
-from bot.durations import time_left
+from bot.durations import local_time, time_left
 from bot.incident import Incident
 from bot.obligations import Obligation, obligations
 from bot.service import Deps
-from bot.views import local_time
 
 TEMPLATES = Path(__file__).parent / "templates"
 URGENT = timedelta(hours=6)

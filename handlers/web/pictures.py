@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.picture import timeline_png
+from bot.papers.picture import timeline_png
 from bot.service import Deps
 
 PATH = "/rooms/{key}/timeline.png"

@@ -24,6 +24,7 @@ from multidict import MultiDictProxy
 from bot import service
 from bot.actions import UnknownAction, press
 from bot.decisions import CloseForm, DeclareForm, Refused
+from bot.durations import local_time
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
 from bot.notices import Notice
@@ -31,7 +32,7 @@ from bot.runbook import Person, Runbook
 from bot.service import Deps
 from bot.tick import tick
 from bot.timeline import Actor
-from bot.views import local_time, plain, view
+from bot.views import plain, view
 from handlers.web.chat import (
     LOBBY,
     Commands,
@@ -140,7 +141,9 @@ class LocalChat:
         return web.Response(text=html, content_type="text/html")
 
     async def runbook_page(self, _request: web.Request) -> web.Response:
-        from bot.onepager import render_runbook_html  # written alongside; loaded on first use
+        from bot.papers.onepager import (
+            render_runbook_html,  # written alongside; loaded on first use
+        )
 
         return web.Response(text=render_runbook_html(self.runbook), content_type="text/html")
 

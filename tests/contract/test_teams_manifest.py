@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from bot.cli import main
+from ai_incident.cli import main
 from bot.commands import NAMES
 from handlers.teams.package import TEMPLATE, NotAnAppId, manifest
 

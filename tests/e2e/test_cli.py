@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ai_incident.cli import main
+from ai_incident.main import open_store
 from bot import service
-from bot.cli import main
 from bot.decisions import DeclareForm
-from bot.main import open_store
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import load_settings

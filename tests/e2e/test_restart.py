@@ -32,7 +32,13 @@ from tests.conftest import ROOT, person
 from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import ANSWERS
 
-SERVER = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())", "serve"]
+START = "import sys; from ai_incident.cli import main; sys.exit(main())"
+SERVER = [
+    sys.executable,
+    "-c",
+    START,
+    "serve",
+]
 
 
 def free_port() -> int:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from ai_incident.main import build
 from bot import service
 from bot.incident import Room
-from bot.main import build
 from bot.notices import text
 from bot.ports import ChatError
 from bot.runbook import Runbook

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.drafts import ART33_3
+from bot.papers.drafts import ART33_3
 from bot.tick import tick
 from tests.e2e.teams_driver import text_of
 from tests.e2e.teams_rig import (

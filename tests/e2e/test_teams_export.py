@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from ai_incident.cli import main
 from tests.e2e import slack_rig as on_slack
 from tests.e2e import teams_rig as on_teams
 from tests.e2e.slack_rig import KEY, Rig, rig, slack

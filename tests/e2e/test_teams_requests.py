@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import notices, service
-from bot.export import export_json
+from bot.papers.export import export_json
 from bot.ports import ChatError
 from handlers.teams.auth import Inbound
 from handlers.teams.urls import ServiceUrls

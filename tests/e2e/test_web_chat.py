@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.drafts import ART33_3
+from bot.papers.drafts import ART33_3
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps

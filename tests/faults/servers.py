@@ -23,7 +23,13 @@ import aiohttp
 
 from tests.conftest import ROOT
 
-SERVE = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())", "serve"]
+START = "import sys; from ai_incident.cli import main; sys.exit(main())"
+SERVE = [
+    sys.executable,
+    "-c",
+    START,
+    "serve",
+]
 PLATFORM_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "TEAMS_APP_ID")
 
 

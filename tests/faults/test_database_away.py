@@ -19,7 +19,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
-from bot.main import SystemClock
+from ai_incident.main import SystemClock
 from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.database import TRY_AGAIN
@@ -101,7 +101,7 @@ def said(page: str) -> bool:
 
 @asynccontextmanager
 async def web_chat(url: str, runbook: Runbook) -> AsyncIterator[TestClient]:
-    """The local web chat as bot.main wires it (its pages and /healthz), on an engine the
+    """The local web chat as ai_incident.main wires it (its pages and /healthz), on an engine the
     test disposes."""
     engine = make_engine(url)
     store, chat, clock = SqlStore(engine), WebChat(runbook), OffsetClock(SystemClock())

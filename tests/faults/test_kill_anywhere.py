@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
-from bot.cli import main as cli
+from ai_incident.cli import main as cli
 from bot.incident import Incident
 from bot.runbook import Runbook
 from bot.tick import LEASE

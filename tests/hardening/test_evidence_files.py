@@ -14,8 +14,8 @@ import zipfile
 
 import pytest
 
-from bot.evidence_pack import evidence_pack
-from bot.export import export_json
+from bot.papers.evidence_pack import evidence_pack
+from bot.papers.export import export_json
 from handlers.slack.files import MAX_BYTES, MAX_NAME, NotFetched, download
 from tests.e2e.slack_rig import KEY, SAM, Rig, declared
 from tests.fakes.slack_api import DOWNLOAD

@@ -22,8 +22,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import cli, drafts, service
+from ai_incident import cli
+from bot import service
 from bot.decisions import CloseForm
+from bot.papers import drafts
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings

@@ -8,11 +8,11 @@ import pytest
 
 from bot import service
 from bot.decisions import DeclareForm, Refused
+from bot.durations import local_time
 from bot.incident import Incident
 from bot.obligations import obligations
 from bot.runbook import Runbook
 from bot.service import Deps
-from bot.views import local_time
 from tests.conftest import SEED_T0, person
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock

@@ -6,10 +6,10 @@ import pytest
 
 from bot.actions import Reply, press
 from bot.decisions import Refused
-from bot.drafts import ART33_3
 from bot.incident import Incident
 from bot.notices import Notice
 from bot.obligations import CLOCK_IDS, terms
+from bot.papers.drafts import ART33_3
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.views import view

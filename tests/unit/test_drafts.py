@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot import service
-from bot.drafts import ART33_3, KINDS, TBC, draft
 from bot.incident import Incident
+from bot.papers.drafts import ART33_3, KINDS, TBC, draft
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evidence_pack import evidence_pack, evidence_path
 from bot.incident import Incident
+from bot.papers.evidence_pack import evidence_pack, evidence_path
 from bot.runbook import Runbook
 from tests.unit.closed_seed import run_closed_seed
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.incident import Incident
-from bot.learn import CaseError, all_cases, cases_jsonl, judge, parse_cases, regression_cases
+from bot.papers.learn import CaseError, all_cases, cases_jsonl, judge, parse_cases, regression_cases
 from tests.unit.closed_seed import REGRESSION
 
 

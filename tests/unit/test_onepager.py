@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.onepager import render_runbook_html, render_runbook_markdown
-from bot.runbook import Runbook, load_runbook
+from bot.papers.onepager import render_runbook_html, render_runbook_markdown
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 
 SHIPPED_PATH = Path(__file__).parents[2] / "runbook.yaml"
 

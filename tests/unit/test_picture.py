@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bot.incident import Incident
-from bot.picture import GREEN, GREY, RED, milestones, timeline_png
+from bot.papers.picture import GREEN, GREY, RED, milestones, timeline_png
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps

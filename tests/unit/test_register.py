@@ -10,8 +10,8 @@ import pytest
 
 from bot import service
 from bot.incident import Incident
+from bot.papers.register import breach_register, register_csv, register_markdown
 from bot.ports import IncidentStore
-from bot.register import breach_register, register_csv, register_markdown
 from bot.runbook import Runbook
 from bot.service import Deps
 from storage.memory import MemoryStore

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.incident import Incident
-from bot.picture import timeline_png
+from bot.papers.picture import timeline_png
+from bot.papers.report import report_html, report_markdown
 from bot.ports import IncidentStore
-from bot.report import report_html, report_markdown
 from bot.runbook import Runbook
 from bot.service import Deps
 from storage.memory import MemoryStore

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from bot.durations import format_duration, parse_duration
-from bot.runbook import ClockPolicy, Escalation, Rooms, RunbookError, load_runbook
-from bot.runbook_parse import parse_runbook
+from bot.runbook import ClockPolicy, Escalation, Rooms, RunbookError
+from bot.runbook_parse import load_runbook, parse_runbook
 
 SHIPPED_PATH = Path(__file__).parents[2] / "runbook.yaml"
 SHIPPED = SHIPPED_PATH.read_text(encoding="utf-8")

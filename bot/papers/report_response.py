@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
-from bot.moments import Moments, late_by, name, person, span
 from bot.obligations import Obligation, obligations
-from bot.report_layout import Block, Facts, Paragraph, Section, Table
+from bot.papers.document import Block, Facts, Paragraph, Section, Table
+from bot.papers.moments import Moments, late_by, name, person, span
 from bot.runbook import Runbook
 
 NOT_CLOSED = "Not recorded: the incident is not closed yet."

@@ -1,4 +1,4 @@
-"""The incident record as data (a stable JSON contract) and as a Markdown report.
+"""The incident record as data: a stable JSON contract (the Markdown report is papers.report).
 
 export_json(incident, reminders, runbook, now)["obligations"][0]["due_at"]
 # -> "2026-03-29T15:30:00+00:00"
@@ -15,7 +15,6 @@ from bot.obligations import obligations
 from bot.runbook import Runbook
 from bot.schedule import Reminder
 from bot.timeline import Actor
-from bot.views import local_time
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -129,49 +128,3 @@ def export_json(
             for e in incident.events
         ],
     }
-
-
-def export_markdown(
-    incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
-) -> str:
-    tz = runbook.firm.timezone
-    data = export_json(incident, reminders, runbook, now)
-
-    def when(iso: str | None) -> str:
-        return f"{local_time(datetime.fromisoformat(iso), tz)} ({iso})" if iso else "—"
-
-    lines = [
-        f"# {incident.key}: {incident.title}",
-        "",
-        f"- AI system: {incident.system}",
-        f"- Failure type: {incident.failure_type}",
-        f"- Phase: {incident.phase}",
-        f"- Aware (T0): {when(data['aware_at'])}",
-        f"- Declared: {when(data['declared_at'])}",
-        f"- Closed: {when(data['closed_at'])}",
-        "",
-        "## Classification",
-        "",
-    ]
-    for qid, a in data["answers"].items():
-        history = "; ".join(
-            f"{h['value']} by {h['by']['name']} at {when(h['at'])}" for h in a["history"]
-        )
-        lines.append(f"- {qid}: **{a['value']}** — {history}")
-    lines += ["", "## Obligations", ""]
-    for ob in data["obligations"]:
-        lines.append(
-            f"- {ob['title']} — {ob['status']}, due {when(ob['due_at'])}"
-            f"{', ' + ob['reference'] if ob['reference'] else ''}"
-            f"{', reason: ' + ob['reason'] if ob['reason'] else ''}"
-        )
-    lines += ["", "## Evidence", ""]
-    lines += [
-        f"- {e['text']} — sha256 `{e['sha256']}` ({e['by']['name']}, {when(e['at'])})"
-        for e in data["evidence"]
-    ]
-    lines += ["", "## Timeline", ""]
-    lines += [
-        f"{e['seq']}. {when(e['at'])} {e['actor']['name']}: {e['type']}" for e in data["timeline"]
-    ]
-    return "\n".join(lines) + "\n"

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.incident import Incident, containment_confirmed
-from bot.moments import late_by, span
 from bot.obligations import Obligation, obligations
-from bot.onepager import CLOCK_NAMES
+from bot.papers.moments import late_by, span
+from bot.papers.onepager import CLOCK_NAMES
 from bot.runbook import Runbook
 
 WIDTH, LEFT, RIGHT = 1200, 260, 1170

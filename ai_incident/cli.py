@@ -20,14 +20,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import drafts, learn, register
-from bot.evidence_pack import evidence_pack
-from bot.export import export_json
 from bot.incident import Incident
-from bot.moments import as_of
-from bot.picture import timeline_png
-from bot.report import report_html, report_markdown
-from bot.runbook import Runbook, RunbookError, load_runbook
+from bot.papers import drafts, learn, register
+from bot.papers.evidence_pack import evidence_pack
+from bot.papers.export import export_json
+from bot.papers.moments import as_of
+from bot.papers.picture import timeline_png
+from bot.papers.report import report_html, report_markdown
+from bot.runbook import Runbook, RunbookError
+from bot.runbook_parse import load_runbook
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timeline import first_broken_link
 
@@ -78,7 +79,7 @@ def _runbook(settings: Settings) -> Runbook:
 
 
 def _store(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.main import open_store
+    from ai_incident.main import open_store
 
     return open_store(settings)
 
@@ -98,7 +99,7 @@ def cmd_check_runbook(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_runbook(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.onepager import render_runbook_html, render_runbook_markdown
+    from bot.papers.onepager import render_runbook_html, render_runbook_markdown
 
     render = render_runbook_html if args.format == "html" else render_runbook_markdown
     print(render(_runbook(settings)))
@@ -259,7 +260,7 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.main import migrate
+    from ai_incident.main import migrate
 
     migrate(settings)
     print("database is up to date")
@@ -267,8 +268,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from ai_incident.main import database_check
     from bot.doctor import PROBLEM, Finding, findings
-    from bot.main import database_check
 
     try:
         runbook = _runbook(settings)
@@ -284,7 +285,7 @@ def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.main import teams_package
+    from ai_incident.main import teams_package
 
     dedicated = _runbook(settings).rooms.teams_dedicated_channels
     try:
@@ -302,7 +303,7 @@ def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.main import serve
+    from ai_incident.main import serve
 
     serve(settings)
     return 0
@@ -339,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except Exception as error:  # the database away is a message, not a traceback
-        from bot.main import database_trouble
+        from ai_incident.main import database_trouble
 
         said = database_trouble(error, settings)
         if said is None:

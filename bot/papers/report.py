@@ -14,12 +14,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot import report_close as close
 from bot.classification import BY_ID, open_questions
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
-from bot.moments import Moments, name, span
-from bot.report_layout import Block, Facts, Paragraph, Section, Table, render_html, render_markdown
+from bot.papers import report_response as close
+from bot.papers.document import (
+    Block,
+    Facts,
+    Paragraph,
+    Section,
+    Table,
+    render_html,
+    render_markdown,
+)
+from bot.papers.moments import Moments, name, span
 from bot.runbook import Runbook
 from bot.timeline import Event
 

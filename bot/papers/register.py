@@ -21,10 +21,10 @@ from datetime import datetime
 from bot.classification import counts_as_yes
 from bot.failures import FAILURE_TYPES
 from bot.incident import Answer, Incident
-from bot.moments import Moments, late_by, span
 from bot.obligations import obligation
-from bot.report_close import settled_text
-from bot.report_layout import Facts, Section, render_markdown
+from bot.papers.document import Facts, Section, render_markdown
+from bot.papers.moments import Moments, late_by, span
+from bot.papers.report_response import settled_text
 from bot.runbook import Runbook
 
 EFFECTS = (

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.durations import local_time
 from bot.incident import Incident
 from bot.obligations import Obligation
 from bot.runbook import Runbook
 from bot.timeline import Actor
-from bot.views import local_time
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from datetime import datetime
 from bot.classification import counts_as_yes
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
-from bot.moments import Moments, late_by, span
 from bot.obligations import Obligation, obligation, obligations, terms
-from bot.register import contained
+from bot.papers.moments import Moments, late_by, span
+from bot.papers.register import contained
 from bot.runbook import Runbook
 
 TBC = "[to be completed]"

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.export import export_json
 from bot.incident import Evidence, Incident
-from bot.picture import timeline_png
-from bot.report import report_html, report_markdown
+from bot.papers.export import export_json
+from bot.papers.picture import timeline_png
+from bot.papers.report import report_html, report_markdown
 from bot.runbook import Runbook
 from bot.schedule import Reminder
 from bot.timeline import BOT, first_broken_link

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.runbook import Runbook, load_runbook
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 from bot.service import Deps
 from bot.settings import Settings, SettingsError
 from handlers.database import unreachable

@@ -11,10 +11,10 @@ pure function of the closed record.
 
 from __future__ import annotations
 
-from bot import learn, register
 from bot.incident import Incident
-from bot.picture import timeline_png
-from bot.report import report_html, report_markdown
+from bot.papers import learn, register
+from bot.papers.picture import timeline_png
+from bot.papers.report import report_html, report_markdown
 from bot.runbook import Runbook
 
 
