@@ -17,6 +17,7 @@ from bot.service import Deps
 from bot.settings import Settings, SettingsError
 from handlers.database import unreachable
 from handlers.kept import Kept, add_inbox_sweeps
+from handlers.kill_switch import HttpKillSwitch
 from handlers.platforms import ByPlatform
 from handlers.reminders import Ticker
 from handlers.server import add_health
@@ -94,7 +95,7 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
     clock = OffsetClock(SystemClock())
     clock.advance(timedelta(seconds=settings.clock_offset_s))
     chat = WebChat(runbook)
-    deps = Deps(runbook, store, chat, clock, RecordsDir(settings.records_dir))
+    deps = Deps(runbook, store, chat, clock, RecordsDir(settings.records_dir), _sender(settings))
     add_web_chat(app, deps, chat, clock)
     return deps
 
@@ -103,7 +104,8 @@ def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store
     """Slack, Teams or both, on the real clock; each room's messages go to its platform.
     Both keep what they are sent in one inbox, swept by one sweeper."""
     chats = ByPlatform()
-    deps = Deps(runbook, store, chats, SystemClock(), RecordsDir(settings.records_dir))
+    records = RecordsDir(settings.records_dir)
+    deps = Deps(runbook, store, chats, SystemClock(), records, _sender(settings))
     engine = make_engine(settings.database_url)
     kept = Kept(SqlInbox(engine), Work(), deps.clock)
     if "slack" in settings.platforms:
@@ -126,6 +128,10 @@ def _slack(app: web.Application, settings: Settings, deps: Deps, kept: Kept) -> 
     if settings.slack_app_token:
         add_socket_mode(app, bolt, settings.slack_app_token)
     return chat
+
+
+def _sender(settings: Settings) -> HttpKillSwitch:
+    return HttpKillSwitch(settings.kill_switch_secret, settings.env)
 
 
 def _loopback(host: str) -> bool:

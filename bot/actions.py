@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import service
+from bot import kill_switch_run, service
 from bot.commands import parse_aware, parse_person
 from bot.decisions import Refused
 from bot.obligations import terms
@@ -84,6 +84,8 @@ async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> R
             await service.add_evidence(deps, key, actor, text, item, source="chat")
         case ["draft", clock]:
             return await draft_notice(deps, key, clock)
+        case ["killswitch", step]:
+            await kill_switch_run.run(deps, key, actor, _whole(step, "The step"))
         case _:
             raise UnknownAction(f"There is no action '{action[:40]}'.")
     return None

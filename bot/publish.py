@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot import kill_switch
 from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
@@ -180,6 +181,12 @@ async def _step(room: RoomPublisher, event: Event) -> None:
     await room.refresh("containment", room.notice("containment"))
 
 
+async def _kill_switch(room: RoomPublisher, event: Event) -> None:
+    if event.type == kill_switch.RESULT:
+        await room.post(text(room.incident, kill_switch.said(event.data, room.incident.key)))
+    await room.refresh("containment", room.notice("containment"))
+
+
 async def _answered(room: RoomPublisher, event: Event) -> None:
     await _questions(room, event)
 
@@ -195,6 +202,8 @@ HANDLERS = {
     "handed_over": _handed_over,
     "awareness_corrected": _awareness,
     "containment_step": _step,
+    kill_switch.SENT: _kill_switch,
+    kill_switch.RESULT: _kill_switch,
     "answered": _answered,
     "involved": _simple,
     "evidence_added": _simple,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.runbook_actions import Action
+
 # A Microsoft id (an app, a tenant, a team's group): the whole text, as Entra writes it.
 GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
@@ -87,6 +89,10 @@ class System:
     logs: str
     containment: tuple[str, ...]
     contract: Contract = field(default_factory=Contract)
+    actions: tuple[Action | None, ...] = ()  # per containment step (bot.runbook_actions)
+
+    def action(self, step: int) -> Action | None:
+        return self.actions[step] if 0 <= step < len(self.actions) else None
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Rooms:
     teams_channel_id: str = ""
     teams_group_id: str = ""  # the team's Microsoft 365 group (a GUID), for Graph
     teams_dedicated_channels: bool = False  # a new channel per incident instead of a thread
+    triage: str = ""  # where alerts post suspected incidents (bot.runbook_actions)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from bot.runbook import (
     RunbookError,
     System,
 )
+from bot.runbook_actions import containment_step, triage_room
 
 __all__ = ["format_duration", "parse_duration", "parse_runbook"]
 
@@ -268,7 +269,7 @@ def _runbook(root: _Value) -> Runbook:
         reportable=top["reportable"].text(),
         clocks=_clocks(top["clocks"].fields((), ("reminders_72h", "extra", *CLOCK_IDS)), known),
         reenable_criteria=tuple(v.text() for v in top["reenable_criteria"].items("criterion")),
-        rooms=_rooms(top["rooms"].fields((), ("slack", "teams"))),
+        rooms=_rooms(top["rooms"].fields((), ("slack", "teams", "triage"))),
     )
 
 
@@ -347,13 +348,15 @@ def _systems(top: _Fields, known: Sequence[str]) -> tuple[System, ...]:
 def _system(f: _Fields, known: Sequence[str], seen: dict[str, int]) -> System:
     switch = f["kill_switch"].fields(("who", "how"))
     contract = f["contract"].fields((), ("vendor_notifies_within", "notes"))
+    steps = [containment_step(step) for step in f["containment"].items("containment step")]
     return System(
         id=f.unique_id(seen),
         name=f["name"].text(),
         vendor=f["vendor"].text(),
         kill_switch=KillSwitch(who=switch["who"].ids(known), how=switch["how"].text()),
         logs=f["logs"].text(),
-        containment=tuple(step.text() for step in f["containment"].items("containment step")),
+        containment=tuple(text for text, _ in steps),
+        actions=tuple(action for _, action in steps),
         contract=Contract(
             vendor_notifies_within=contract["vendor_notifies_within"].duration(),
             notes=contract["notes"].text(empty_ok=True),
@@ -441,6 +444,7 @@ def _rooms(f: _Fields) -> Rooms:
         teams_channel_id=teams["channel_id"].text(empty_ok=True),
         teams_group_id=group,
         teams_dedicated_channels=dedicated,
+        triage=triage_room(f["triage"]),
     )
 
 

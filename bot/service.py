@@ -18,6 +18,7 @@ from bot import decisions, notices, requests
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
 from bot.incident import Incident, apply
+from bot.kill_switch import KillSwitchSender
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
 from bot.publish import RoomPublisher, publish
 from bot.runbook import Runbook
@@ -37,6 +38,7 @@ class Deps:
     chat: Chat
     clock: Clock
     records: Records | None = None  # None: closed incidents leave no files (tests, tools)
+    kill_switch: KillSwitchSender | None = None  # sends containment steps' actions
 
 
 def _append(

@@ -7,7 +7,7 @@ settings.platform   # -> "web" when no Slack or Teams credentials are set
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ai-incident.db"
@@ -34,6 +34,10 @@ class Settings:
     records_dir: Path = Path("var/records")  # reports, register entries, regression cases
     tick_seconds: float = 5.0
     clock_offset_s: float = 0.0  # local web chat only: start with the clock moved forward
+    kill_switch_secret: str = ""  # signs kill-switch requests (X-AI-Incident-Signature)
+    alerts_token: str = ""  # POST /alerts: Authorization: Bearer …
+    alerts_secret: str = ""  # POST /alerts: X-Alert-Signature
+    env: Mapping[str, str] = field(default_factory=dict)  # resolves ${NAME} in action headers
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -92,6 +96,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         records_dir=Path(env.get("RECORDS_DIR") or "var/records"),
         tick_seconds=_float(env, "TICK_SECONDS", 5.0),
         clock_offset_s=_offset(env),
+        kill_switch_secret=env.get("KILL_SWITCH_SECRET", ""),
+        alerts_token=env.get("ALERTS_TOKEN", ""),
+        alerts_secret=env.get("ALERTS_SECRET", ""),
+        env=dict(env),
     )
 
 

@@ -30,11 +30,13 @@ from bot.commands import HELP
 from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
+from bot.kill_switch import run_state
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
 from bot.papers.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
+from bot.runbook_actions import Action
 from bot.service import open_items
 from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
 
@@ -117,12 +119,21 @@ def _containment(n: Notice, runbook: Runbook, now: datetime) -> View:
             said = "done" if rec.status == "done" else f"not possible: {rec.reason}"
             lines.append(f"{i + 1}. {step} — {said} ({rec.by.name}, {moment(rec.at)})")
         else:
-            lines.append(f"{i + 1}. {step}")
+            lines.append(f"{i + 1}. {step}" + run_state(inc, i))
             buttons += [
+                *run_button(system.action(i), i),
                 Button(f"{i + 1}: Done", f"contain:{i}:done", "primary"),
                 Button(f"{i + 1}: Not possible", f"contain:{i}:not_possible", "", "reason"),
             ]
     return View("Containment", tuple(lines), (), tuple(buttons))
+
+
+def run_button(action: Action | None, step: int) -> tuple[Button, ...]:
+    """**Run** beside Done / Not possible; it asks for confirmation, showing the request."""
+    if action is None:
+        return ()
+    label = f"{step + 1}: Rehearse (dry run)" if action.dry_run else f"{step + 1}: Run"
+    return (Button(label, f"killswitch:{step}", "danger", "confirm"),)
 
 
 def _question(n: Notice, runbook: Runbook, now: datetime) -> View:

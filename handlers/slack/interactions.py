@@ -21,6 +21,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from bot import service, tokens
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
+from bot.kill_switch_run import CONFIRM, confirmation
 from bot.ports import ChatError
 from bot.views import View
 from handlers.slack import forms, modals
@@ -30,7 +31,7 @@ from handlers.slack.keys import view_key
 from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
 
 Words = Mapping[str, tuple[str, ...]]
-KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft")
+KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft", "killswitch")
 ANSWER_WITHIN_S = 2.0  # Slack waits 3 s for a submission's answer
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
 
@@ -149,7 +150,11 @@ class Interactions:
         self, c: Click, key: str, label: str, needs: str, optional: bool = False
     ) -> None:
         meta = {"key": key, "action": c.action, "channel": c.channel}
-        modal = modals.ask_modal(needs, label, meta, optional=optional)
+        modal = (
+            modals.confirm_modal(label, await confirmation(self.edge.deps, key, c.action), meta)
+            if needs == CONFIRM
+            else modals.ask_modal(needs, label, meta, optional=optional)
+        )
         if not await self.edge.open_modal(c.trigger, modal):
             await self.edge.tell(c.channel, c.user, View("The form could not open; click again."))
 

@@ -192,3 +192,13 @@ def ask_modal(
         field("text", prompt, text_input(multiline=True), optional=optional),
     ]
     return modal(ASK, title, "Save", blocks, meta)
+
+
+def confirm_modal(label: str, request: Sequence[str], meta: Mapping[str, str]) -> dict[str, Any]:
+    """Before a kill switch runs: the exact request (secrets masked); Send runs it."""
+    shown = escape("\n".join(request))[: MAX_INPUT - 8]
+    blocks = [
+        section(f"*{escape(label)}*\nThis request will be sent:"),
+        section(f"```{shown}```"),
+    ]
+    return modal(ASK, "Run the kill switch", "Send", blocks, meta)
