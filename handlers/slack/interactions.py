@@ -109,6 +109,11 @@ def private(reply: Reply) -> View:
     return View(reply.title, lines)
 
 
+def _confirming(view: Mapping[str, Any]) -> bool:
+    """A kill switch's confirmation: it has no input a refusal could be shown beside."""
+    return forms.meta(view).get("action", "").startswith("killswitch:")
+
+
 SubmissionJob = Callable[[Submitted], Awaitable[None]]
 DECLARE, CLOSE, ASK = "view:declare", "view:close", "view:ask"
 
@@ -183,6 +188,10 @@ class Interactions:
         s = submitted(kept)
         task = self.edge.kept.start(row, lambda: self._told(job, s))
         refused = await self.edge.work.refusal(task, self.within_s)
+        if refused is not None and _confirming(view):  # no field to show it on: tell in chat
+            await ack()
+            await self.edge.tell(s.channel, s.user, View(refused.message))
+            return
         if refused is not None:
             await self.edge.kept.forget(key)
             block = forms.error_block(refused.message, words)
