@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import cli_kill_switch
 from bot.incident import Incident
 from bot.papers import drafts, learn, register
 from bot.papers.evidence_pack import evidence_pack
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     teams.add_argument("--out", type=Path, default=Path("ai-incident-teams.zip"))
     teams.add_argument("--app-id", help="the bot's Microsoft app id (default: TEAMS_APP_ID)")
     _close_and_learn(sub)
+    cli_kill_switch.add_parser(sub)
     return p
 
 
@@ -324,6 +326,7 @@ COMMANDS = {
     "eval-cases": cmd_eval_cases,
     "eval-run": cmd_eval_run,
     "draft": cmd_draft,
+    "kill-switch": cli_kill_switch.cmd_kill_switch,
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.ports import Chat
 from bot.runbook import Runbook
 from bot.runbook_parse import load_runbook
 from bot.service import Deps
@@ -128,6 +129,12 @@ def _slack(app: web.Application, settings: Settings, deps: Deps, kept: Kept) -> 
     if settings.slack_app_token:
         add_socket_mode(app, bolt, settings.slack_app_token)
     return chat
+
+
+def kill_switch_deps(settings: Settings, chat: Chat) -> Deps:
+    """For `ai-incident kill-switch`: the store, the real clock and the sender."""
+    runbook = load_runbook(settings.runbook_path)
+    return Deps(runbook, open_store(settings), chat, SystemClock(), None, _sender(settings))
 
 
 def _sender(settings: Settings) -> HttpKillSwitch:

@@ -18,6 +18,7 @@ from tests.fakes.kill_switch_receiver import SECRET, Receiver, environment, runb
 from tests.fakes.slack_api import FakeSlack
 
 RUN = "killswitch:0"
+__all__ = ["slack"]  # fixtures
 
 
 async def no_pause(_seconds: float) -> None:

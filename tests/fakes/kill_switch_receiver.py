@@ -82,6 +82,10 @@ def _verified(headers: dict[str, str], body: str) -> bool:
 
 def runbook_with_action(url: str, **action: Any) -> Runbook:
     """The example runbook, its drafting tool's first step given an action aimed at `url`."""
+    return parse_runbook(runbook_text_with_action(url, **action), "runbook.yaml")
+
+
+def runbook_text_with_action(url: str, **action: Any) -> str:
     fields = {
         "method": "POST",
         "url": url,
@@ -94,7 +98,7 @@ def runbook_with_action(url: str, **action: Any) -> Runbook:
     text = (ROOT / "runbook.yaml").read_text(encoding="utf-8")
     plain = '      - "Turn off AI drafts for all users"'
     assert plain in text
-    return parse_runbook(text.replace(plain, f"      - {block}"), "runbook.yaml")
+    return text.replace(plain, f"      - {block}")
 
 
 def environment() -> dict[str, str]:
