@@ -16,6 +16,7 @@ from bot.runbook import Runbook
 from bot.runbook_parse import load_runbook
 from bot.service import Deps
 from bot.settings import Settings, SettingsError
+from handlers.alerts import add_alerts
 from handlers.database import unreachable
 from handlers.kept import Kept, add_inbox_sweeps
 from handlers.kill_switch import HttpKillSwitch
@@ -31,6 +32,7 @@ from handlers.web.board import add_board
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from handlers.work import Work
+from storage.alerts import SqlAlerts
 from storage.engine import make_engine
 from storage.files import RecordsDir
 from storage.inbox import SqlInbox
@@ -83,6 +85,7 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     else:
         deps = _platforms(app, settings, runbook, store)
     add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
+    add_alerts(app, deps, settings.alerts_token, settings.alerts_secret)
     ticker = Ticker(deps, settings.tick_seconds)
     add_health(app, store, lambda: ticker.sweeps)
     app.on_startup.append(lambda _app: _start(ticker))
@@ -96,7 +99,8 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
     clock = OffsetClock(SystemClock())
     clock.advance(timedelta(seconds=settings.clock_offset_s))
     chat = WebChat(runbook)
-    deps = Deps(runbook, store, chat, clock, RecordsDir(settings.records_dir), _sender(settings))
+    records = RecordsDir(settings.records_dir)
+    deps = Deps(runbook, store, chat, clock, records, _sender(settings), _alerts(settings))
     add_web_chat(app, deps, chat, clock)
     return deps
 
@@ -106,7 +110,7 @@ def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store
     Both keep what they are sent in one inbox, swept by one sweeper."""
     chats = ByPlatform()
     records = RecordsDir(settings.records_dir)
-    deps = Deps(runbook, store, chats, SystemClock(), records, _sender(settings))
+    deps = Deps(runbook, store, chats, SystemClock(), records, _sender(settings), _alerts(settings))
     engine = make_engine(settings.database_url)
     kept = Kept(SqlInbox(engine), Work(), deps.clock)
     if "slack" in settings.platforms:
@@ -135,6 +139,13 @@ def kill_switch_deps(settings: Settings, chat: Chat) -> Deps:
     """For `ai-incident kill-switch`: the store, the real clock and the sender."""
     runbook = load_runbook(settings.runbook_path)
     return Deps(runbook, open_store(settings), chat, SystemClock(), None, _sender(settings))
+
+
+def _alerts(settings: Settings) -> SqlAlerts | None:
+    """Alerts in only with a token or secret to check them by (else POST /alerts is 404)."""
+    if not (settings.alerts_token or settings.alerts_secret):
+        return None
+    return SqlAlerts(make_engine(settings.database_url))
 
 
 def _sender(settings: Settings) -> HttpKillSwitch:

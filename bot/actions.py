@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import kill_switch_run, service
+from bot import kill_switch_run, service, triage
 from bot.commands import parse_aware, parse_person
 from bot.decisions import Refused
 from bot.obligations import terms
@@ -86,6 +86,8 @@ async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> R
             return await draft_notice(deps, key, clock)
         case ["killswitch", step]:
             await kill_switch_run.run(deps, key, actor, _whole(step, "The step"))
+        case ["alert", "dismiss", alert_id] if deps.alerts is not None:
+            await triage.dismiss(deps, deps.alerts, _whole(alert_id, "The alert"), actor, text)
         case _:
             raise UnknownAction(f"There is no action '{action[:40]}'.")
     return None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.alerts import AlertRecord
 from bot.durations import time_left
 from bot.incident import Incident
 from bot.obligations import terms
@@ -34,6 +35,7 @@ class Notice:
     mentions: tuple[str, ...] = field(default_factory=tuple)
     now: datetime | None = None
     late_by_s: float = 0.0
+    alert: AlertRecord | None = None  # kind "alert": a suspected incident (bot.triage)
 
 
 def fields_of(notice: Notice) -> dict[str, object]:

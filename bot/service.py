@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import decisions, notices, requests
+from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
 from bot.incident import Incident, apply
@@ -39,6 +40,7 @@ class Deps:
     clock: Clock
     records: Records | None = None  # None: closed incidents leave no files (tests, tools)
     kill_switch: KillSwitchSender | None = None  # sends containment steps' actions
+    alerts: AlertStore | None = None  # alerts from monitoring (None: no alert settings)
 
 
 def _append(

@@ -225,6 +225,12 @@ def _text(n: Notice, runbook: Runbook, now: datetime) -> View:
     return View(n.text)
 
 
+def _alert(n: Notice, runbook: Runbook, now: datetime) -> View:
+    from bot.triage_view import alert_view  # it builds on this module's View
+
+    return alert_view(n.alert, runbook, now) if n.alert else View("An alert")
+
+
 RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
     "card": _card,
     "page": _page,
@@ -234,6 +240,7 @@ RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
     "reminder": _reminder,
     "summary": _summary,
     "text": _text,
+    "alert": _alert,
 }
 
 

@@ -169,6 +169,37 @@ class ConversationRow(SQLModel, table=True):
     blocked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
+class AlertRow(SQLModel, table=True):
+    """An alert from the firm's monitoring and its suspected-incident card: open →
+    dismissed (with a reason) or declared (with the incident's key). Repeats of one
+    `group_key` update the row and its card."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_group", "group_key", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_key: str
+    source: str
+    system: str
+    summary: str = Field(sa_type=Text)
+    severity: str = ""
+    link: str = Field(default="", sa_type=Text)
+    occurred_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    status: str
+    firing: int = 1  # alerts in the group, as last told
+    deliveries: int = 1
+    state: str = "open"
+    settled_by: str = ""
+    settled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reason: str = Field(default="", sa_type=Text)
+    incident_key: str = ""
+    room_platform: str = ""
+    room_id: str = ""
+    message_id: str = ""
+
+
 def _table(name: str) -> Table:
     return SQLModel.metadata.tables[name]
 
@@ -180,3 +211,4 @@ KEY_COUNTERS = _table("key_counters")
 MESSAGES = _table("messages")
 INBOX = _table("inbox")
 CONVERSATIONS = _table("conversations")
+ALERTS = _table("alerts")

@@ -180,7 +180,8 @@ class WebChat:
 
     def _room(self, room: Room, notice: Notice) -> WebRoom:
         if room.id not in self.rooms:  # a room opened before a restart
-            self.rooms[room.id] = WebRoom(room.id, room.name or room.id, notice.incident.key)
+            key = "" if notice.alert else notice.incident.key  # the triage room has none
+            self.rooms[room.id] = WebRoom(room.id, room.name or room.id, key)
         return self.rooms[room.id]
 
     def _room_name(self, incident: Incident) -> str:

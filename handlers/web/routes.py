@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from multidict import MultiDictProxy
 
-from bot import service
+from bot import service, triage
 from bot.actions import UnknownAction, press
 from bot.decisions import CloseForm, DeclareForm, Refused
 from bot.durations import local_time
@@ -195,7 +195,22 @@ class LocalChat:
             aware_at=self._aware_at(form.text("aware_at", "")),
         )
         incident = await service.declare(self.deps, self._actor(form), declared)
+        alert = form.text("alert", "")
+        if alert.isdigit() and self.deps.alerts is not None:
+            actor = self._actor(form)
+            await triage.declared(self.deps, self.deps.alerts, int(alert), actor, incident.key)
         return url(incident.room.id if incident.room else LOBBY)
+
+    async def _declare_alert(self, action: str) -> str:
+        """The declare form, filled in from the alert; T0 stays the person's to set."""
+        alert_id = action.rpartition(":")[2]
+        known = alert_id.isdigit() and self.deps.alerts is not None
+        record = await self.deps.alerts.get(int(alert_id)) if known and self.deps.alerts else None
+        if record is None:
+            raise Malformed(f"There is no alert '{alert_id[:20]}'.")
+        filled = triage.prefill(record, self.runbook)
+        said = {"title": filled.title, "system": filled.system, "noticed": filled.noticed}
+        return url(LOBBY, form="declare", alert=alert_id, **said)
 
     def _aware_at(self, text: str) -> datetime | None:
         """`datetime-local` has no zone: it is the firm's wall-clock time."""
@@ -211,6 +226,8 @@ class LocalChat:
         action = form.text("action")
         if action == "close":
             return url(form.room, form="close")
+        if action.startswith("alert:declare:"):
+            return await self._declare_alert(action)
         actor = self._actor(form)
         try:
             reply = await press(self.deps, form.text("key"), actor, action, form.text("text", ""))

@@ -1,0 +1,56 @@
+"""The suspected-incident card an alert posts in the triage room, as a neutral View.
+
+alert_view(record, runbook, now).buttons   # Declare, Dismiss (while it is open)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.alerts import AlertRecord
+from bot.runbook import Runbook
+from bot.tokens import moment
+from bot.views import Button, View
+
+
+def _system(record: AlertRecord, runbook: Runbook) -> str:
+    system = runbook.system(record.alert.system)
+    if system is not None:
+        return system.name
+    named = record.alert.system or "(none given)"
+    return f"unknown system '{named}' (not in the runbook)"
+
+
+def _fields(record: AlertRecord, runbook: Runbook) -> tuple[tuple[str, str], ...]:
+    alert = record.alert
+    fired = moment(alert.occurred_at) if alert.occurred_at else moment(record.received_at)
+    fields = [("AI system", _system(record, runbook)), ("Noticed", fired)]
+    fields += [("Severity", alert.severity)] if alert.severity else []
+    fields += [("From", alert.source)]
+    if record.deliveries > 1 or alert.count > 1:
+        fields.append(("Repeats", f"{record.deliveries} deliveries, {alert.count} firing"))
+    return tuple(fields)
+
+
+def _state(record: AlertRecord) -> tuple[str, ...]:
+    lines: list[str] = []
+    if record.alert.status == "resolved":
+        lines.append(f"*Resolved* — the monitoring says so ({moment(record.updated_at)}).")
+    if record.state == "dismissed":
+        lines.append(f"Dismissed by {record.settled_by}: {record.reason}")
+    elif record.state == "declared":
+        lines.append(f"Declared by {record.settled_by} as {record.incident_key}.")
+    return tuple(lines)
+
+
+def alert_view(record: AlertRecord, runbook: Runbook, now: datetime) -> View:
+    alert = record.alert
+    lines = (alert.summary, *((alert.link,) if alert.link else ()), *_state(record))
+    buttons: tuple[Button, ...] = ()
+    if record.state == "open":
+        buttons = (
+            Button("Declare", f"alert:declare:{record.id}", "primary"),
+            Button("Dismiss", f"alert:dismiss:{record.id}", "", "reason"),
+        )
+    title = f"Suspected incident: {alert.summary}"[:150]
+    return View(title, lines, _fields(record, runbook), buttons)
