@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import cli_kill_switch
+from bot import cli_alerts, cli_kill_switch
 from bot.incident import Incident
 from bot.papers import drafts, learn, register
 from bot.papers.evidence_pack import evidence_pack
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     teams.add_argument("--app-id", help="the bot's Microsoft app id (default: TEAMS_APP_ID)")
     _close_and_learn(sub)
     cli_kill_switch.add_parser(sub)
+    cli_alerts.add_parser(sub)
     return p
 
 
@@ -327,6 +328,7 @@ COMMANDS = {
     "eval-run": cmd_eval_run,
     "draft": cmd_draft,
     "kill-switch": cli_kill_switch.cmd_kill_switch,
+    "alerts": cli_alerts.cmd_alerts,
 }
 
 

@@ -141,6 +141,12 @@ def kill_switch_deps(settings: Settings, chat: Chat) -> Deps:
     return Deps(runbook, open_store(settings), chat, SystemClock(), None, _sender(settings))
 
 
+def open_alerts(settings: Settings) -> SqlAlerts:
+    """For `ai-incident alerts`."""
+    upgrade(settings.database_url)
+    return SqlAlerts(make_engine(settings.database_url))
+
+
 def _alerts(settings: Settings) -> SqlAlerts | None:
     """Alerts in only with a token or secret to check them by (else POST /alerts is 404)."""
     if not (settings.alerts_token or settings.alerts_secret):

@@ -4,6 +4,7 @@ chat's #triage room, with Declare and Dismiss."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -17,8 +18,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import triage
+from bot.cli import main
 from bot.runbook import Runbook
 from bot.service import Deps
+from bot.timeline import Actor
 from handlers.alerts import add_alerts
 from handlers.web.chat import OffsetClock, WebChat, WebMessage
 from handlers.web.routes import add_web_chat
@@ -193,3 +197,28 @@ async def test_declare_opens_the_form_filled_in_and_the_card_names_the_incident(
     assert incident is not None and incident.system == "drafting-assistant"
     assert incident.aware_at == server.clock.now()  # T0: the press, not the alert
     assert "Declared by Sam Okafor as AI-2026-0001" in server.card_text()
+
+
+async def test_the_command_line_lists_dismissed_and_declared_alerts(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await server.post("/alerts", payload("firing"))
+    body = json.dumps({"system": "email-assistant", "summary": "Replies to the wrong thread"})
+    await server.post("/alerts/generic", body)
+    assert server.deps.alerts is not None
+    sam = Actor("test:sam", "Sam Okafor", "sam")
+    await triage.dismiss(server.deps, server.deps.alerts, 2, sam, "Test mailbox only")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'incidents.db'}")
+    assert await asyncio.to_thread(main, ["alerts", "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["state"], listed["by"], listed["reason"]) == (
+        "dismissed",
+        "Sam Okafor",
+        "Test mailbox only",
+    )
+    assert await asyncio.to_thread(main, ["alerts", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "open" in out and "dismissed by Sam Okafor: Test mailbox only" in out
