@@ -33,7 +33,15 @@ from handlers.slack.chat import SlackChat
 from handlers.slack.commands import Said, SlashCommands
 from handlers.slack.edge import Edge
 from handlers.slack.files import FileEvidence
-from handlers.slack.interactions import ASK, CLOSE, DECLARE, Click, Interactions, read_click
+from handlers.slack.interactions import (
+    ASK,
+    CLOSE,
+    DECLARE,
+    Click,
+    Interactions,
+    opens_declare,
+    read_click,
+)
 from handlers.slack.keys import delivery_key
 from handlers.slack.payload import Malformed, optional_text, text_at, typed_text
 from handlers.work import Work
@@ -89,7 +97,7 @@ class Listeners:
 
     async def action(self, ack: AsyncAck, body: Mapping[str, Any]) -> None:
         click = read_click(body)
-        if click.needs:  # it only opens a form, on a trigger id that dies in 3 seconds
+        if click.needs or opens_declare(click):  # only opens a form, on a short-lived trigger
             await ack()
             self.edge.work.start(self.interactions.click(click))
             return

@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot import service, tokens
+from bot import service, tokens, triage
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.kill_switch_run import CONFIRM, confirmation
@@ -31,7 +31,18 @@ from handlers.slack.keys import view_key
 from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
 
 Words = Mapping[str, tuple[str, ...]]
-KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft", "killswitch")
+KNOWN = (
+    "ack",
+    "contain",
+    "classify",
+    "obligation",
+    "delay",
+    "evidence",
+    "draft",
+    "killswitch",
+    "alert",
+)
+DECLARE_ALERT = "alert:declare:"
 ANSWER_WITHIN_S = 2.0  # Slack waits 3 s for a submission's answer
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
 
@@ -109,6 +120,11 @@ def private(reply: Reply) -> View:
     return View(reply.title, lines)
 
 
+def opens_declare(c: Click) -> bool:
+    """Declare on a suspected-incident card: the declare form, filled in from the alert."""
+    return c.action.startswith(DECLARE_ALERT)
+
+
 def _confirming(view: Mapping[str, Any]) -> bool:
     """A kill switch's confirmation: it has no input a refusal could be shown beside."""
     return forms.meta(view).get("action", "").startswith("killswitch:")
@@ -124,6 +140,9 @@ class Interactions:
 
     async def click(self, c: Click) -> None:
         try:
+            if opens_declare(c):
+                await self._declare_alert(c)
+                return
             key = c.key or await self.edge.key("", c.channel)
             if c.needs:
                 optional = c.action.startswith("classify:")  # a reason only stops a clock
@@ -136,6 +155,20 @@ class Interactions:
             await self.edge.tell(
                 c.channel, c.user, View(f"That form is over Slack's limits: {error}")
             )
+
+    async def _declare_alert(self, c: Click) -> None:
+        deps, alert_id = self.edge.deps, c.action.removeprefix(DECLARE_ALERT)
+        known = deps.alerts is not None and alert_id.isdigit()
+        record = await deps.alerts.get(int(alert_id)) if known and deps.alerts else None
+        if record is None:
+            raise UnknownAction(f"There is no alert '{alert_id[:20]}'.")
+        filled = triage.prefill(record, deps.runbook)
+        meta = {"channel": c.channel, "alert": alert_id}
+        modal = modals.declare_modal(
+            deps.runbook, deps.clock.now(), filled.title, meta, filled.system, filled.noticed
+        )
+        if not await self.edge.open_modal(c.trigger, modal):
+            await self.edge.tell(c.channel, c.user, View("The form could not open; click again."))
 
     async def _press(self, c: Click, key: str) -> None:
         """Press; when the core wants words first (an answer that stops a clock needs a
@@ -242,6 +275,10 @@ class Interactions:
                 )
                 await self.edge.tell(s.channel, s.user, View(said))
                 return
+            alert = forms.meta(mapping_at(kept, "view")).get("alert", "")
+            if alert.isdigit() and self.edge.deps.alerts is not None:
+                alerts = self.edge.deps.alerts
+                await triage.declared(self.edge.deps, alerts, int(alert), actor, incident.key)
             room = tokens.room(incident.room.id) if incident.room else "(no channel yet)"
             await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
 

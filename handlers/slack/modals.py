@@ -96,7 +96,12 @@ def modal(
 
 
 def declare_modal(
-    runbook: Runbook, now: datetime, title: str, meta: Mapping[str, str]
+    runbook: Runbook,
+    now: datetime,
+    title: str,
+    meta: Mapping[str, str],
+    system: str = "",
+    noticed: str = "",
 ) -> dict[str, Any]:
     fits = len(title.strip()) <= MAX_TITLE
     hint = (
@@ -112,8 +117,13 @@ def declare_modal(
             text_input(limit=MAX_TITLE, initial=title.strip() if fits else ""),
             hint=hint,
         ),
-        field("system", "AI system", select(systems)),
-        field("noticed", "What was noticed", text_input(multiline=True), optional=True),
+        field("system", "AI system", select(systems, system)),
+        field(
+            "noticed",
+            "What was noticed",
+            text_input(multiline=True, initial=noticed),
+            optional=True,
+        ),
         field(
             "aware_at",
             "When we became aware (T0)",

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.alerts import AlertStore
 from bot.kill_switch import KillSwitchSender
 from bot.ports import Clock
 from bot.runbook import Runbook
@@ -136,13 +137,14 @@ async def rig_over(
     folder: Path,
     client: AsyncWebClient,
     kill_switch: KillSwitchSender | None = None,
+    alerts: AlertStore | None = None,
 ) -> AsyncIterator[Rig]:
     """The bot's Slack app over `client` and a SQLite file in `folder`, signed requests in."""
     ticks = Ticks()
     store = store_at(folder)
     chat = SlackChat(client, runbook, Pacer(1.0, ticks, ticks.sleep), store)
     clock = FakeClock(SEED_T0 + timedelta(minutes=10))
-    deps = Deps(runbook, store, chat, clock, kill_switch=kill_switch)
+    deps = Deps(runbook, store, chat, clock, kill_switch=kill_switch, alerts=alerts)
     kept = kept_at(folder, clock)
     app = web.Application()
     add_slack_routes(app, build_slack_app(deps, settings_for(slack), chat, kept=kept), SECRET)
