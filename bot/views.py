@@ -30,7 +30,7 @@ from bot.commands import HELP
 from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
-from bot.kill_switch import run_state
+from bot.kill_switch import confirm_text, run_state
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
 from bot.papers.onepager import Facts, Items, Paragraph, Section, Table, outline
@@ -49,6 +49,7 @@ class Button:
     action_id: str
     style: str = ""  # "primary", "danger" or ""
     needs: str = ""  # "reason" or "reference": the edge asks for it before calling the core
+    detail: str = ""  # with needs "confirm": what the presser confirms (a kill switch's request)
 
 
 @dataclass(frozen=True)
@@ -121,19 +122,19 @@ def _containment(n: Notice, runbook: Runbook, now: datetime) -> View:
         else:
             lines.append(f"{i + 1}. {step}" + run_state(inc, i))
             buttons += [
-                *run_button(system.action(i), i),
+                *run_button(system.action(i), i, confirm_text(inc, runbook, f"killswitch:{i}")),
                 Button(f"{i + 1}: Done", f"contain:{i}:done", "primary"),
                 Button(f"{i + 1}: Not possible", f"contain:{i}:not_possible", "", "reason"),
             ]
     return View("Containment", tuple(lines), (), tuple(buttons))
 
 
-def run_button(action: Action | None, step: int) -> tuple[Button, ...]:
+def run_button(action: Action | None, step: int, request: str) -> tuple[Button, ...]:
     """**Run** beside Done / Not possible; it asks for confirmation, showing the request."""
     if action is None:
         return ()
     label = f"{step + 1}: Rehearse (dry run)" if action.dry_run else f"{step + 1}: Run"
-    return (Button(label, f"killswitch:{step}", "danger", "confirm"),)
+    return (Button(label, f"killswitch:{step}", "danger", "confirm", request),)
 
 
 def _question(n: Notice, runbook: Runbook, now: datetime) -> View:

@@ -133,7 +133,17 @@ def ask(b: Button, key: str) -> dict[str, Any]:
     return {"type": "Action.ShowCard", "title": b.label, "card": card}
 
 
+def confirm(b: Button, key: str) -> dict[str, Any]:
+    """Before a kill switch runs: the exact request (secrets masked); Send runs it."""
+    shown = [block("This request will be sent:"), block(b.detail, fontType="Monospace")]
+    send = submit("Send", {"action": b.action_id, "key": key}, b.style)
+    card = {"type": "AdaptiveCard", "body": shown, "actions": [send]}
+    return {"type": "Action.ShowCard", "title": b.label, "card": card}
+
+
 def button(b: Button, key: str) -> dict[str, Any]:
+    if b.needs == "confirm":
+        return confirm(b, key)
     if b.needs:
         return ask(b, key)
     return submit(b.label, {"action": b.action_id, "key": key}, b.style)

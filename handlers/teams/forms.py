@@ -90,8 +90,10 @@ def declare_card(
     title: str = "",
     typed: Mapping[str, Any] | None = None,
     error: str = "",
+    alert: str = "",
 ) -> Card:
-    """The form `@AI Incident declare [title]` shows; T0 defaults to now, the firm's time."""
+    """The form `@AI Incident declare [title]` shows; T0 defaults to now, the firm's time.
+    From a suspected-incident card, `alert` is its id, sent back with the form."""
     got = {k: str(v) for k, v in (typed or {}).items()}
     local = _local(now, runbook)
     inputs = [
@@ -118,7 +120,7 @@ def declare_card(
             "failure_type", "Failure type", list(FAILURE_TYPES.items()), got.get("failure_type", "")
         ),
     ]
-    action = submit("Declare", {"form": DECLARE}, "primary")
+    action = submit("Declare", {"form": DECLARE} | ({"alert": alert} if alert else {}), "primary")
     return _form("Declare an AI incident", inputs, action, error)
 
 

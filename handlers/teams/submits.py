@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import service
+from bot import service, triage
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.incident import Room
@@ -26,7 +26,18 @@ from handlers.teams.edge import Edge
 from handlers.teams.forms import CLOSE, DECLARE, close_card, declare_card, read_close, read_declare
 
 log = logging.getLogger(__name__)
-KNOWN = ("ack", "contain", "classify", "obligation", "delay", "evidence", "draft")
+KNOWN = (
+    "ack",
+    "contain",
+    "classify",
+    "obligation",
+    "delay",
+    "evidence",
+    "draft",
+    "killswitch",
+    "alert",
+)
+DECLARE_ALERT = "alert:declare:"
 ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
 
 
@@ -72,7 +83,23 @@ class Submits:
         elif isinstance(action, str):
             await self._press(turn, action)
 
+    async def _declare_alert(self, turn: Turn, alert_id: str) -> None:
+        """The declare form, filled in from the alert; T0 stays the person's (default now)."""
+        deps = self.edge.deps
+        known = deps.alerts is not None and alert_id.isdigit()
+        record = await deps.alerts.get(int(alert_id)) if known and deps.alerts else None
+        if record is None:
+            await self.edge.tell(turn, View(f"There is no alert '{alert_id[:20]}'."))
+            return
+        filled = triage.prefill(record, deps.runbook)
+        typed = {"title": filled.title, "system": filled.system, "noticed": filled.noticed}
+        card = declare_card(deps.runbook, deps.clock.now(), "", typed, alert=alert_id)
+        await self.edge.send(turn, card)
+
     async def _press(self, turn: Turn, action: str) -> None:
+        if action.startswith(DECLARE_ALERT):
+            await self._declare_alert(turn, action.removeprefix(DECLARE_ALERT))
+            return
         text = turn.value.get("text")
         given = turn.value.get("key")
         try:
@@ -129,6 +156,10 @@ class Submits:
             ]
             await self.edge.replace(turn, _said(said))
             return
+        alert = turn.value.get("alert")
+        if isinstance(alert, str) and alert.isdigit() and self.edge.deps.alerts is not None:
+            alerts = self.edge.deps.alerts
+            await triage.declared(self.edge.deps, alerts, int(alert), actor, incident.key)
         where = _where(incident.room)
         lines = [f"Declared {incident.key}: {incident.title}", f"By {actor.name}; see {where}."]
         await self.edge.replace(turn, _said(lines))

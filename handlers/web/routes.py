@@ -27,7 +27,6 @@ from bot.decisions import CloseForm, DeclareForm, Refused
 from bot.durations import local_time
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
-from bot.kill_switch import confirm_text
 from bot.notices import Notice
 from bot.runbook import Person, Runbook
 from bot.service import Deps
@@ -321,7 +320,6 @@ class LocalChat:
             "query": request.query,
             "failure_types": FAILURE_TYPES,
             "aware_default": now.astimezone(zone).strftime(LOCAL_INPUT),
-            "confirm_text": lambda key, action: confirm_text(incident, self.runbook, action),
         }
 
     def _reply(self, request: web.Request) -> str:

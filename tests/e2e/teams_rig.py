@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.kill_switch import KillSwitchSender
 from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.kept import Kept
@@ -32,6 +33,7 @@ from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
 from handlers.teams.urls import GRAPH_HOSTS, ServiceUrls
 from handlers.work import Work
+from storage.alerts import SqlAlerts
 from storage.conversations import Conversations
 from storage.engine import make_engine
 from storage.inbox import SqlInbox
@@ -115,7 +117,11 @@ def invalid_cards(connector: FakeConnector) -> list[str]:
 
 @asynccontextmanager
 async def running(
-    connector: FakeConnector, book: Runbook, tmp_path: Path, graph: FakeGraph | None = None
+    connector: FakeConnector,
+    book: Runbook,
+    tmp_path: Path,
+    graph: FakeGraph | None = None,
+    kill_switch: KillSwitchSender | None = None,
 ) -> AsyncIterator[TeamsRig]:
     """The Teams server over a fresh SQLite file; with `graph`, a Graph client aimed at it."""
     url = f"sqlite:///{tmp_path / 'teams.db'}"
@@ -131,7 +137,7 @@ async def running(
     chat = TeamsChat(
         wire, book, Conversations(engine), clock, store=store, tenant_id="tenant-hv", graph=client
     )
-    deps = Deps(book, store, chat, clock)
+    deps = Deps(book, store, chat, clock, kill_switch=kill_switch, alerts=SqlAlerts(engine))
     kept = Kept(SqlInbox(engine), Work(), clock)
     try:
         async with TestClient(TestServer(teams_app(deps, chat, urls, kept))) as http:
