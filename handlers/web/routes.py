@@ -49,7 +49,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 SSE_KEEPALIVE_S = 15.0
 SSE_ROUNDS = 240  # an hour of keep-alives; the browser reconnects by itself
 # Fields sent back to a form a refusal reopens, so nobody types them twice.
-ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause")
+ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause", "alert")
 ECHO_CLOSE = ("lessons", "remediation", "override_reason")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14

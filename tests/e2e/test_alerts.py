@@ -192,6 +192,8 @@ async def test_declare_opens_the_form_filled_in_and_the_card_names_the_incident(
     assert '<option value="drafting-assistant" selected>' in page
     # The browser sends the filled-in fields back as they stand (the parser reads hidden ones).
     filled = {"title": SUMMARY, "system": "drafting-assistant", "noticed": "from the alert"}
+    refused = unescape(await browser.press("Declare", failure_type="nonsense", **filled))
+    assert "Unknown failure type" in refused and 'name="alert" value="1"' in refused  # kept
     await browser.press("Declare", failure_type="fabrication", aware_at="", **filled)
     incident = await server.deps.store.load("AI-2026-0001")
     assert incident is not None and incident.system == "drafting-assistant"
