@@ -6,6 +6,8 @@ the runbook. Buttons carry action ids the edges route back into the same service
     classify:<question id>:<value>     ack:<role>           contain:<step>:<done|not_possible>
     obligation:<clock>:<done|waived>   delay:<clock>        evidence:<item id>
     draft:<clock>   (changes nothing: the clock's draft notice, shown to the presser alone)
+    killswitch:<step>   (asks to confirm the request first: Button.needs "confirm")
+    alert:declare:<id>  alert:dismiss:<id>   (on a suspected-incident card, bot.triage)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bot.tokens import mention, mentions
 @dataclass(frozen=True)
 class Notice:
     incident: Incident
-    kind: str  # card, page, containment, question, obligation, reminder, summary, text
+    kind: str  # card, page, containment, question, obligation, reminder, summary, text, alert
     text: str = ""
     question: str = ""
     clock: str = ""
