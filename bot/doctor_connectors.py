@@ -34,6 +34,9 @@ def _alerts(settings: Settings, runbook: Runbook) -> list[Finding]:
     if not runbook.rooms.triage:
         said = "ALERTS_TOKEN/ALERTS_SECRET set but no rooms.triage: alerts are kept, not shown"
         return [Finding(WARNING, "alerts", said)]
+    if runbook.rooms.triage.startswith("#") and settings.platforms != ("web",):
+        said = f"rooms.triage is {runbook.rooms.triage}, a web chat room: name a channel id"
+        return [Finding(PROBLEM, "alerts", said)]
     return [Finding(OK, "alerts", f"POST /alerts, cards in {runbook.rooms.triage}")]
 
 

@@ -27,3 +27,8 @@ def test_with_its_secrets_set_the_action_is_ready() -> None:
 def test_alerts_name_their_triage_room(runbook: Runbook) -> None:
     assert "✓ alerts: POST /alerts, cards in #triage" in lines({"ALERTS_TOKEN": "t"}, runbook)
     assert "alerts" not in lines({}, runbook)
+
+
+def test_a_web_chat_triage_room_with_slack_configured_is_a_problem(runbook: Runbook) -> None:
+    env = {"ALERTS_TOKEN": "t", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    assert "✗ alerts: rooms.triage is #triage, a web chat room" in lines(env, runbook)
