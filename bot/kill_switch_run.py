@@ -14,7 +14,7 @@ from bot import kill_switch, service
 from bot.decisions import Refused
 from bot.kill_switch import KillRequest, Outcome
 from bot.service import Deps
-from bot.timeline import BOT, Actor
+from bot.timeline import Actor
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ async def run(deps: Deps, key: str, actor: Actor, step: int) -> Outcome:
     req = kill_switch.request_for(incident, deps.runbook, step)
     outcome = await _send(deps, req)
     await service.act(
-        deps, incident.key, BOT, lambda i, now: kill_switch.finish(i, req, step, outcome)
+        deps, incident.key, actor, lambda i, now: kill_switch.finish(i, req, step, outcome)
     )
     return outcome
 

@@ -60,7 +60,7 @@ async def test_run_confirms_the_request_then_sends_it_and_the_room_sees_the_resu
     assert len(receiver.seen) == 1 and receiver.seen[0].signed
     assert "Kill switch for step 1 ran: HTTP 200" in rig.ws.said(rig.room)
     containment = text_of(rig.ws.message_with(rig.room, "contain:1:done"))
-    assert "Turn off AI drafts for all users — done" in containment
+    assert "Turn off AI drafts for all users — done (Lee Chen," in containment  # who ran it
 
 
 async def test_a_redelivered_submission_and_a_second_click_send_nothing_more(
