@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import cli_alerts, cli_kill_switch
+from ai_incident import cli_alerts, cli_kill_switch
 from bot.incident import Incident
 from bot.papers import drafts, learn, register
 from bot.papers.evidence_pack import evidence_pack
@@ -273,13 +273,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
     from ai_incident.main import database_check
     from bot.doctor import PROBLEM, Finding, findings
+    from bot.doctor_connectors import connector_findings
 
     try:
         runbook = _runbook(settings)
     except RunbookError as error:
         print(f"{PROBLEM} runbook: {error}")
         return 1
-    said = [*findings(settings, runbook), Finding(*database_check(settings))]
+    said = [*findings(settings, runbook), *connector_findings(settings, runbook)]
+    said.append(Finding(*database_check(settings)))
     for finding in said:
         print(finding.line())
     problems = sum(1 for f in said if f.level == PROBLEM)

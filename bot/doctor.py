@@ -42,9 +42,6 @@ def findings(settings: Settings, runbook: Runbook) -> list[Finding]:
         found += _slack(settings, runbook)
     if "teams" in platforms:
         found += _teams(settings, runbook)
-    from bot.doctor_connectors import connector_findings  # it builds on Finding, here
-
-    found += connector_findings(settings, runbook)
     if settings.host not in LOOPBACK and not settings.board_token:
         said = f"HOST is {settings.host} and BOARD_TOKEN is not set: nobody can open /board"
         found.append(Finding(WARNING, "board", said))

@@ -5,12 +5,11 @@ alert_view(record, runbook, now).buttons   # Declare, Dismiss (while it is open)
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 
 from bot.alerts import AlertRecord
 from bot.runbook import Runbook
 from bot.tokens import moment
-from bot.views import Button, View
 
 
 def _system(record: AlertRecord, runbook: Runbook) -> str:
@@ -43,14 +42,22 @@ def _state(record: AlertRecord) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def alert_view(record: AlertRecord, runbook: Runbook, now: datetime) -> View:
+@dataclass(frozen=True)
+class AlertCard:
+    title: str
+    lines: tuple[str, ...]
+    fields: tuple[tuple[str, str], ...]
+    buttons: tuple[tuple[str, str, str, str], ...]  # label, action id, style, needs
+
+
+def alert_card(record: AlertRecord, runbook: Runbook) -> AlertCard:
     alert = record.alert
     lines = (alert.summary, *((alert.link,) if alert.link else ()), *_state(record))
-    buttons: tuple[Button, ...] = ()
+    buttons: tuple[tuple[str, str, str, str], ...] = ()
     if record.state == "open":
         buttons = (
-            Button("Declare", f"alert:declare:{record.id}", "primary"),
-            Button("Dismiss", f"alert:dismiss:{record.id}", "", "reason"),
+            ("Declare", f"alert:declare:{record.id}", "primary", ""),
+            ("Dismiss", f"alert:dismiss:{record.id}", "", "reason"),
         )
     title = f"Suspected incident: {alert.summary}"[:150]
-    return View(title, lines, _fields(record, runbook), buttons)
+    return AlertCard(title, lines, _fields(record, runbook), buttons)

@@ -39,6 +39,7 @@ from bot.runbook import Runbook
 from bot.runbook_actions import Action
 from bot.service import open_items
 from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
+from bot.triage_view import alert_card
 
 TOKEN = PERSON_OR_MOMENT
 
@@ -227,9 +228,10 @@ def _text(n: Notice, runbook: Runbook, now: datetime) -> View:
 
 
 def _alert(n: Notice, runbook: Runbook, now: datetime) -> View:
-    from bot.triage_view import alert_view  # it builds on this module's View
-
-    return alert_view(n.alert, runbook, now) if n.alert else View("An alert")
+    if n.alert is None:
+        return View("An alert")
+    card = alert_card(n.alert, runbook)
+    return View(card.title, card.lines, card.fields, tuple(Button(*b) for b in card.buttons))
 
 
 RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {

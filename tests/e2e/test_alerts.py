@@ -18,8 +18,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from ai_incident.cli import main
 from bot import triage
-from bot.cli import main
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.timeline import Actor

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from ai_incident.cli import main
+from ai_incident.main import open_store
 from bot import kill_switch
-from bot.cli import main
-from bot.main import open_store
 from bot.settings import load_settings
 from tests.e2e.test_cli import declared_incident
 from tests.fakes.clock import FakeClock

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.doctor import findings
+from bot.doctor_connectors import connector_findings
 from bot.runbook import Runbook
 from bot.settings import load_settings
 from tests.fakes.kill_switch_receiver import runbook_with_action
 
 
 def lines(env: dict[str, str], runbook: Runbook) -> str:
-    return "\n".join(f.line() for f in findings(load_settings(env), runbook))
+    return "\n".join(f.line() for f in connector_findings(load_settings(env), runbook))
 
 
 def test_a_live_action_without_its_secrets_is_a_problem() -> None:

@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_kill_switch(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.main import kill_switch_deps
+    from ai_incident.main import kill_switch_deps
 
     deps = kill_switch_deps(settings, RoomLater())
     person = deps.runbook.find_person(args.person)

@@ -51,7 +51,7 @@ def _line(record: AlertRecord) -> str:
 
 
 def cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.main import open_alerts
+    from ai_incident.main import open_alerts
 
     states = (*SETTLED, "open") if args.all else SETTLED
     records = asyncio.run(open_alerts(settings).listed(states))
