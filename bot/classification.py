@@ -4,6 +4,7 @@
 never asked.
 
     applicable_questions(profile, {"Q1": "no"})  # -> Q1, Q7..Q9, Q12, Q14 for an ICAEW firm
+    applicable_questions(profile, {"Q8": "yes"})  # -> ... Q8, Q8a..Q8d (where it went) ...
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from bot.runbook import Profile
 
 YES_NO_UNSURE = ("yes", "no", "unsure")
 ROLE_OPTIONS = ("controller", "processor", "unsure")
-ANSWER_VALUES = ("yes", "no", "unsure", "controller", "processor")
-QUESTION_IDS = tuple(f"Q{i}" for i in range(1, 15))
+SEVERITY_OPTIONS = ("widespread", "death", "other", "unsure")
+ANSWER_VALUES = ("yes", "no", "unsure", "controller", "processor", "widespread", "death", "other")
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,20 @@ QUESTIONS: tuple[Question, ...] = (
         "many people, already misused)?",
     ),
     Question("Q5", "Our role for this data: controller, or processor for a client?", ROLE_OPTIONS),
-    Question("Q6", "Are EU/EEA people affected?", profile_flag="eu_data_subjects"),
+    Question(
+        "Q6",
+        "Are EU/EEA people affected? (If yes, record which member states they live in.)",
+        profile_flag="eu_data_subjects",
+    ),
     Question("Q7", "Is any client's confidential or privileged information involved?"),
     Question(
         "Q8",
         "Has an affected output left the firm (client, court, regulator) or been relied on?",
     ),
+    Question("Q8a", "Where did it go: to a client?"),
+    Question("Q8b", "Where did it go: to a court or tribunal?"),
+    Question("Q8c", "Where did it go: to a regulator?"),
+    Question("Q8d", "Where did it go: to the public?"),
     Question(
         "Q9",
         "Any sign of an attacker or security compromise (prompt injection, stolen token, "
@@ -62,17 +71,45 @@ QUESTIONS: tuple[Question, ...] = (
         profile_flag="fca_authorised",
     ),
     Question("Q11", "Possible serious breach of the SRA's rules?", profile_flag="sra_regulated"),
-    Question("Q12", "Could it lead to disciplinary action?", profile_flag="icaew_member"),
+    Question(
+        "Q12",
+        "Could it lead to disciplinary action by the firm's professional body?",
+        profile_flag="has_professional_body",
+    ),
     Question(
         "Q13",
         "Serious harm or a breach of fundamental rights from an EU high-risk AI use?",
         profile_flag="eu_high_risk_ai",
     ),
+    Question(
+        "Q13a",
+        "How severe (EU AI Act Art 73): widespread infringement or critical infrastructure, "
+        "a death, or other serious harm?",
+        SEVERITY_OPTIONS,
+        profile_flag="eu_high_risk_ai",
+    ),
     Question("Q14", "Is harm still ongoing (outputs still produced or circulating)?"),
+    Question(
+        "Q15",
+        "Significant or substantial impact on the essential or digital service (NIS)?",
+        profile_flag="nis",
+    ),
 )
 
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+QUESTION_IDS = tuple(BY_ID)
 PERSONAL_DATA_BLOCK = ("Q2", "Q3", "Q4", "Q5", "Q6")
+WHERE_IT_WENT = ("Q8a", "Q8b", "Q8c", "Q8d")
+# A question asked only while its lead question counts as yes (Q8 -> where it went).
+FOLLOW_UP_OF: dict[str, str] = {**{q: "Q8" for q in WHERE_IT_WENT}, "Q13a": "Q13"}
+# Questions whose applicability an answer can change: refreshed when it is answered.
+DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "Q1": PERSONAL_DATA_BLOCK,
+    "Q2": PERSONAL_DATA_BLOCK[1:],
+    "Q3": ("Q4",),
+    "Q8": WHERE_IT_WENT,
+    "Q13": ("Q13a",),
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +154,12 @@ def is_asked(question: Question, profile: Profile, answers: Mapping[str, str]) -
         return False
     if question.id in PERSONAL_DATA_BLOCK and answers.get("Q1") == "no":
         return False
-    return not (question.id in PERSONAL_DATA_BLOCK[1:] and answers.get("Q2") == "no")
+    if question.id in PERSONAL_DATA_BLOCK[1:] and answers.get("Q2") == "no":
+        return False
+    if question.id == "Q4" and answers.get("Q3") == "no":
+        return False  # no risk at all cannot be a high risk
+    lead = FOLLOW_UP_OF.get(question.id)
+    return lead is None or counts_as_yes(answers.get(lead))
 
 
 def applicable_questions(profile: Profile, answers: Mapping[str, str]) -> tuple[Question, ...]:

@@ -16,8 +16,9 @@ from typing import Any
 
 from bot.classification import BY_ID, involvements, is_asked
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
-from bot.incident import Incident, containment_confirmed, phase_of
-from bot.obligations import terms, triggered_clocks
+from bot.incident import Incident, classification_open, phase_of
+from bot.obligations import obligation, terms, triggered_clocks
+from bot.triggers import definitely_triggered, escalated_clocks
 from bot.runbook import Runbook
 from bot.timeline import Actor
 from bot.tokens import scrub
@@ -171,12 +172,12 @@ def override_gate(
 
 
 def _classification_open(incident: Incident, runbook: Runbook) -> None:
-    if containment_confirmed(incident, runbook) or "classification" in incident.overrides:
+    if classification_open(incident, runbook):
         return
     raise Refused(
-        "Classification opens once containment is confirmed or recorded as not "
-        "possible. Finish the containment checklist first (or a permitted person "
-        "may override with a reason)."
+        "Classification opens once the kill switch (containment step 1) is done or "
+        "recorded as not possible; the other steps carry on meanwhile (or a permitted "
+        "person may override with a reason)."
     )
 
 
@@ -220,13 +221,14 @@ def _clock_list(drafts: Sequence[Draft]) -> str:
 def _clock_changes(
     incident: Incident, runbook: Runbook, after: dict[str, str], question: str, reason: str
 ) -> list[Draft]:
-    wanted = triggered_clocks(runbook, after)
+    wanted = triggered_clocks(runbook, after, incident.declared_at)
+    escalated = escalated_clocks(incident, runbook, after)
     drafts = []
     for clock, because in wanted.items():
         record = incident.obligations.get(clock)
         if record is None:
             drafts.append(Draft("obligation_opened", {"clock": clock, "because": because}))
-        elif record.status == "waived" and record.by_answer:
+        elif record.status == "waived" and (record.by_answer or clock in escalated):
             drafts.append(Draft("obligation_reopened", {"clock": clock, "because": because}))
     for clock, record in incident.obligations.items():
         if record.status == "pending" and clock not in wanted:
@@ -303,15 +305,44 @@ def _pending(incident: Incident, clock: str) -> None:
 
 
 def mark_done(
-    incident: Incident, runbook: Runbook, actor: Actor, clock: str, reference: str
+    incident: Incident,
+    runbook: Runbook,
+    actor: Actor,
+    clock: str,
+    reference: str,
+    now: datetime | None = None,
 ) -> list[Draft]:
     _open(incident)
     _pending(incident, clock)
+    if now is not None:
+        _delay_explained(incident, runbook, clock, now)
     # The clock's named owner is the one reminded to do it, so may record that it is done.
     if actor.person_id not in terms(runbook, clock).owners:
         require(runbook, actor, "mark_notified", "mark a notification as sent")
     reference = _text(reference, "the reference (case number, email subject, who was told)")
     return [Draft("obligation_done", {"clock": clock, "reference": reference})]
+
+
+def _delay_explained(incident: Incident, runbook: Runbook, clock: str, now: datetime) -> None:
+    """A statutory notice given after its deadline must say why (UK GDPR Art 33(1))."""
+    ob = obligation(runbook, incident, clock, now)
+    if ob.terms.basis == "law" and ob.status == "overdue" and not ob.record.overdue_reason:
+        raise Refused(
+            f"{ob.terms.title} is past its deadline: record the reason for the delay first "
+            "(it goes into the notice), then mark it done."
+        )
+
+
+def _statutory_and_definite(incident: Incident, runbook: Runbook, clock: str) -> None:
+    if terms(runbook, clock, incident.declared_at).basis != "law":
+        return
+    definite = definitely_triggered(runbook, incident.answer_values, incident.declared_at)
+    if clock in definite:
+        raise Refused(
+            f"'{clock}' is required by law while {definite[clock]} is a definite yes; it "
+            "cannot be marked 'decided not to notify'. Change that answer (with a reason) "
+            "if it is wrong."
+        )
 
 
 def waive(
@@ -320,6 +351,7 @@ def waive(
     _open(incident)
     require(runbook, actor, "waive_obligation", "decide not to notify")
     _pending(incident, clock)
+    _statutory_and_definite(incident, runbook, clock)
     reason = _text(reason, "the reason for deciding not to notify")
     return [Draft("obligation_waived", {"clock": clock, "reason": reason})]
 

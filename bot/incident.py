@@ -256,12 +256,31 @@ def containment_confirmed(incident: Incident, runbook: Runbook) -> bool:
     return all(i in incident.steps for i in range(len(steps)))
 
 
+# The kill switch is each system's first containment step: once it is done (or recorded as
+# not possible) the system is stopped, so the questions open while the other steps go on.
+KILL_SWITCH_STEP = 0
+
+
+def classification_open(incident: Incident, runbook: Runbook) -> bool:
+    """Whether the questions may be answered: the kill switch is recorded, or overridden."""
+    system = runbook.system(incident.system)
+    stopped = system is None or not system.containment or KILL_SWITCH_STEP in incident.steps
+    return stopped or "classification" in incident.overrides
+
+
 def phase_of(incident: Incident, runbook: Runbook) -> str:
     """The phase the incident's record puts it in; gates are what moves it on."""
     if incident.closed_at is not None:
         return "closed"
-    if not containment_confirmed(incident, runbook) and "classification" not in incident.overrides:
+    if not classification_open(incident, runbook):
         return "containment"
     if open_questions(runbook.firm.profile, incident.answer_values):
         return "classification"
-    return "evidence" if not incident.evidence else "remediation"
+    if not incident.evidence or _harm_ongoing(incident):
+        return "evidence"  # harm still ongoing (Q14) keeps it out of remediation
+    return "remediation"
+
+
+def _harm_ongoing(incident: Incident) -> bool:
+    ongoing = incident.answers.get("Q14")
+    return ongoing is not None and ongoing.value in ("yes", "unsure")

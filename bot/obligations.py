@@ -4,192 +4,27 @@ Deadlines run from T0 (awareness) in elapsed calendar hours — weekends, bank h
 clock changes count as the time they really are. Law-given clocks say so; the others show
 the runbook's policy target, labelled as policy.
 
-    triggered_clocks(runbook, {"Q1": "yes", "Q2": "yes", "Q3": "unsure"})
+    triggered_clocks(runbook, {"Q1": "yes", "Q2": "yes", "Q3": "unsure"})   # bot.triggers
     # -> {"ico_art33": "Q3", "breach_log_art33_5": "Q2", ...}
     terms(runbook, "ico_art33").draft   # -> "ico": the bot.papers.drafts kind its owner starts from
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.classification import counts_as_yes, effective_answers
+from bot.clock_rules import CLOCKS, STATUTORY, ClockRule
 from bot.incident import Incident, ObligationRecord
 from bot.runbook import Runbook
+from bot.triggers import AI_ACT_FROM, definitely_triggered, triggered_clocks
+
+__all__ = ["CLOCKS", "STATUTORY", "ClockRule", "definitely_triggered", "triggered_clocks"]
 
 H = timedelta(hours=1)
 
-
-@dataclass(frozen=True)
-class ClockRule:
-    id: str
-    title: str
-    recipient: str
-    question: str  # the answer that starts it
-    within: timedelta | None  # None: due at close (the internal breach register)
-    basis: str  # "law" or "policy"
-    wording: str  # what the law actually says
-    owner_roles: tuple[str, ...]
-    style: str = "default"  # "72h", "immediate", "default" or "close"
-    draft: str = ""  # the bot.papers.drafts kind its owner can start from; "" for none
-
-
-CLOCKS: dict[str, ClockRule] = {
-    r.id: r
-    for r in (
-        ClockRule(
-            "ico_art33",
-            "Report the breach to the ICO",
-            "ICO",
-            "Q3",
-            72 * H,
-            "law",
-            "within 72 hours of awareness (UK GDPR Art 33)",
-            ("dpo",),
-            "72h",
-            draft="ico",
-        ),
-        ClockRule(
-            "data_subjects_art34",
-            "Tell the affected people",
-            "affected people",
-            "Q4",
-            72 * H,
-            "policy",
-            "without undue delay (UK GDPR Art 34)",
-            ("dpo",),
-            "72h",
-            draft="individuals",
-        ),
-        ClockRule(
-            "controller_art33_2",
-            "Tell the client (we are its processor)",
-            "the client",
-            "Q5",
-            24 * H,
-            "policy",
-            "without undue delay (UK GDPR Art 33(2))",
-            ("dpo",),
-            draft="client",
-        ),
-        ClockRule(
-            "breach_log_art33_5",
-            "Record the breach in the breach register",
-            "internal register",
-            "Q2",
-            None,
-            "law",
-            "every breach, reported or not (UK GDPR Art 33(5))",
-            ("dpo",),
-            "close",
-        ),
-        ClockRule(
-            "eu_gdpr",
-            "Report to each EU supervisory authority concerned",
-            "EU supervisory authorities",
-            "Q6",
-            72 * H,
-            "law",
-            "within 72 hours of awareness (EU GDPR Art 33)",
-            ("dpo",),
-            "72h",
-        ),
-        ClockRule(
-            "fca_sup15",
-            "Notify the FCA",
-            "FCA",
-            "Q10",
-            4 * H,
-            "policy",
-            "immediately (FCA SUP 15.3)",
-            ("compliance",),
-            "immediate",
-        ),
-        ClockRule(
-            "sra",
-            "Report to the SRA via the COLP/COFA",
-            "SRA",
-            "Q11",
-            72 * H,
-            "policy",
-            "promptly (SRA Code for Firms 3.9)",
-            ("compliance",),
-            "72h",
-        ),
-        ClockRule(
-            "icaew",
-            "Report to the ICAEW",
-            "ICAEW",
-            "Q12",
-            72 * H,
-            "policy",
-            "promptly (ICAEW DBL 6.1)",
-            ("compliance",),
-            "72h",
-        ),
-        ClockRule(
-            "pi_insurer",
-            "Notify the PI insurer",
-            "PI insurer",
-            "Q8",
-            48 * H,
-            "policy",
-            "as soon as practicable (policy terms)",
-            ("managing_partner",),
-            draft="insurer",
-        ),
-        ClockRule(
-            "cyber_insurer",
-            "Give the cyber insurer formal notice",
-            "cyber insurer",
-            "Q9",
-            24 * H,
-            "policy",
-            "as soon as practicable (policy terms)",
-            ("managing_partner",),
-            draft="insurer",
-        ),
-        ClockRule(
-            "ai_act_art73",
-            "Report the serious incident (EU AI Act Art 73)",
-            "market surveillance authority / the provider",
-            "Q13",
-            15 * 24 * H,
-            "law",
-            "15 days; 10 if a death; 2 if widespread (EU AI Act Art 73)",
-            ("compliance",),
-        ),
-    )
-}
 CLOCK_IDS = tuple(CLOCKS)
 IMMEDIATE_OFFSETS = (2 * H,)
-
-
-def _processor(runbook: Runbook, live: Mapping[str, str]) -> bool:
-    role = live.get("Q5")
-    if role is None:  # not answered yet: the firm's profile is the best guess
-        return runbook.firm.profile.processor_for_clients
-    return role in ("processor", "unsure")
-
-
-def triggered_clocks(runbook: Runbook, answers: Mapping[str, str]) -> dict[str, str]:
-    """Clock id -> the question whose answer starts it, for the answers as they stand."""
-    live = effective_answers(runbook.firm.profile, answers)
-    found = {
-        rule.id: rule.question
-        for rule in CLOCKS.values()
-        if rule.id != "controller_art33_2" and counts_as_yes(live.get(rule.question))
-    }
-    if counts_as_yes(live.get("Q2")) and _processor(runbook, live):
-        found["controller_art33_2"] = "Q5" if "Q5" in live else "Q2"
-    if runbook.firm.profile.cyber_policy_covers_privacy and counts_as_yes(live.get("Q2")):
-        found.setdefault("cyber_insurer", "Q2")
-    for extra in runbook.clocks.extra:
-        if live.get(extra.question) in extra.answers:
-            found[extra.id] = extra.question
-    return found
 
 
 @dataclass(frozen=True)
@@ -205,6 +40,8 @@ class ClockTerms:
     owners: tuple[str, ...]  # person ids, in paging order
     reminder_offsets: tuple[timedelta, ...]  # from T0, before the deadline
     draft: str = ""  # the bot.papers.drafts kind of its notice, "" where the bot drafts none
+    runs_from: str = "incident"  # the awareness it runs from: "incident" or "breach"
+    source: str = ""
 
 
 def _owners(runbook: Runbook, roles: tuple[str, ...]) -> tuple[str, ...]:
@@ -224,7 +61,9 @@ def _offsets(runbook: Runbook, style: str, within: timedelta | None) -> tuple[ti
     return tuple(o for o in (within / 2, within - H) if timedelta(0) < o < within)
 
 
-def terms(runbook: Runbook, clock_id: str) -> ClockTerms:
+def terms(runbook: Runbook, clock_id: str, declared_at: datetime | None = None) -> ClockTerms:
+    """The clock as this firm runs it; given the incident's declaration, a law not yet in
+    force then is shown as such (and its time as policy)."""
     extra = next((x for x in runbook.clocks.extra if x.id == clock_id), None)
     if extra is not None:
         return ClockTerms(
@@ -238,9 +77,11 @@ def terms(runbook: Runbook, clock_id: str) -> ClockTerms:
             _offsets(runbook, "default", extra.within),
             "client",  # the runbook's own clocks are contract notice clauses to a client
         )
-    rule = CLOCKS[clock_id]
+    rule = _as_in_force(_as_profiled(runbook, CLOCKS[clock_id]), declared_at)
     policy = runbook.clocks.policies.get(clock_id)
-    within = policy.within if policy and policy.within and rule.style != "close" else rule.within
+    # A statutory duration is the law's, whatever a runbook says (check-runbook refuses it).
+    settable = rule.style != "close" and not rule.statutory
+    within = policy.within if policy and policy.within and settable else rule.within
     owners = policy.owner if policy and policy.owner else _owners(runbook, rule.owner_roles)
     return ClockTerms(
         rule.id,
@@ -252,7 +93,26 @@ def terms(runbook: Runbook, clock_id: str) -> ClockTerms:
         owners,
         _offsets(runbook, rule.style, within),
         rule.draft,
+        rule.runs_from,
+        rule.source,
     )
+
+
+def _as_profiled(runbook: Runbook, rule: ClockRule) -> ClockRule:
+    """With an EU main establishment, the one-stop shop: the lead authority only."""
+    if rule.id == "eu_gdpr" and runbook.firm.profile.eu_main_establishment:
+        title = "Report to the lead EU supervisory authority (main establishment)"
+        return replace(rule, title=title, recipient="the lead EU supervisory authority")
+    return rule
+
+
+def _as_in_force(rule: ClockRule, declared_at: datetime | None) -> ClockRule:
+    if not rule.id.startswith("ai_act_art73") or declared_at is None:
+        return rule
+    if declared_at >= AI_ACT_FROM:
+        return rule
+    wording = f"not yet in force (applies from 2 Dec 2027); policy only: {rule.wording}"
+    return replace(rule, basis="policy", wording=wording)
 
 
 def due_at(clock: ClockTerms, aware_at: datetime) -> datetime | None:
@@ -282,7 +142,7 @@ class Obligation:
 
 def obligation(runbook: Runbook, incident: Incident, clock_id: str, now: datetime) -> Obligation:
     record = incident.obligations[clock_id]
-    clock = terms(runbook, clock_id)
+    clock = terms(runbook, clock_id, incident.declared_at)
     due = due_at(clock, incident.aware_at or now)
     status = record.status
     if status == "pending" and due is not None and now >= due:

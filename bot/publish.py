@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot import kill_switch
-from bot.classification import PERSONAL_DATA_BLOCK, applicable_questions
+from bot.classification import DEPENDENTS, PERSONAL_DATA_BLOCK, applicable_questions
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
 from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
@@ -75,6 +75,7 @@ async def _questions(room: RoomPublisher, event: Event) -> None:
     targets = [q.id for q in asked] if question in ("", "Q1", "Q2") else [question]
     if question in ("Q1", "Q2"):
         targets += [q for q in PERSONAL_DATA_BLOCK if q not in targets]
+    targets += [q for q in DEPENDENTS.get(question, ()) if q not in targets]
     for qid in targets:
         await room.refresh(
             f"question:{qid}",

@@ -40,15 +40,37 @@ class RunbookError(Exception):
         super().__init__(f"{source}: {len(errors)} problem(s)\n" + "\n".join(errors))
 
 
+PROFESSIONAL_BODIES = ("icaew", "acca", "none")
+FCA_TIERS = ("standard", "enhanced")
+AI_ACT_ROLES = ("deployer", "provider")
+
+
 @dataclass(frozen=True)
 class Profile:
+    """The firm's answers, given once in the runbook: which regimes and questions apply."""
+
     fca_authorised: bool = False
     sra_regulated: bool = False
-    icaew_member: bool = False
+    icaew_member: bool = False  # older runbooks: the same as professional_body: icaew
     eu_data_subjects: bool = False
     eu_high_risk_ai: bool = False
     processor_for_clients: bool = False
     cyber_policy_covers_privacy: bool = False
+    eu_main_establishment: bool = False  # one lead EU authority instead of one per state
+    pecr: bool = False  # a public electronic communications service
+    nis: bool = False  # an operator of essential services or a relevant digital service
+    fca_firm: str = "standard"  # PS26/2 tier, from 18 Mar 2027
+    professional_body: str = "none"  # icaew, acca or none
+    ai_act_role: str = "deployer"  # for an EU high-risk (Annex III) system
+
+    @property
+    def body(self) -> str:
+        """The professional body whose rules apply ('none' when there is none)."""
+        return "icaew" if self.icaew_member else self.professional_body
+
+    @property
+    def has_professional_body(self) -> bool:
+        return self.body != "none"
 
 
 @dataclass(frozen=True)

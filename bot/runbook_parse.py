@@ -23,10 +23,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.classification import ANSWER_VALUES, QUESTION_IDS
 from bot.durations import ACCEPTED_FORM, format_duration, parse_duration
-from bot.obligations import CLOCK_IDS
+from bot.obligations import CLOCK_IDS, CLOCKS, STATUTORY
 from bot.runbook import (
+    AI_ACT_ROLES,
     DEFAULT_PERMISSIONS,
+    FCA_TIERS,
     GUID,
+    PROFESSIONAL_BODIES,
     REQUIRED_ROLES,
     ClockPolicy,
     Clocks,
@@ -53,6 +56,11 @@ _PERSON_KEYS = ("id", "name", "title", "email")
 _SYSTEM_KEYS = ("id", "name", "vendor", "kill_switch", "logs", "containment")
 _EXTRA_CLOCK_KEYS = ("id", "title", "when", "within", "owner")
 _PROFILE_KEYS = tuple(f.name for f in dataclasses.fields(Profile))
+_PROFILE_CHOICES = {
+    "fca_firm": FCA_TIERS,
+    "professional_body": PROFESSIONAL_BODIES,
+    "ai_act_role": AI_ACT_ROLES,
+}
 _ESCALATION_KEYS = tuple(f.name for f in dataclasses.fields(Escalation))
 _PREFIX = re.compile(r"[a-z0-9_-]{1,20}")
 _GROUP_HINT = "the GUID after groupId= in the team's link (Teams: … → Get link to team)"
@@ -284,8 +292,16 @@ def _version(value: _Value) -> int:
 
 def _firm(f: _Fields) -> Firm:
     profile = f["profile"].fields((), _PROFILE_KEYS)
-    flags = {key: profile[key].boolean(False) for key in profile.found}
-    return Firm(name=f["name"].text(), timezone=_timezone(f["timezone"]), profile=Profile(**flags))
+    flags: dict[str, bool | str] = {
+        key: profile[key].choice(_PROFILE_CHOICES[key], key.replace("_", " "))
+        if key in _PROFILE_CHOICES
+        else profile[key].boolean(False)
+        for key in profile.found
+    }
+    if flags.get("icaew_member") and flags.get("professional_body", "icaew") != "icaew":
+        profile["professional_body"].error("contradicts icaew_member: true (remove that line)")
+    firm_profile = Profile(**flags)  # type: ignore[arg-type]
+    return Firm(name=f["name"].text(), timezone=_timezone(f["timezone"]), profile=firm_profile)
 
 
 def _timezone(value: _Value) -> ZoneInfo:
@@ -366,7 +382,7 @@ def _system(f: _Fields, known: Sequence[str], seen: dict[str, int]) -> System:
 
 def _clocks(f: _Fields, known: Sequence[str]) -> Clocks:
     policies = {
-        clock: _policy(f[clock].fields((), ("within", "owner")), known)
+        clock: _policy(f[clock].fields((), ("within", "owner")), known, clock)
         for clock in f.found
         if clock in CLOCK_IDS
     }
@@ -378,8 +394,11 @@ def _clocks(f: _Fields, known: Sequence[str]) -> Clocks:
     )
 
 
-def _policy(f: _Fields, known: Sequence[str]) -> ClockPolicy:
+def _policy(f: _Fields, known: Sequence[str], clock: str) -> ClockPolicy:
     owner = f["owner"].ids(known) if "owner" in f else ()
+    if clock in STATUTORY and "within" in f:
+        law = CLOCKS[clock].source
+        f["within"].error(f"is set by law ({law}); a runbook may name its owner, not its time")
     return ClockPolicy(within=f["within"].duration(), owner=owner)
 
 

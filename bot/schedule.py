@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.incident import Incident
-from bot.obligations import due_at, terms
+from bot.obligations import due_at, terms, triggered_clocks
 from bot.runbook import Runbook
 
 PAGED_ROLES = ("incident_lead", "dpo", "compliance")
@@ -92,18 +92,37 @@ def _pages(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
 
 
 def _unsure(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
-    wait = runbook.escalation.unsure_resolve_by
     return [
         ReminderSpec(
             f"{incident.key}:unsure:{qid}:{int(a.at.timestamp())}",
             incident.key,
             "unsure",
-            a.at + wait,
+            resolve_by(incident, runbook, qid, a.at),
             {"question": qid},
         )
         for qid, a in incident.answers.items()
         if a.value == "unsure"
     ]
+
+
+def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime) -> datetime:
+    """When an unsure answer must be settled: the runbook's wait, but no later than half-way
+    from the answer to the earliest deadline that the answer alone keeps running."""
+    latest = at + runbook.escalation.unsure_resolve_by
+    answers = incident.answer_values
+    declared = incident.declared_at
+    running = triggered_clocks(runbook, answers, declared)
+    without = triggered_clocks(runbook, {**answers, question: "no"}, declared)
+    dues = [
+        due
+        for clock in running
+        if clock not in without and incident.aware_at is not None
+        for due in [due_at(terms(runbook, clock), incident.aware_at)]
+        if due is not None
+    ]
+    if not dues:
+        return latest
+    return min(latest, max(at + (min(dues) - at) / 2, at))
 
 
 def _nudge(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:

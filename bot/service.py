@@ -237,8 +237,16 @@ async def mark_obligation(
 ) -> Incident:
     if status not in ("done", "waived"):
         raise Refused("An obligation is marked done (with a reference) or waived (with a reason).")
-    decide = decisions.mark_done if status == "done" else decisions.waive
-    return await act(deps, key, actor, lambda i, now: decide(i, deps.runbook, actor, clock, text))
+    if status == "waived":
+        return await act(
+            deps, key, actor, lambda i, now: decisions.waive(i, deps.runbook, actor, clock, text)
+        )
+    return await act(
+        deps,
+        key,
+        actor,
+        lambda i, now: decisions.mark_done(i, deps.runbook, actor, clock, text, now),
+    )
 
 
 async def explain_delay(deps: Deps, key: str, actor: Actor, clock: str, reason: str) -> Incident:

@@ -32,9 +32,19 @@ DONE = {
     "controller_art33_2": "Emailed Acme's DPO, subject 'AI-2026-0001 personal data'",
     "client_contract_acme": "Phoned Acme's finance director, confirmed by email",
     "cyber_insurer": "Formal notice to claims@cyber.example, ref CY-88120",
+    "client_recall": "Recalled the report from Acme; a corrected one sent 27 Mar",
 }
 CORRECTED = "Acme's email arrived at 15:00; it was first read at 15:30"
-LATER_ANSWERS = (("Q4", "no"), ("Q5", "processor"), ("Q12", "no"), ("Q14", "no"))
+LATER_ANSWERS = (
+    ("Q4", "no"),
+    ("Q5", "unsure"),  # both paths: the ICO as controller, Acme as its processor
+    ("Q8a", "yes"),
+    ("Q8b", "no"),
+    ("Q8c", "no"),
+    ("Q8d", "no"),
+    ("Q12", "no"),
+    ("Q14", "no"),
+)
 ICO_REFERENCE = "ICO case IC-123456-ABCD"
 EVIDENCE = (
     ("E4", "Prompt and raw output for request req-7781", b"prompt: ...\noutput: ..."),

@@ -22,6 +22,8 @@ KINDS = {
     "pi_insurer": "insurer",
     "cyber_insurer": "insurer",
     "controller_art33_2": "client",
+    "client_candour": "client",
+    "client_recall": "client",
     "client_contract_acme": "client",  # the runbook's contract clock
 }
 

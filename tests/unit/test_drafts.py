@@ -102,7 +102,8 @@ async def test_the_client_note_explains_the_controllers_own_clock_when_we_are_pr
 ) -> None:
     incident = await classified_seed(deps)
     alex = person(runbook, "alex")
-    incident = await service.answer(deps, incident.key, alex, "Q5", "processor")
+    said = "Acme is the controller; we draft its reports"
+    incident = await service.answer(deps, incident.key, alex, "Q5", "processor", said)
     text = draft("client", incident, runbook, SEED_T0 + timedelta(hours=1))
     assert "your own 72 hours" in text
     incident = await service.answer(deps, incident.key, alex, "Q5", "controller", "Our own data")

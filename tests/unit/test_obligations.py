@@ -62,5 +62,7 @@ def test_the_extra_contract_clock_fires_on_its_question(runbook: Runbook) -> Non
     assert found[extra.id] == extra.question
 
 
-def test_profile_defaults_are_all_false() -> None:
-    assert not any(vars(Profile()).values())
+def test_profile_defaults_switch_no_regime_on() -> None:
+    profile = Profile()
+    flags = {k: v for k, v in vars(profile).items() if isinstance(v, bool)}
+    assert not any(flags.values()) and not profile.has_professional_body

@@ -72,7 +72,7 @@ def test_shipped_runbook_parses_with_no_errors() -> None:
     runbook = load_runbook(SHIPPED_PATH)
 
     assert runbook.firm.name == "Harbour & Vale Advisory LLP"
-    assert runbook.firm.profile.icaew_member and runbook.firm.profile.processor_for_clients
+    assert runbook.firm.profile.body == "icaew" and runbook.firm.profile.processor_for_clients
     assert len(runbook.systems) >= 2
     assert all(p.name and p.title and p.email for p in runbook.people)
     assert (runbook.rooms.teams_team_id, runbook.rooms.teams_channel_id) == ("", "")
@@ -218,9 +218,9 @@ ONE_LINE_BREAKAGES = [
         id="unsupported-version",
     ),
     pytest.param(
-        "icaew_member: true ",
-        "icaew_member: 'yes' ",
-        "firm.profile.icaew_member",
+        "sra_regulated: false ",
+        "sra_regulated: 'no' ",
+        "firm.profile.sra_regulated",
         "expected true or false",
         id="profile-flag-that-is-not-a-boolean",
     ),
@@ -230,6 +230,48 @@ ONE_LINE_BREAKAGES = [
         "firm.profile.eu_high_risk",
         "unknown key 'eu_high_risk' (allowed: fca_authorised",
         id="unknown-profile-key",
+    ),
+    pytest.param(
+        "  icaew: {within: 72h, owner: [jordan]}",
+        "  ico_art33: {within: 96h, owner: [alex]}",
+        "clocks.ico_art33.within",
+        "is set by law (UK GDPR Art 33); a runbook may name its owner, not its time",
+        id="statutory-ico-duration-overridden",
+    ),
+    pytest.param(
+        "  icaew: {within: 72h, owner: [jordan]}",
+        "  eu_gdpr: {within: 5d}",
+        "clocks.eu_gdpr.within",
+        "is set by law (EU GDPR Art 33)",
+        id="statutory-eu-gdpr-duration-overridden",
+    ),
+    pytest.param(
+        "  icaew: {within: 72h, owner: [jordan]}",
+        "  ai_act_art73: {within: 30d}",
+        "clocks.ai_act_art73.within",
+        "is set by law (EU AI Act Art 73)",
+        id="statutory-ai-act-duration-overridden",
+    ),
+    pytest.param(
+        "    professional_body: icaew",
+        "    professional_body: cima",
+        "firm.profile.professional_body",
+        "unknown professional body 'cima' (known: icaew, acca, none)",
+        id="unknown-professional-body",
+    ),
+    pytest.param(
+        "    fca_firm: standard",
+        "    fca_firm: large",
+        "firm.profile.fca_firm",
+        "unknown fca firm 'large' (known: standard, enhanced)",
+        id="unknown-fca-tier",
+    ),
+    pytest.param(
+        "    professional_body: icaew",
+        "    professional_body: acca\n    icaew_member: true",
+        "firm.profile.professional_body",
+        "contradicts icaew_member: true",
+        id="icaew-member-and-acca",
     ),
     pytest.param(
         "prefix: aiinc",
