@@ -58,9 +58,17 @@ def _promptly(
     clock_id: str, title: str, recipient: str, question: str, source: str, owners: tuple[str, ...]
 ) -> ClockRule:
     return ClockRule(
-        clock_id, title, recipient, question, 72 * H, "policy", f"promptly ({source})", owners,
-        "72h", source=source,
-    )  # fmt: skip
+        clock_id,
+        title,
+        recipient,
+        question,
+        72 * H,
+        "policy",
+        f"promptly ({source})",
+        owners,
+        "72h",
+        source=source,
+    )
 
 
 def _art73(clock_id: str, days: int, when: str) -> ClockRule:
@@ -177,9 +185,13 @@ _RULES = (
         source="FCA PS26/2",
     ),
     _promptly(
-        "sra", "Report to the SRA via the COLP/COFA", "SRA", "Q11", "SRA Code for Firms 3.9",
+        "sra",
+        "Report to the SRA via the COLP/COFA",
+        "SRA",
+        "Q11",
+        "SRA Code for Firms 3.9",
         ("compliance",),
-    ),  # fmt: skip
+    ),
     ClockRule(
         "client_candour",
         "Tell the client what happened and its likely impact",
@@ -238,13 +250,15 @@ _RULES = (
         ("incident_lead",),
         source="firm policy",
     ),
+    _promptly("icaew", "Report to the ICAEW", "ICAEW", "Q12", "ICAEW DBL 6.1", ("compliance",)),
     _promptly(
-        "icaew", "Report to the ICAEW", "ICAEW", "Q12", "ICAEW DBL 6.1", ("compliance",)
-    ),
-    _promptly(
-        "acca", "Report to the ACCA", "ACCA", "Q12", "ACCA Rulebook, duty to report",
+        "acca",
+        "Report to the ACCA",
+        "ACCA",
+        "Q12",
+        "ACCA Rulebook, duty to report",
         ("compliance",),
-    ),  # fmt: skip
+    ),
     _law72(
         "pecr_reg5a",
         "Report the personal data breach to the ICO (PECR)",

@@ -18,10 +18,10 @@ from bot.classification import BY_ID, involvements, is_asked
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
 from bot.obligations import obligation, terms, triggered_clocks
-from bot.triggers import definitely_triggered, escalated_clocks
 from bot.runbook import Runbook
 from bot.timeline import Actor
 from bot.tokens import scrub
+from bot.triggers import definitely_triggered, escalated_clocks
 
 MAX_TITLE = 150
 MAX_TEXT = 3000

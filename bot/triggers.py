@@ -22,9 +22,12 @@ PS26_FROM = datetime(2027, 3, 18, tzinfo=UTC)
 # EU AI Act Art 73 applies to Annex III high-risk systems from this day (Digital Omnibus).
 AI_ACT_FROM = datetime(2027, 12, 2, tzinfo=UTC)
 OUTPUT_CLOCKS = dict(
-    zip(WHERE_IT_WENT, ("client_recall", "court_correction", "regulator_correction",
-                        "public_correction"), strict=True)
-)  # fmt: skip
+    zip(
+        WHERE_IT_WENT,
+        ("client_recall", "court_correction", "regulator_correction", "public_correction"),
+        strict=True,
+    )
+)
 SEVERITY_CLOCKS = {
     "widespread": "ai_act_art73_widespread",
     "unsure": "ai_act_art73_widespread",  # the shortest, until the severity is settled

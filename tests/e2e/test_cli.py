@@ -126,6 +126,17 @@ def test_check_runbook_lists_problems_and_exits_1(
     assert "escalation.ack_timeout" in capsys.readouterr().err
 
 
+def test_check_runbook_rejects_changing_a_statutory_duration_naming_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "runbook.yaml"
+    text = (ROOT / "runbook.yaml").read_text()
+    broken.write_text(text.replace("  pi_insurer:", "  ico_art33: {within: 96h}\n  pi_insurer:"))
+    assert main(["check-runbook", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "clocks.ico_art33.within: is set by law (UK GDPR Art 33)" in err
+
+
 def test_the_server_refuses_to_start_on_an_invalid_runbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

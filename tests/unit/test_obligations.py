@@ -4,12 +4,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.obligations import due_at, terms, triggered_clocks
-from bot.runbook import Profile, Runbook
+from bot.runbook import ClockPolicy, Profile, Runbook
+from bot.triggers import AI_ACT_FROM
 
 T0 = datetime(2026, 3, 26, 15, 30, tzinfo=UTC)
 
 
-def with_profile(runbook: Runbook, **flags: bool) -> Runbook:
+def with_profile(runbook: Runbook, **flags: bool | str) -> Runbook:
     profile = replace(runbook.firm.profile, **flags)
     return replace(runbook, firm=replace(runbook.firm, profile=profile))
 
@@ -66,3 +67,37 @@ def test_profile_defaults_switch_no_regime_on() -> None:
     profile = Profile()
     flags = {k: v for k, v in vars(profile).items() if isinstance(v, bool)}
     assert not any(flags.values()) and not profile.has_professional_body
+
+
+def test_a_statutory_duration_stays_the_laws_whatever_the_runbook_holds(runbook: Runbook) -> None:
+    policies = {"ico_art33": ClockPolicy(timedelta(hours=96), ("priya",))}
+    changed = replace(runbook, clocks=replace(runbook.clocks, policies=policies))
+    ico = terms(changed, "ico_art33")
+    assert ico.within == timedelta(hours=72) and ico.owners == ("priya",)
+
+
+def test_each_clock_names_the_awareness_it_runs_from_and_its_legal_source(
+    runbook: Runbook,
+) -> None:
+    assert terms(runbook, "ico_art33").runs_from == "breach"
+    assert terms(runbook, "pi_insurer").runs_from == "incident"
+    assert terms(runbook, "eu_gdpr").source == "EU GDPR Art 33"
+
+
+def test_with_an_eu_main_establishment_the_lead_authority_is_told(runbook: Runbook) -> None:
+    lead = terms(with_profile(runbook, eu_main_establishment=True), "eu_gdpr")
+    assert "lead EU supervisory authority" in lead.title
+    assert "each EU supervisory authority" in terms(runbook, "eu_gdpr").title
+
+
+def test_the_ai_act_clock_is_policy_only_before_it_applies(runbook: Runbook) -> None:
+    before = terms(runbook, "ai_act_art73_death", AI_ACT_FROM - timedelta(days=1))
+    after = terms(runbook, "ai_act_art73_death", AI_ACT_FROM)
+    assert before.basis == "policy" and before.wording.startswith("not yet in force")
+    assert after.basis == "law" and after.within == timedelta(days=10)
+
+
+def test_an_acca_firm_never_sees_report_to_the_icaew(runbook: Runbook) -> None:
+    acca = with_profile(runbook, professional_body="acca")
+    found = triggered_clocks(acca, {"Q1": "no", "Q12": "yes"})
+    assert list(found) == ["acca"] and terms(acca, "acca").title == "Report to the ACCA"
