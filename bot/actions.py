@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import kill_switch_run, service, triage
-from bot.commands import parse_aware, parse_person
+from bot.awareness import read_correction
+from bot.commands import parse_person
 from bot.decisions import Refused
 from bot.obligations import terms
 from bot.papers import drafts
@@ -119,9 +120,10 @@ async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source
             return f"Evidence recorded on {key} (sha256 {incident.evidence[-1].sha256})."
         case "aware":
             try:
-                when, reason = parse_aware(text)
+                which, when, confirmed, reason = read_correction(text)
             except ValueError as error:
                 raise Refused(str(error)) from None
-            await service.correct_awareness(deps, key, actor, when, reason)
-            return f"T0 of {key} is now {moment(when)}; every deadline moved."
+            await service.correct_awareness(deps, key, actor, when, reason, which, confirmed)
+            moved = "breach clocks" if which == "breach" else "deadlines that run from it"
+            return f"T0 ({which}) of {key} is now {moment(when)}; its {moved} moved."
     raise UnknownAction(f"'{name[:40]}' is not a command that changes an incident.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.awareness import LEARNED_VIA, awareness_problem
 from bot.classification import BY_ID, involvements, is_asked
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
@@ -49,6 +50,10 @@ class DeclareForm:
     failure_type: str
     noticed: str = ""
     aware_at: datetime | None = None
+    learned_via: str = ""  # own_staff, client, vendor_notice, monitoring_alert
+    vendor_notice_at: datetime | None = None  # when the vendor's notice reached us
+    vendor_aware_at: datetime | None = None  # when the vendor says it became aware
+    t0_reason: str = ""  # confirms a T0 more than 30 days back
 
 
 @dataclass(frozen=True)
@@ -98,17 +103,35 @@ def declare(runbook: Runbook, form: DeclareForm, now: datetime) -> list[Draft]:
         raise Refused(f"Unknown AI system '{form.system}'. The runbook lists: {known}.")
     if form.failure_type not in FAILURE_TYPES:
         raise Refused(f"Unknown failure type '{form.failure_type}'.")
-    aware = (form.aware_at or now).astimezone(UTC)
+    aware = (form.aware_at or form.vendor_notice_at or now).astimezone(UTC)
     if aware > now + FUTURE_SLACK:
         raise Refused("The time we became aware cannot be in the future.")
+    problem = awareness_problem(aware, now)
+    if problem and not _free(form.t0_reason):
+        raise Refused(f"T0 {problem}: give a reason to confirm it.")
     data = {
         "title": title,
         "system": form.system,
         "failure_type": form.failure_type,
         "noticed": _text(form.noticed, "what was noticed", required=False),
         "aware_at": aware.isoformat(),
+        **_learned(form),
     }
     return [Draft("declared", data)]
+
+
+def _learned(form: DeclareForm) -> dict[str, Any]:
+    """How the firm learned of it; from a vendor's notice, breach awareness is its receipt."""
+    if form.learned_via and form.learned_via not in LEARNED_VIA:
+        raise Refused(f"How we learned of it is one of: {', '.join(LEARNED_VIA)}.")
+    at = {"notice_at": form.vendor_notice_at, "vendor_aware_at": form.vendor_aware_at}
+    learned: dict[str, Any] = {k: v.astimezone(UTC).isoformat() for k, v in at.items() if v}
+    data: dict[str, Any] = {"learned": {"via": form.learned_via, **learned}}
+    if form.learned_via == "vendor_notice" and form.vendor_notice_at is not None:
+        data["breach_aware_at"] = learned["notice_at"]
+    if form.t0_reason:
+        data["t0_reason"] = _text(form.t0_reason, "the reason for this T0")
+    return data
 
 
 def acknowledge(incident: Incident, runbook: Runbook, actor: Actor, role: str) -> list[Draft]:
@@ -281,7 +304,10 @@ def correct_awareness(
     aware_at: datetime,
     reason: str,
     now: datetime,
+    which: str = "incident",
+    confirmed: bool = False,
 ) -> list[Draft]:
+    """Correct one awareness time ("incident" or "breach"); only its clocks move."""
     _open(incident)
     require(runbook, actor, "correct_awareness", "correct when the firm became aware (T0)")
     reason = _text(reason, "the reason for correcting T0")
@@ -290,10 +316,15 @@ def correct_awareness(
     if aware_at > now + FUTURE_SLACK:
         raise Refused("The time we became aware cannot be in the future.")
     new = aware_at.astimezone(UTC)
-    if new == incident.aware_at:
+    problem = awareness_problem(new, incident.declared_at)
+    if problem and not confirmed:
+        raise Refused(f"That T0 {problem}. If it is right, say so: aware <time> confirm <why>.")
+    current = incident.aware_from(which)
+    if new == current and (which == "incident" or incident.breach_aware_at is not None):
         return []
-    old = incident.aware_at.isoformat() if incident.aware_at else None
-    return [Draft("awareness_corrected", {"from": old, "to": new.isoformat(), "reason": reason})]
+    data: dict[str, Any] = {"from": current.isoformat() if current else None}
+    data |= {"to": new.isoformat(), "reason": reason, "which": which, "confirmed": confirmed}
+    return [Draft("awareness_corrected", data)]
 
 
 def _pending(incident: Incident, clock: str) -> None:

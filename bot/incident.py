@@ -88,7 +88,11 @@ class Incident:
     noticed: str = ""
     declared_by: Actor | None = None
     declared_at: datetime | None = None
-    aware_at: datetime | None = None
+    aware_at: datetime | None = None  # aware of the incident (insurers, FCA, contracts)
+    # Reasonably certain personal data was compromised (ICO, individuals, EU); until it is
+    # recorded on its own it is the incident's awareness.
+    breach_aware_at: datetime | None = None
+    learned: Mapping[str, Any] = field(default_factory=dict)  # how the firm learned of it
     phase: str = "containment"
     room: Room | None = None
     steps: Mapping[int, StepRecord] = field(default_factory=dict)
@@ -112,6 +116,12 @@ class Incident:
     def answer_values(self) -> dict[str, str]:
         return {qid: a.value for qid, a in self.answers.items()}
 
+    def aware_from(self, runs_from: str) -> datetime | None:
+        """The awareness a clock runs from: "breach" or "incident" (see bot.clock_rules)."""
+        if runs_from == "breach" and self.breach_aware_at is not None:
+            return self.breach_aware_at
+        return self.aware_at
+
     @property
     def owner(self) -> str | None:
         ack = self.acks.get("incident_lead")
@@ -133,7 +143,16 @@ def _declared(inc: Incident, e: Event) -> Incident:
         declared_by=e.actor,
         declared_at=e.at,
         aware_at=_time(d, "aware_at"),
+        breach_aware_at=_time(d, "breach_aware_at") if d.get("breach_aware_at") else None,
+        learned=dict(d.get("learned", {})),
     )
+
+
+def _awareness(inc: Incident, e: Event) -> Incident:
+    """A correction moves one awareness time: the incident's (the default) or the breach's."""
+    if e.data.get("which") == "breach":
+        return replace(inc, breach_aware_at=_time(e.data, "to"))
+    return replace(inc, aware_at=_time(e.data, "to"))
 
 
 def _answered(inc: Incident, e: Event) -> Incident:
@@ -230,7 +249,7 @@ APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
     "overdue_reason": _overdue_reason,
     "involved": _involved,
     "evidence_added": _evidence,
-    "awareness_corrected": lambda i, e: replace(i, aware_at=_time(e.data, "to")),
+    "awareness_corrected": _awareness,
     "phase_changed": lambda i, e: replace(i, phase=e.data["to"]),
     "closed": lambda i, e: replace(i, closed_at=e.at, closing=dict(e.data)),
 }

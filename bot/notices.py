@@ -97,7 +97,7 @@ def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetim
         )
         named = (*t.owners[:1], *partners)
     else:
-        due = (inc.aware_at or now) + (t.within or timedelta(0))
+        due = (inc.aware_from(t.runs_from) or now) + (t.within or timedelta(0))
         said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {mentions(t.owners[:1])}."
         named = t.owners[:1]
     late = max((now - r.due_at).total_seconds(), 0.0)

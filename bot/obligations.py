@@ -143,7 +143,7 @@ class Obligation:
 def obligation(runbook: Runbook, incident: Incident, clock_id: str, now: datetime) -> Obligation:
     record = incident.obligations[clock_id]
     clock = terms(runbook, clock_id, incident.declared_at)
-    due = due_at(clock, incident.aware_at or now)
+    due = due_at(clock, incident.aware_from(clock.runs_from) or now)
     status = record.status
     if status == "pending" and due is not None and now >= due:
         status = "overdue"

@@ -6,9 +6,10 @@ as an "undelivered" event, which schedules it to be sent again (bot.schedule, bo
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from bot import kill_switch
 from bot.classification import DEPENDENTS, PERSONAL_DATA_BLOCK, applicable_questions
@@ -169,13 +170,18 @@ async def _awareness(room: RoomPublisher, event: Event) -> None:
     await room.post(
         text(
             room.incident,
-            f"{event.actor.name} corrected T0 to {moment(datetime.fromisoformat(str(d['to'])))}: "
-            f"{d['reason']}. Every deadline has moved.",
+            f"{event.actor.name} corrected T0{_which(d)} to "
+            f"{moment(datetime.fromisoformat(str(d['to'])))}: "
+            f"{d['reason']}. Every deadline that runs from it has moved.",
         )
     )
     await room.refresh("card", room.notice("card"))
     for clock in room.incident.obligations:
         await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+
+
+def _which(data: Mapping[str, Any]) -> str:
+    return " (aware of the personal-data breach)" if data.get("which") == "breach" else ""
 
 
 async def _step(room: RoomPublisher, event: Event) -> None:

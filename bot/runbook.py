@@ -100,6 +100,8 @@ class KillSwitch:
 class Contract:
     vendor_notifies_within: timedelta | None = None
     notes: str = ""
+    ref: str = ""  # the contract's reference, quoted when asking the vendor for anything
+    processor: bool = False  # the vendor processes personal data for the firm
 
 
 @dataclass(frozen=True)

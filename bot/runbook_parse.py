@@ -363,7 +363,7 @@ def _systems(top: _Fields, known: Sequence[str]) -> tuple[System, ...]:
 
 def _system(f: _Fields, known: Sequence[str], seen: dict[str, int]) -> System:
     switch = f["kill_switch"].fields(("who", "how"))
-    contract = f["contract"].fields((), ("vendor_notifies_within", "notes"))
+    contract = f["contract"].fields((), ("vendor_notifies_within", "notes", "ref", "processor"))
     steps = [containment_step(step) for step in f["containment"].items("containment step")]
     return System(
         id=f.unique_id(seen),
@@ -376,6 +376,8 @@ def _system(f: _Fields, known: Sequence[str], seen: dict[str, int]) -> System:
         contract=Contract(
             vendor_notifies_within=contract["vendor_notifies_within"].duration(),
             notes=contract["notes"].text(empty_ok=True),
+            ref=contract["ref"].text(empty_ok=True),
+            processor=contract["processor"].boolean(False),
         ),
     )
 

@@ -54,9 +54,9 @@ class Reminder:
 
 def _deadlines(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     specs = []
-    aware = incident.aware_at
     for clock, record in incident.obligations.items():
         clock_terms = terms(runbook, clock)
+        aware = incident.aware_from(clock_terms.runs_from)
         due = due_at(clock_terms, aware) if aware else None
         if record.status != "pending" or due is None or aware is None:
             continue
@@ -105,6 +105,12 @@ def _unsure(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     ]
 
 
+def _due(incident: Incident, runbook: Runbook, clock: str) -> datetime | None:
+    clock_terms = terms(runbook, clock)
+    aware = incident.aware_from(clock_terms.runs_from)
+    return due_at(clock_terms, aware) if aware else None
+
+
 def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime) -> datetime:
     """When an unsure answer must be settled: the runbook's wait, but no later than half-way
     from the answer to the earliest deadline that the answer alone keeps running."""
@@ -116,8 +122,8 @@ def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime
     dues = [
         due
         for clock in running
-        if clock not in without and incident.aware_at is not None
-        for due in [due_at(terms(runbook, clock), incident.aware_at)]
+        if clock not in without
+        for due in [_due(incident, runbook, clock)]
         if due is not None
     ]
     if not dues:

@@ -222,14 +222,21 @@ async def note(deps: Deps, key: str, actor: Actor, text: str) -> Incident:
 
 
 async def correct_awareness(
-    deps: Deps, key: str, actor: Actor, aware_at: datetime, reason: str
+    deps: Deps,
+    key: str,
+    actor: Actor,
+    aware_at: datetime,
+    reason: str,
+    which: str = "incident",
+    confirmed: bool = False,
 ) -> Incident:
-    return await act(
-        deps,
-        key,
-        actor,
-        lambda i, now: decisions.correct_awareness(i, deps.runbook, actor, aware_at, reason, now),
-    )
+    def decide(i: Incident, now: datetime) -> list[Draft]:
+        runbook = deps.runbook
+        return decisions.correct_awareness(
+            i, runbook, actor, aware_at, reason, now, which, confirmed
+        )
+
+    return await act(deps, key, actor, decide)
 
 
 async def mark_obligation(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.classification import BY_ID, applicable_questions
 from bot.commands import HELP
@@ -40,6 +40,7 @@ from bot.runbook_actions import Action
 from bot.service import open_items
 from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
 from bot.triage_view import alert_card
+from bot.vendor import learned_line, ours_to_notify, retention_request, vendor_review
 
 TOKEN = PERSON_OR_MOMENT
 
@@ -74,6 +75,11 @@ def plain(text: str, runbook: Runbook) -> str:
     return TOKEN.sub(sub, text)
 
 
+def utc(at: datetime) -> str:
+    """A deadline in UTC too, beside the firm's zone: no one has to convert it."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:
     return mentions(ids, ", then ") or "nobody named"
 
@@ -86,11 +92,18 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
         ("AI system", system.name if system else inc.system),
         ("Failure type", FAILURE_TYPES.get(inc.failure_type, inc.failure_type)),
         ("Aware (T0)", moment(inc.aware_at) if inc.aware_at else "?"),
+        *_breach_field(inc),
         ("Declared by", inc.declared_by.name if inc.declared_by else "?"),
         ("Lead", mention(inc.owner) if inc.owner else "not yet acknowledged"),
     )
-    lines = (inc.noticed,) if inc.noticed else ()
-    return View(f"{inc.key}: {inc.title}", lines, fields)
+    said = (inc.noticed, learned_line(inc), ours_to_notify(system) if system else "")
+    return View(f"{inc.key}: {inc.title}", tuple(line for line in said if line), fields)
+
+
+def _breach_field(inc: Incident) -> tuple[tuple[str, str], ...]:
+    if inc.breach_aware_at is None or inc.breach_aware_at == inc.aware_at:
+        return ()
+    return (("Aware of the personal-data breach", moment(inc.breach_aware_at)),)
 
 
 def _page(n: Notice, runbook: Runbook, now: datetime) -> View:
@@ -113,6 +126,9 @@ def _containment(n: Notice, runbook: Runbook, now: datetime) -> View:
         f"How: {system.kill_switch.how}",
         "Capture evidence before any step that destroys state (rotating keys, purging "
         "caches, redeploying).",
+        *((retention_request(system),) if system.contract.processor else ()),
+        "Step 1 is the kill switch: once it is done (or not possible) the questions open "
+        "while the other steps go on.",
     ]
     buttons: list[Button] = []
     for i, step in enumerate(system.containment):
@@ -161,7 +177,11 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
 
 def obligation_lines(ob: Obligation, runbook: Runbook, now: datetime) -> tuple[str, ...]:
     basis = "law" if ob.terms.basis == "law" else f"{ob.terms.basis} target"
-    due = f"due {moment(ob.due_at)} ({time_left(ob.due_at, now)})" if ob.due_at else "due at close"
+    due = (
+        f"due {moment(ob.due_at)} = {utc(ob.due_at)} ({time_left(ob.due_at, now)})"
+        if ob.due_at
+        else "due at close"
+    )
     status = {
         "done": f"done — {ob.record.reference}",
         "waived": f"not notifying — {ob.record.reason}",
@@ -218,6 +238,7 @@ def _summary(n: Notice, runbook: Runbook, now: datetime) -> View:
         for ob in obligations(runbook, inc, now)
     ]
     lines += [f"Evidence: {e.text} sha256 {e.sha256[:16]}…" for e in inc.evidence]
+    lines += vendor_review(inc, runbook)
     if inc.closing.get("lessons"):
         lines.append(f"Lessons: {inc.closing['lessons']}")
     return View(f"{inc.key} closed: {inc.title}", tuple(lines))
@@ -261,7 +282,8 @@ def _lead(person: str | None) -> str:
 def _clock_line(ob: Obligation, now: datetime) -> str:
     if ob.due_at is None:
         return f"{ob.terms.title}: due at close; {ob.status}"
-    return f"{ob.terms.title}: due {moment(ob.due_at)} ({time_left(ob.due_at, now)}); {ob.status}"
+    left = time_left(ob.due_at, now)
+    return f"{ob.terms.title}: due {moment(ob.due_at)} = {utc(ob.due_at)} ({left}); {ob.status}"
 
 
 def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:

@@ -186,7 +186,7 @@ async def test_a_refused_answer_shows_why_and_changes_nothing(browser: Browser) 
     response = await browser.client.post("/action", data=data, allow_redirects=False)
     assert response.status == 303
     page = await (await browser.client.get(response.headers["Location"])).text()
-    assert "Classification opens once containment is confirmed" in unescape(page)
+    assert "Classification opens once the kill switch" in unescape(page)
     after = await browser.store.load("AI-2026-0002")
     assert before is not None and after is not None
     assert len(after.events) == len(before.events) and not after.answers
