@@ -150,7 +150,7 @@ _RULES = (
     ),
     ClockRule(
         "fca_ps26_initial",
-        "Initial operational incident report to the FCA (PS26/2)",
+        "Initial operational incident report to the FCA",
         "FCA",
         "Q10",
         24 * H,
@@ -162,7 +162,7 @@ _RULES = (
     ),
     ClockRule(
         "fca_ps26_final",
-        "Final operational incident report to the FCA (PS26/2)",
+        "Final operational incident report to the FCA",
         "FCA",
         "Q10",
         42 * D,
@@ -174,7 +174,7 @@ _RULES = (
     ),
     ClockRule(
         "fca_ps26_report",
-        "Operational incident report to the FCA (PS26/2)",
+        "Operational incident report to the FCA",
         "FCA",
         "Q10",
         72 * H,
@@ -261,7 +261,7 @@ _RULES = (
     ),
     _law72(
         "pecr_reg5a",
-        "Report the personal data breach to the ICO (PECR)",
+        "Report the PECR breach to the ICO",
         "ICO (and subscribers if adversely affected)",
         "Q2",
         "PECR reg 5A",
@@ -308,7 +308,7 @@ _RULES = (
     _art73("ai_act_art73_widespread", 2, "widespread infringement or critical infrastructure"),
     ClockRule(
         "ai_act_provider",
-        "Tell the AI system's provider (EU AI Act Art 26(5))",
+        "Tell the AI system's provider",
         "the provider",
         "Q13",
         4 * H,

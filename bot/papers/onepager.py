@@ -16,7 +16,9 @@ from datetime import timedelta
 from typing import Literal
 
 from bot.classification import QUESTIONS
+from bot.clock_guide import clock_rows
 from bot.runbook import ExtraClock, Person, Runbook, System
+from bot.vendor import ours_to_notify
 
 ListKind = Literal["ordered", "bullets", "checklist"]
 
@@ -127,6 +129,7 @@ def _system_section(runbook: Runbook, system: System) -> Section:
         ("How", system.kill_switch.how),
         ("Logs", system.logs),
         ("Vendor", _vendor(system)),
+        ("Ours to notify", ours_to_notify(system).split(": ", 1)[1]),
     )
     steps = Items("checklist", system.containment)
     return Section(system.name, (Facts(facts), Paragraph("Containment steps:"), steps), level=3)
@@ -169,6 +172,7 @@ def _clocks(runbook: Runbook) -> tuple[Block, ...]:
     lines = (*targets, *extras) or ("None set; the bot's defaults apply.",)
     return (
         Paragraph(ico),
+        Table(("Clock (legal source)", "Starts when — by when"), clock_rows(runbook.firm.profile)),
         Paragraph("Targets this firm sets (policy, not law):"),
         Items("bullets", lines),
     )

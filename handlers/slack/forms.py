@@ -79,6 +79,9 @@ def read_declare(view: Mapping[str, Any]) -> DeclareForm:
         failure_type=chosen(view, "failure_type"),
         noticed=typed(view, "noticed"),
         aware_at=moment(view, "aware_at"),
+        learned_via=chosen(view, "learned_via"),
+        vendor_notice_at=moment(view, "vendor_notice_at"),
+        vendor_aware_at=moment(view, "vendor_aware_at"),
     )
 
 
@@ -113,7 +116,8 @@ DECLARE_ERRORS = {
     "title": ("title",),
     "system": ("system",),
     "failure_type": ("failure type",),
-    "aware_at": ("aware",),
+    "aware_at": ("aware", "t0"),
+    "learned_via": ("learned",),
     "noticed": ("noticed",),
 }
 CLOSE_ERRORS = {

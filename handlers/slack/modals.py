@@ -18,6 +18,7 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.views import View as SdkView
 
+from bot.awareness import LEARNED_LABELS, T0_MEANS
 from bot.decisions import MAX_TITLE
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -132,9 +133,23 @@ def declare_modal(
                 "action_id": VALUE,
                 "initial_date_time": int(now.timestamp()),
             },
-            hint="Your own time zone; the clocks run from this moment.",
+            hint="Your own time zone. " + T0_MEANS,
         ),
         field("failure_type", "Failure type", select(list(FAILURE_TYPES.items()))),
+        field("learned_via", "How we learned of it", select(list(LEARNED_LABELS.items()))),
+        field(
+            "vendor_notice_at",
+            "The vendor's notice arrived at",
+            {"type": "datetimepicker", "action_id": VALUE},
+            optional=True,
+            hint="From a vendor's notice, the breach clocks run from its arrival.",
+        ),
+        field(
+            "vendor_aware_at",
+            "The vendor says it became aware at",
+            {"type": "datetimepicker", "action_id": VALUE},
+            optional=True,
+        ),
     ]
     return modal(DECLARE, "Declare an AI incident", "Declare", blocks, meta)
 

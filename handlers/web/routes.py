@@ -23,6 +23,7 @@ from multidict import MultiDictProxy
 
 from bot import service, triage
 from bot.actions import UnknownAction, press
+from bot.awareness import LEARNED_LABELS, T0_MEANS
 from bot.decisions import CloseForm, DeclareForm, Refused
 from bot.durations import local_time
 from bot.failures import FAILURE_TYPES
@@ -49,7 +50,19 @@ TEMPLATES = Path(__file__).parent / "templates"
 SSE_KEEPALIVE_S = 15.0
 SSE_ROUNDS = 240  # an hour of keep-alives; the browser reconnects by itself
 # Fields sent back to a form a refusal reopens, so nobody types them twice.
-ECHO = ("form", "title", "system", "noticed", "aware_at", "failure_type", "root_cause", "alert")
+ECHO = (
+    "form",
+    "title",
+    "system",
+    "noticed",
+    "aware_at",
+    "failure_type",
+    "root_cause",
+    "alert",
+    "learned_via",
+    "vendor_notice_at",
+    "vendor_aware_at",
+)
 ECHO_CLOSE = ("lessons", "remediation", "override_reason")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14
@@ -192,6 +205,9 @@ class LocalChat:
             failure_type=form.text("failure_type"),
             noticed=form.text("noticed", ""),
             aware_at=self._aware_at(form.text("aware_at", "")),
+            learned_via=form.text("learned_via", ""),
+            vendor_notice_at=self._aware_at(form.text("vendor_notice_at", "")),
+            vendor_aware_at=self._aware_at(form.text("vendor_aware_at", "")),
         )
         incident = await service.declare(self.deps, self._actor(form), declared)
         alert = form.text("alert", "")
@@ -319,6 +335,8 @@ class LocalChat:
             "incident": incident,
             "query": request.query,
             "failure_types": FAILURE_TYPES,
+            "learned_labels": LEARNED_LABELS,
+            "t0_means": T0_MEANS,
             "aware_default": now.astimezone(zone).strftime(LOCAL_INPUT),
         }
 

@@ -72,7 +72,7 @@ def _state(element: dict[str, Any], wanted: Any) -> dict[str, Any]:
             "value": wanted if wanted is not None else element.get("initial_value"),
         }
     if kind == "datetimepicker":
-        return {"type": kind, "selected_date_time": wanted or element["initial_date_time"]}
+        return {"type": kind, "selected_date_time": wanted or element.get("initial_date_time")}
     options = element["options"]
     if kind == "static_select":
         picked = [o for o in options if o["value"] == wanted] or [element.get("initial_option")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock_guide import clock_rows
 from bot.papers.onepager import render_runbook_html, render_runbook_markdown
 from bot.runbook import Runbook
 from bot.runbook_parse import load_runbook
@@ -150,3 +151,16 @@ def test_html_escapes_runbook_text(runbook: Runbook) -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "a &amp; &lt;b&gt;" in page
+
+
+def test_the_one_pager_lists_the_firms_clocks_with_source_and_trigger(runbook: Runbook) -> None:
+    text = render_runbook_markdown(runbook)
+    assert "Report the breach to the ICO (UK GDPR Art 33)" in text
+    assert "a risk to people (Q3 or Q4 yes/unsure), as controller" in text
+    assert "Report to the ICAEW (ICAEW DBL 6.1)" in text and "ACCA" not in text
+    assert "ExampleAI Ltd never notifies the ICO for us" in text
+
+
+def test_the_readme_lists_every_clock_with_its_source_and_trigger() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert all(f"| {a} | {b} |" in readme for a, b in clock_rows())

@@ -285,7 +285,16 @@ def block_ids(modal: dict[str, Any]) -> list[str]:
 
 def test_the_declare_modal_has_the_contracted_fields(runbook: Runbook) -> None:
     modal = valid_modal(modals.declare_modal(runbook, SEED_T0, "Leak", {"channel": "C1"}))
-    assert block_ids(modal) == ["title", "system", "noticed", "aware_at", "failure_type"]
+    assert block_ids(modal) == [
+        "title",
+        "system",
+        "noticed",
+        "aware_at",
+        "failure_type",
+        "learned_via",
+        "vendor_notice_at",
+        "vendor_aware_at",
+    ]
     by_id = {b["block_id"]: b for b in modal["blocks"]}
     assert by_id["aware_at"]["element"] == {
         "type": "datetimepicker",
@@ -318,9 +327,19 @@ def test_a_submitted_declare_form_reads_back(runbook: Runbook) -> None:
         noticed={"type": "plain_text_input", "value": None},
         aware_at={"type": "datetimepicker", "selected_date_time": EPOCH_T0},
         failure_type={"type": "static_select", "selected_option": {"value": "context_leakage"}},
+        learned_via={"type": "static_select", "selected_option": {"value": "vendor_notice"}},
+        vendor_notice_at={"type": "datetimepicker", "selected_date_time": EPOCH_T0},
     )
     form = forms.read_declare(submitted)
-    assert form == DeclareForm("Leak", "drafting-assistant", "context_leakage", "", SEED_T0)
+    assert form == DeclareForm(
+        "Leak",
+        "drafting-assistant",
+        "context_leakage",
+        "",
+        SEED_T0,
+        learned_via="vendor_notice",
+        vendor_notice_at=SEED_T0,
+    )
 
 
 def test_the_close_modal_lists_every_reenable_criterion(runbook: Runbook, deps: Deps) -> None:
