@@ -9,6 +9,7 @@ never asked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("Q5", "Our role for this data: controller, or processor for a client?", ROLE_OPTIONS),
     Question(
         "Q6",
-        "Are EU/EEA people affected? (If yes, record which member states they live in.)",
+        "Are EU/EEA people affected? (If so, name the member states they live in, e.g. FR, IE.)",
         profile_flag="eu_data_subjects",
     ),
     Question("Q7", "Is any client's confidential or privileged information involved?"),
@@ -186,3 +187,51 @@ def involvements(profile: Profile, answers: Mapping[str, str]) -> tuple[Involvem
 def valid_answer(question_id: str, value: str) -> bool:
     question = BY_ID.get(question_id)
     return question is not None and value in question.options
+
+
+# EU member states and the EEA states, by ISO 3166 code (Greece as GR, not EL).
+EU_EEA_STATES = tuple(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "IS",
+        "LI",
+        "NO",
+    ]
+)
+_STATE = re.compile(r"\b[A-Za-z]{2}\b")
+
+
+def member_states(text: str) -> tuple[str, ...]:
+    """The EU/EEA states named in Q6's answer text ("FR, Ireland (IE) and DE" -> FR, IE, DE)."""
+    found = (code.upper() for code in _STATE.findall(text))
+    return tuple(dict.fromkeys(code for code in found if code in EU_EEA_STATES))
+
+
+# Q6's buttons ask which member states (the text goes with the answer).
+ASKS_FOR_TEXT = {"Q6": "states"}

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.awareness import LEARNED_VIA, awareness_problem
-from bot.classification import BY_ID, involvements, is_asked
+from bot.classification import BY_ID, involvements, is_asked, member_states
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
 from bot.obligations import obligation, terms, triggered_clocks
@@ -216,18 +216,20 @@ def answer(
     before = incident.answer_values
     if not is_asked(q, runbook.firm.profile, before):
         raise Refused(f"{question} does not apply to this incident (skipped).")
-    if before.get(question) == value:
+    named = member_states(_free(reason)) if question == "Q6" else ()
+    states = named or incident.eu_states
+    if before.get(question) == value and states == incident.eu_states:
         return []
     after = {**before, question: value}
     stops = [
         d
-        for d in _clock_changes(incident, runbook, after, question, "")
+        for d in _clock_changes(incident, runbook, after, question, "", states)
         if d.type == "obligation_waived"
     ]
     if stops:
         require(runbook, actor, "waive_obligation", "stop a running clock")
         reason = _text(reason, f"a reason: this answer stops {_clock_list(stops)}")
-    changes = _clock_changes(incident, runbook, after, question, _free(reason))
+    changes = _clock_changes(incident, runbook, after, question, _free(reason), states)
     data = {
         "question": question,
         "value": value,
@@ -242,10 +244,15 @@ def _clock_list(drafts: Sequence[Draft]) -> str:
 
 
 def _clock_changes(
-    incident: Incident, runbook: Runbook, after: dict[str, str], question: str, reason: str
+    incident: Incident,
+    runbook: Runbook,
+    after: dict[str, str],
+    question: str,
+    reason: str,
+    states: Sequence[str] = (),
 ) -> list[Draft]:
-    wanted = triggered_clocks(runbook, after, incident.declared_at)
-    escalated = escalated_clocks(incident, runbook, after)
+    wanted = triggered_clocks(runbook, after, incident.declared_at, states)
+    escalated = escalated_clocks(incident, runbook, after, states)
     drafts = []
     for clock, because in wanted.items():
         record = incident.obligations.get(clock)
@@ -367,7 +374,8 @@ def _delay_explained(incident: Incident, runbook: Runbook, clock: str, now: date
 def _statutory_and_definite(incident: Incident, runbook: Runbook, clock: str) -> None:
     if terms(runbook, clock, incident.declared_at).basis != "law":
         return
-    definite = definitely_triggered(runbook, incident.answer_values, incident.declared_at)
+    answers, states = incident.answer_values, incident.eu_states
+    definite = definitely_triggered(runbook, answers, incident.declared_at, states)
     if clock in definite:
         raise Refused(
             f"'{clock}' is required by law while {definite[clock]} is a definite yes; it "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot.classification import open_questions
+from bot.classification import member_states, open_questions
 from bot.runbook import Runbook
 from bot.timeline import Actor, Event
 
@@ -115,6 +115,12 @@ class Incident:
     @property
     def answer_values(self) -> dict[str, str]:
         return {qid: a.value for qid, a in self.answers.items()}
+
+    @property
+    def eu_states(self) -> tuple[str, ...]:
+        """The EU/EEA states where affected people live, as named with the answer to Q6."""
+        named = (member_states(a.reason) for a in reversed(self.history) if a.question == "Q6")
+        return next((states for states in named if states), ())
 
     def aware_from(self, runs_from: str) -> datetime | None:
         """The awareness a clock runs from: "breach" or "incident" (see bot.clock_rules)."""

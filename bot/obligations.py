@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from bot.clock_rules import CLOCKS, STATUTORY, ClockRule
 from bot.incident import Incident, ObligationRecord
 from bot.runbook import Runbook
-from bot.triggers import AI_ACT_FROM, definitely_triggered, triggered_clocks
+from bot.triggers import AI_ACT_FROM, EU_STATE_CLOCK, definitely_triggered, triggered_clocks
 
 __all__ = ["CLOCKS", "STATUTORY", "ClockRule", "definitely_triggered", "triggered_clocks"]
 
@@ -77,7 +77,7 @@ def terms(runbook: Runbook, clock_id: str, declared_at: datetime | None = None) 
             _offsets(runbook, "default", extra.within),
             "client",  # the runbook's own clocks are contract notice clauses to a client
         )
-    rule = _as_in_force(_as_profiled(runbook, CLOCKS[clock_id]), declared_at)
+    rule = _as_in_force(_as_profiled(runbook, _rule(clock_id)), declared_at)
     policy = runbook.clocks.policies.get(clock_id)
     # A statutory duration is the law's, whatever a runbook says (check-runbook refuses it).
     settable = rule.style != "close" and not rule.statutory
@@ -96,6 +96,16 @@ def terms(runbook: Runbook, clock_id: str, declared_at: datetime | None = None) 
         rule.runs_from,
         rule.source,
     )
+
+
+def _rule(clock_id: str) -> ClockRule:
+    """A built-in clock; "eu_gdpr_fr" is the EU GDPR clock for France's authority."""
+    if not clock_id.startswith(EU_STATE_CLOCK):
+        return CLOCKS[clock_id]
+    state = clock_id.removeprefix(EU_STATE_CLOCK).upper()
+    title = f"Report to the supervisory authority of {state} (EU GDPR Art 33)"
+    recipient = f"the supervisory authority of {state}"
+    return replace(CLOCKS["eu_gdpr"], id=clock_id, title=title, recipient=recipient)
 
 
 def _as_profiled(runbook: Runbook, rule: ClockRule) -> ClockRule:

@@ -117,8 +117,9 @@ def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime
     latest = at + runbook.escalation.unsure_resolve_by
     answers = incident.answer_values
     declared = incident.declared_at
-    running = triggered_clocks(runbook, answers, declared)
-    without = triggered_clocks(runbook, {**answers, question: "no"}, declared)
+    states = incident.eu_states
+    running = triggered_clocks(runbook, answers, declared, states)
+    without = triggered_clocks(runbook, {**answers, question: "no"}, declared, states)
     dues = [
         due
         for clock in running

@@ -10,7 +10,7 @@ clock never runs without the ICO clock, and the EU clocks need a risk as the ICO
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.classification import WHERE_IT_WENT, counts_as_yes, effective_answers
@@ -35,15 +35,19 @@ SEVERITY_CLOCKS = {
     "other": "ai_act_art73",
 }
 
+EU_STATE_CLOCK = "eu_gdpr_"  # + a member state's code: that state's authority
 Found = dict[str, str]
 
 
 class _Answers:
     """The answers that still count, read as the rules read them."""
 
-    def __init__(self, profile: Profile, answers: Mapping[str, str]) -> None:
+    def __init__(
+        self, profile: Profile, answers: Mapping[str, str], states: Sequence[str] = ()
+    ) -> None:
         self.profile = profile
         self.live = effective_answers(profile, answers)
+        self.states = tuple(states)
 
     def yes(self, question: str) -> bool:
         return counts_as_yes(self.live.get(question))
@@ -78,8 +82,16 @@ def _personal_data(a: _Answers, declared: datetime | None) -> Found:
     if a.yes("Q4"):
         found["data_subjects_art34"] = "Q4"
     if a.yes("Q6"):
-        found["eu_gdpr"] = "Q6"
+        found |= dict.fromkeys(_eu_clocks(a), "Q6")
     return found
+
+
+def _eu_clocks(a: _Answers) -> tuple[str, ...]:
+    """One clock per member state where affected people live; with an EU main
+    establishment, the lead authority's alone; until the states are named, one for all."""
+    if a.profile.eu_main_establishment or not a.states:
+        return ("eu_gdpr",)
+    return tuple(f"{EU_STATE_CLOCK}{state.lower()}" for state in a.states)
 
 
 def _fca(a: _Answers, declared: datetime | None) -> Found:
@@ -136,10 +148,13 @@ RULES: tuple[Callable[[_Answers, datetime | None], Found], ...] = (
 
 
 def triggered_clocks(
-    runbook: Runbook, answers: Mapping[str, str], declared_at: datetime | None = None
+    runbook: Runbook,
+    answers: Mapping[str, str],
+    declared_at: datetime | None = None,
+    eu_states: Sequence[str] = (),
 ) -> Found:
     """Clock id -> the question whose answer starts it, for the answers as they stand."""
-    read = _Answers(runbook.firm.profile, answers)
+    read = _Answers(runbook.firm.profile, answers, eu_states)
     found: Found = {}
     for rule in RULES:
         found.update(rule(read, declared_at))
@@ -156,16 +171,24 @@ def _definite(answers: Mapping[str, str]) -> dict[str, str]:
 
 
 def definitely_triggered(
-    runbook: Runbook, answers: Mapping[str, str], declared_at: datetime | None = None
+    runbook: Runbook,
+    answers: Mapping[str, str],
+    declared_at: datetime | None = None,
+    eu_states: Sequence[str] = (),
 ) -> Found:
     """The clocks whose trigger is a definite yes, not only a provisional unsure."""
-    return triggered_clocks(runbook, _definite(answers), declared_at)
+    return triggered_clocks(runbook, _definite(answers), declared_at, eu_states)
 
 
-def escalated_clocks(incident: Incident, runbook: Runbook, after: Mapping[str, str]) -> Found:
+def escalated_clocks(
+    incident: Incident,
+    runbook: Runbook,
+    after: Mapping[str, str],
+    after_states: Sequence[str] = (),
+) -> Found:
     """Clocks whose trigger becomes a definite yes with `after` (it was not before): a clock
     someone decided not to notify while its answer was unsure reopens, with its original T0."""
-    declared = incident.declared_at
-    before = definitely_triggered(runbook, incident.answer_values, declared)
-    now = definitely_triggered(runbook, after, declared)
+    declared, states = incident.declared_at, incident.eu_states
+    before = definitely_triggered(runbook, incident.answer_values, declared, states)
+    now = definitely_triggered(runbook, after, declared, after_states or states)
     return {clock: q for clock, q in now.items() if clock not in before}

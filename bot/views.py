@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.classification import BY_ID, applicable_questions
+from bot.classification import ASKS_FOR_TEXT, BY_ID, applicable_questions
 from bot.commands import HELP
 from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
@@ -168,8 +168,14 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
             if o != a.value
         )
         return View(f"{q.id}. {q.text}", (said,), (), change)
+    asks = ASKS_FOR_TEXT.get(q.id, "")
     buttons = tuple(
-        Button(o.capitalize(), f"classify:{q.id}:{o}", "primary" if o == "yes" else "")
+        Button(
+            o.capitalize(),
+            f"classify:{q.id}:{o}",
+            "primary" if o == "yes" else "",
+            asks if o != "no" else "",
+        )
         for o in q.options
     )
     return View(f"{q.id}. {q.text}", (), (), buttons)

@@ -36,6 +36,7 @@ ASKS = {
     "reason": ("Give the reason", "Reason"),
     "reference": ("Record the reference", "Reference (case number, email subject, who was told)"),
     "evidence": ("Record evidence", "Description or link"),
+    "states": ("Which member states?", "Member states where affected people live (e.g. FR, IE)"),
 }
 REGRESSION = (
     ("regression_input", "Regression case: the input that triggered it"),

@@ -37,6 +37,7 @@ ASKS = {
     "reason": "Reason",
     "reference": "Reference (case number, email subject, who was told)",
     "evidence": "Description or link",
+    "states": "Member states where affected people live (e.g. FR, IE)",
 }
 
 STRONG = re.compile(r"(?<!\*)\*([^*\s][^*]*?)\*(?!\*)")  # core *strong*, not **already**

@@ -102,3 +102,23 @@ async def test_an_unsure_answer_must_be_settled_half_way_to_the_deadline_it_keep
     q4 = [r.due_at for r in rows if r.kind == "unsure" and r.data.get("question") == "Q4"]
     # A flat 24h would fall after the 72h it keeps running; half-way from T0+50h is T0+61h.
     assert q4 == [SEED_T0 + timedelta(hours=61)]
+
+
+async def test_naming_member_states_with_q6_opens_one_clock_per_state(
+    deps: Deps, clock: FakeClock
+) -> None:
+    from dataclasses import replace
+
+    from bot.obligations import obligations
+
+    profile = replace(deps.runbook.firm.profile, eu_data_subjects=True)
+    eu = replace(deps.runbook, firm=replace(deps.runbook.firm, profile=profile))
+    deps = replace(deps, runbook=eu)
+    incident = await classified_seed(deps)
+    alex = person(eu, "alex")
+    await service.answer(deps, incident.key, alex, "Q5", "unsure")
+    incident = await service.answer(deps, incident.key, alex, "Q6", "yes", "FR and IE")
+    found = {o.id: o for o in obligations(eu, incident, clock.now())}
+    assert {"eu_gdpr_fr", "eu_gdpr_ie"} <= set(found) and "eu_gdpr" not in found
+    assert found["eu_gdpr_fr"].terms.title.startswith("Report to the supervisory authority of FR")
+    assert found["eu_gdpr_ie"].due_at == SEED_T0 + timedelta(hours=72)

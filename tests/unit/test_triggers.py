@@ -207,3 +207,30 @@ def test_an_unsure_trigger_is_not_a_definite_one(runbook: Runbook) -> None:
     assert "ico_art33" not in definitely_triggered(plain, {**CONTROLLER, "Q3": "unsure"})
     assert "ico_art33" in definitely_triggered(plain, {**CONTROLLER, "Q3": "yes"})
     assert "ico_art33" not in definitely_triggered(plain, {**BREACH, "Q5": "unsure", "Q3": "yes"})
+
+
+EU_RISK = {**CONTROLLER, "Q3": "yes", "Q6": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("flags", "states", "expected"),
+    [
+        pytest.param({}, ("FR", "IE"), {"eu_gdpr_fr", "eu_gdpr_ie"}, id="4-one-clock-per-state"),
+        pytest.param({}, (), {"eu_gdpr"}, id="4-states-not-yet-named-one-clock"),
+        pytest.param(
+            {"eu_main_establishment": True}, ("FR", "IE"), {"eu_gdpr"}, id="4-lead-authority"
+        ),
+    ],
+)
+def test_eu_clocks_follow_the_member_states_or_the_lead_authority(
+    runbook: Runbook, flags: dict[str, bool], states: tuple[str, ...], expected: set[str]
+) -> None:
+    eu = firm(runbook, eu_data_subjects=True, **flags)
+    found = set(triggered_clocks(eu, EU_RISK, None, states))
+    assert {c for c in found if c.startswith("eu_gdpr")} == expected
+
+
+def test_member_states_are_read_from_the_answer_text() -> None:
+    from bot.classification import member_states
+
+    assert member_states("France (FR), ie and DE; not UK or US") == ("FR", "IE", "DE")
