@@ -18,11 +18,12 @@ from bot.awareness import LEARNED_VIA, awareness_problem
 from bot.classification import BY_ID, involvements, is_asked, member_states
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
-from bot.obligations import obligation, terms, triggered_clocks
+from bot.notice_rules import late_without_reason, waiver_barred
+from bot.obligations import terms, triggered_clocks
 from bot.runbook import Runbook
 from bot.timeline import Actor
 from bot.tokens import scrub
-from bot.triggers import definitely_triggered, escalated_clocks
+from bot.triggers import escalated_clocks
 
 MAX_TITLE = 150
 MAX_TEXT = 3000
@@ -362,26 +363,15 @@ def mark_done(
 
 
 def _delay_explained(incident: Incident, runbook: Runbook, clock: str, now: datetime) -> None:
-    """A statutory notice given after its deadline must say why (UK GDPR Art 33(1))."""
-    ob = obligation(runbook, incident, clock, now)
-    if ob.terms.basis == "law" and ob.status == "overdue" and not ob.record.overdue_reason:
-        raise Refused(
-            f"{ob.terms.title} is past its deadline: record the reason for the delay first "
-            "(it goes into the notice), then mark it done."
-        )
+    problem = late_without_reason(incident, runbook, clock, now)
+    if problem:
+        raise Refused(problem)
 
 
 def _statutory_and_definite(incident: Incident, runbook: Runbook, clock: str) -> None:
-    if terms(runbook, clock, incident.declared_at).basis != "law":
-        return
-    answers, states = incident.answer_values, incident.eu_states
-    definite = definitely_triggered(runbook, answers, incident.declared_at, states)
-    if clock in definite:
-        raise Refused(
-            f"'{clock}' is required by law while {definite[clock]} is a definite yes; it "
-            "cannot be marked 'decided not to notify'. Change that answer (with a reason) "
-            "if it is wrong."
-        )
+    problem = waiver_barred(incident, runbook, clock)
+    if problem:
+        raise Refused(problem)
 
 
 def waive(
