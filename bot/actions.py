@@ -124,6 +124,7 @@ async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source
             except ValueError as error:
                 raise Refused(str(error)) from None
             await service.correct_awareness(deps, key, actor, when, reason, which, confirmed)
-            moved = "breach clocks" if which == "breach" else "deadlines that run from it"
-            return f"T0 ({which}) of {key} is now {moment(when)}; its {moved} moved."
+            if which == "breach":
+                return f"T0 (breach) of {key} is now {moment(when)}; the breach clocks moved."
+            return f"T0 of {key} is now {moment(when)}; every deadline that runs from it moved."
     raise UnknownAction(f"'{name[:40]}' is not a command that changes an incident.")
