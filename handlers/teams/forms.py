@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from bot.awareness import LEARNED_LABELS
 from bot.decisions import MAX_TITLE, CloseForm, DeclareForm, Refused
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -119,6 +120,14 @@ def declare_card(
         choices(
             "failure_type", "Failure type", list(FAILURE_TYPES.items()), got.get("failure_type", "")
         ),
+        choices(
+            "learned_via",
+            "How we learned of it",
+            list(LEARNED_LABELS.items()),
+            got.get("learned_via", ""),
+        ),
+        {"type": "Input.Date", "id": "notice_date", "label": "The vendor's notice arrived: date"},
+        {"type": "Input.Time", "id": "notice_time", "label": "The vendor's notice arrived: time"},
     ]
     action = submit("Declare", {"form": DECLARE} | ({"alert": alert} if alert else {}), "primary")
     return _form("Declare an AI incident", inputs, action, error)
@@ -169,9 +178,9 @@ def said(value: Mapping[str, Any], name: str) -> str:
     return found.strip() if isinstance(found, str) else ""
 
 
-def aware_at(value: Mapping[str, Any], runbook: Runbook) -> datetime | None:
+def aware_at(value: Mapping[str, Any], runbook: Runbook, name: str = "aware") -> datetime | None:
     """The date and time inputs, read in the firm's zone (Teams sends them without one)."""
-    day, at = said(value, "aware_date"), said(value, "aware_time")
+    day, at = said(value, f"{name}_date"), said(value, f"{name}_time")
     if not day and not at:
         return None
     try:
@@ -188,6 +197,8 @@ def read_declare(value: Mapping[str, Any], runbook: Runbook) -> DeclareForm:
         failure_type=said(value, "failure_type"),
         noticed=said(value, "noticed"),
         aware_at=aware_at(value, runbook),
+        learned_via=said(value, "learned_via"),
+        vendor_notice_at=aware_at(value, runbook, "notice"),
     )
 
 
