@@ -192,8 +192,9 @@ def obligation_lines(ob: Obligation, runbook: Runbook, now: datetime) -> tuple[s
         "done": f"done — {ob.record.reference}",
         "waived": f"not notifying — {ob.record.reason}",
     }.get(ob.status, ob.status)
+    runs = "a personal-data breach" if ob.terms.runs_from == "breach" else "the incident"
     return (
-        f"Notify {ob.terms.recipient}: {ob.terms.wording} [{basis}]",
+        f"Notify {ob.terms.recipient}: {ob.terms.wording} [{basis}]; runs from awareness of {runs}",
         f"{due}; owner {_who(runbook, ob.terms.owners[:1])}; status: {status}",
     )
 
