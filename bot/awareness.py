@@ -11,7 +11,8 @@ clock says which it runs from (bot.clock_rules), and a correction moves only its
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.commands import parse_aware
 
@@ -41,6 +42,23 @@ def awareness_problem(t0: datetime, declared_at: datetime | None) -> str | None:
     if t0 < declared_at - OLDEST:
         return "is more than 30 days before the incident was declared"
     return None
+
+
+def learned_record(
+    via: str, notice_at: datetime | None, vendor_aware_at: datetime | None, now: datetime
+) -> dict[str, Any]:
+    """How the firm learned of it, for the declaration; from a vendor's notice, breach
+    awareness is the notice's receipt. Raises ValueError with a message for the person."""
+    if via and via not in LEARNED_VIA:
+        raise ValueError(f"How we learned of it is one of: {', '.join(LEARNED_VIA)}.")
+    times = {"notice_at": notice_at, "vendor_aware_at": vendor_aware_at}
+    if any(at and at > now + SLACK for at in times.values()):
+        raise ValueError("The vendor's notice and its own awareness cannot be in the future.")
+    learned = {k: at.astimezone(UTC).isoformat() for k, at in times.items() if at}
+    data: dict[str, Any] = {"learned": {"via": via, **learned}}
+    if via == "vendor_notice" and "notice_at" in learned:
+        data["breach_aware_at"] = learned["notice_at"]
+    return data
 
 
 def read_correction(text: str) -> tuple[str, datetime, bool, str]:

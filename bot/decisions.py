@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.awareness import LEARNED_VIA, awareness_problem
+from bot.awareness import awareness_problem, learned_record
 from bot.classification import BY_ID, involvements, is_asked, member_states
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
@@ -116,20 +116,16 @@ def declare(runbook: Runbook, form: DeclareForm, now: datetime) -> list[Draft]:
         "failure_type": form.failure_type,
         "noticed": _text(form.noticed, "what was noticed", required=False),
         "aware_at": aware.isoformat(),
-        **_learned(form),
+        **_learned(form, now),
     }
     return [Draft("declared", data)]
 
 
-def _learned(form: DeclareForm) -> dict[str, Any]:
-    """How the firm learned of it; from a vendor's notice, breach awareness is its receipt."""
-    if form.learned_via and form.learned_via not in LEARNED_VIA:
-        raise Refused(f"How we learned of it is one of: {', '.join(LEARNED_VIA)}.")
-    at = {"notice_at": form.vendor_notice_at, "vendor_aware_at": form.vendor_aware_at}
-    learned: dict[str, Any] = {k: v.astimezone(UTC).isoformat() for k, v in at.items() if v}
-    data: dict[str, Any] = {"learned": {"via": form.learned_via, **learned}}
-    if form.learned_via == "vendor_notice" and form.vendor_notice_at is not None:
-        data["breach_aware_at"] = learned["notice_at"]
+def _learned(form: DeclareForm, now: datetime) -> dict[str, Any]:
+    try:
+        data = learned_record(form.learned_via, form.vendor_notice_at, form.vendor_aware_at, now)
+    except ValueError as error:
+        raise Refused(str(error)) from None
     if form.t0_reason:
         data["t0_reason"] = _text(form.t0_reason, "the reason for this T0")
     return data
