@@ -24,7 +24,7 @@ HELP = """\
 /ai-incident handover <person> [reason] — hand the lead to someone in the lead chain ("me": take it)
 /ai-incident note <text> — add a note to the timeline
 /ai-incident evidence <text or link> — record evidence (SHA-256, who, when)
-/ai-incident aware <ISO time> <reason> — correct when the firm became aware (T0)
+/ai-incident aware [breach] <ISO time> [confirm] <reason> — correct T0 (the breach's: breach)
 /ai-incident close [KEY] — close (opens the form)
 /ai-incident runbook — the one-page runbook
 /ai-incident help — this list

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.awareness import LEARNED_LABELS
+from bot.awareness import LEARNED_LABELS, T0_MEANS
 from bot.decisions import MAX_TITLE, CloseForm, DeclareForm, Refused
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -105,6 +105,7 @@ def declare_card(
             "system", "AI system", [(s.id, s.name) for s in runbook.systems], got.get("system", "")
         ),
         text_input("noticed", "What was noticed", got.get("noticed", ""), multiline=True),
+        {"type": "TextBlock", "text": T0_MEANS, "wrap": True, "isSubtle": True},
         {
             "type": "Input.Date",
             "id": "aware_date",
