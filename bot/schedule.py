@@ -111,22 +111,20 @@ def _due(incident: Incident, runbook: Runbook, clock: str) -> datetime | None:
     return due_at(clock_terms, aware) if aware else None
 
 
+def kept_running(incident: Incident, runbook: Runbook, question: str) -> tuple[str, ...]:
+    """The clocks that an unsure answer to `question` alone keeps running."""
+    answers, declared, states = incident.answer_values, incident.declared_at, incident.eu_states
+    running = triggered_clocks(runbook, answers, declared, states)
+    without = triggered_clocks(runbook, {**answers, question: "no"}, declared, states)
+    return tuple(clock for clock in running if clock not in without)
+
+
 def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime) -> datetime:
     """When an unsure answer must be settled: the runbook's wait, but no later than half-way
     from the answer to the earliest deadline that the answer alone keeps running."""
     latest = at + runbook.escalation.unsure_resolve_by
-    answers = incident.answer_values
-    declared = incident.declared_at
-    states = incident.eu_states
-    running = triggered_clocks(runbook, answers, declared, states)
-    without = triggered_clocks(runbook, {**answers, question: "no"}, declared, states)
-    dues = [
-        due
-        for clock in running
-        if clock not in without
-        for due in [_due(incident, runbook, clock)]
-        if due is not None
-    ]
+    kept = (_due(incident, runbook, clock) for clock in kept_running(incident, runbook, question))
+    dues = [due for due in kept if due is not None]
     if not dues:
         return latest
     return min(latest, max(at + (min(dues) - at) / 2, at))

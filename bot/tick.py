@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from bot.decisions import Draft
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, from_fields
+from bot.obligations import terms
 from bot.papers.close_files import closed_records
 from bot.ports import ChatError
-from bot.schedule import Reminder, desired_reminders
+from bot.schedule import Reminder, desired_reminders, kept_running
 from bot.service import Deps, commit, open_room, published, record
 from bot.timeline import BOT
 from bot.tokens import mention, mentions
@@ -36,9 +37,11 @@ def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Noti
     if r.kind == "unsure":
         qid = str(r.data["question"])
         lead = inc.owner or deps.runbook.roles["incident_lead"][0]
+        kept = [terms(deps.runbook, c).title for c in kept_running(inc, deps.runbook, qid)]
+        running = f"it keeps running: {'; '.join(kept)}" if kept else "it may keep a clock running"
         text = (
-            f"{qid} is still 'unsure' (counted as yes). {mention(lead)}, resolve it when you "
-            f"can: it may be keeping a clock running."
+            f"{qid} is still 'unsure' (counted as yes). {mention(lead)}, resolve it before the "
+            f"deadline: {running}."
         )
         return Notice(inc, "text", text=text, question=qid, mentions=(lead,), now=now)
     if r.kind == "page":

@@ -11,7 +11,9 @@ from bot import service
 from bot.decisions import Refused
 from bot.incident import phase_of
 from bot.service import Deps
+from bot.tick import tick
 from tests.conftest import SEED_T0, person
+from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import classified_seed, declare_seed
 
@@ -92,7 +94,7 @@ async def test_harm_still_ongoing_keeps_the_incident_out_of_remediation(deps: De
 
 
 async def test_an_unsure_answer_must_be_settled_half_way_to_the_deadline_it_keeps_running(
-    deps: Deps, clock: FakeClock
+    deps: Deps, clock: FakeClock, chat: FakeChat
 ) -> None:
     incident = await classified_seed(deps)
     alex = person(deps.runbook, "alex")
@@ -102,6 +104,10 @@ async def test_an_unsure_answer_must_be_settled_half_way_to_the_deadline_it_keep
     q4 = [r.due_at for r in rows if r.kind == "unsure" and r.data.get("question") == "Q4"]
     # A flat 24h would fall after the 72h it keeps running; half-way from T0+50h is T0+61h.
     assert q4 == [SEED_T0 + timedelta(hours=61)]
+    clock.set(SEED_T0 + timedelta(hours=61))
+    await tick(deps)
+    said = [m.notice.text for m in chat.messages.values() if m.notice.question == "Q4"]
+    assert said and "it keeps running: Tell the affected people" in said[-1]
 
 
 async def test_naming_member_states_with_q6_opens_one_clock_per_state(
