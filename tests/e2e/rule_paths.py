@@ -39,6 +39,13 @@ PATHS = (
         frozenset({"breach_log_art33_5", "cyber_insurer"}),
         {"eu_data_subjects": True},
     ),
+    # EU people with a risk: one clock per member state named with Q6 (FR, IE).
+    RulePath(
+        "eu-with-risk-per-state",
+        (("Q1", "yes"), ("Q5", "controller"), ("Q2", "yes"), ("Q3", "yes"), ("Q6", "yes")),
+        frozenset({"breach_log_art33_5", "ico_art33", "eu_gdpr_fr", "eu_gdpr_ie", "cyber_insurer"}),
+        {"eu_data_subjects": True},
+    ),
     # An output reached a court: correct the record there; the PI insurer is told.
     RulePath(
         "court",

@@ -50,10 +50,14 @@ async def test_each_path_posts_exactly_its_obligations(path_rig: tuple[Rig, Rule
     await rig.ws.click(SAM, rig.ws.message_with(rig.room, "contain:0:done"), "contain:0:done")
     for question, value in path.answers:
         action = f"classify:{question}:{value}"
+        before = len(rig.slack.views)
         await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+        if len(rig.slack.views) > before:  # Q6 asks which member states
+            await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": "FR, IE"})
     posted = {a.split(":")[1] for a in action_ids(rig) if a.startswith("obligation:")}
     assert posted == path.expected
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and set(incident.obligations) == path.expected
+    assert [q for q, _ in path.answers if q not in incident.answers] == []
     # The ICO draft is offered exactly when the ICO clock runs (never to a processor).
     assert ("draft:ico_art33" in action_ids(rig)) == ("ico_art33" in path.expected)

@@ -35,7 +35,8 @@ async def path_browser(
 async def _act(browser: Browser, action: str) -> None:
     for form in Forms(browser.page).forms:
         if form.fields.get("action") == action:
-            response = await browser.client.post("/action", data=form.fields)
+            typed = {"text": "FR, IE"} if action.startswith("classify:Q6:") else {}
+            response = await browser.client.post("/action", data={**form.fields, **typed})
             assert response.status == 200
             browser.page = await response.text()
             return
@@ -59,5 +60,6 @@ async def test_each_path_shows_exactly_its_obligations(
     assert shown == path.expected
     incident = await browser.store.load("AI-2026-0001")
     assert incident is not None and set(incident.obligations) == path.expected
+    assert [q for q, _ in path.answers if q not in incident.answers] == []
     # The ICO draft is offered exactly when the ICO clock runs (never to a processor).
     assert ("draft:ico_art33" in _actions(browser)) == ("ico_art33" in path.expected)
