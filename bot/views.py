@@ -96,7 +96,12 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
         ("Declared by", inc.declared_by.name if inc.declared_by else "?"),
         ("Lead", mention(inc.owner) if inc.owner else "not yet acknowledged"),
     )
-    said = (inc.noticed, learned_line(inc), ours_to_notify(system) if system else "")
+    said = (
+        inc.noticed,
+        learned_line(inc),
+        *vendor_review(inc, runbook),
+        ours_to_notify(system) if system else "",
+    )
     return View(f"{inc.key}: {inc.title}", tuple(line for line in said if line), fields)
 
 

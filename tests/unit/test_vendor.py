@@ -64,3 +64,16 @@ def test_the_close_summary_reviews_whether_the_vendor_told_us_in_time(runbook: R
     assert "within its contract's 48h" in "\n".join(
         view(Notice(prompt, "summary"), runbook, T0).lines
     )
+
+
+def test_the_card_of_a_vendor_notice_says_whether_the_vendor_told_us_in_time(
+    runbook: Runbook,
+) -> None:
+    told = _incident(
+        via="vendor_notice",
+        notice_at=T0.isoformat(),
+        vendor_aware_at=(T0 - timedelta(hours=72)).isoformat(),
+    )
+    said = "\n".join(view(Notice(told, "card"), runbook, T0).lines)
+    assert "Learned of it from: The vendor's notice" in said
+    assert "72h after it became aware: outside its contract's 48h" in said
