@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.commands import parse_aware
-
 LEARNED_VIA = ("own_staff", "client", "vendor_notice", "monitoring_alert")
 LEARNED_LABELS = {
     "own_staff": "Our own staff noticed",
@@ -67,13 +65,29 @@ def read_correction(text: str) -> tuple[str, datetime, bool, str]:
     which, _, rest = text.strip().partition(" ")
     if which.lower() != "breach":
         which, rest = "incident", text
-    when, reason = parse_aware(rest)
+    stamp, _, reason = rest.strip().partition(" ")
+    when = _iso(stamp)
+    if not reason.strip():
+        raise ValueError("Give a reason after the time: why T0 is being corrected.")
+    reason = reason.strip()
     first, _, after = reason.partition(" ")
     if first.lower() == "confirm":
         if not after.strip():
             raise ValueError("Give a reason after 'confirm': why T0 is being corrected.")
         return which.lower(), when, True, after.strip()
     return which.lower(), when, False, reason
+
+
+def _iso(stamp: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        raise ValueError(
+            f"'{stamp[:40]}' is not an ISO time; e.g. 2026-03-24T09:00+00:00."
+        ) from None
+    if when.tzinfo is None:
+        raise ValueError("Give the time with its offset, e.g. 2026-03-24T09:00+00:00.")
+    return when
 
 
 def vendor_timeliness(
