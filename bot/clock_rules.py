@@ -10,7 +10,7 @@ policy targets and owners) is bot.obligations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 H = timedelta(hours=1)
@@ -32,6 +32,12 @@ class ClockRule:
     statutory: bool = False  # a duration set by law: the runbook may not change it
     runs_from: str = "incident"  # "incident" or "breach": which awareness time is its T0
     source: str = ""  # the legal source, for the one-pager and the README
+    name: str = ""  # a short plain name, where the title is too long for a list or picture
+
+    @property
+    def label(self) -> str:
+        """The clock's plain name in lists and the timeline picture."""
+        return self.name or self.title
 
 
 def _law72(
@@ -88,7 +94,10 @@ def _art73(clock_id: str, days: int, when: str) -> ClockRule:
 
 
 _RULES = (
-    _law72("ico_art33", "Report the breach to the ICO", "ICO", "Q3", "UK GDPR Art 33", "ico"),
+    replace(
+        _law72("ico_art33", "Report the breach to the ICO", "ICO", "Q3", "UK GDPR Art 33", "ico"),
+        name="ICO (UK GDPR Art 33)",
+    ),
     ClockRule(
         "data_subjects_art34",
         "Tell the affected people",
@@ -102,6 +111,7 @@ _RULES = (
         draft="individuals",
         runs_from="breach",
         source="UK GDPR Art 34",
+        name="Tell affected people (UK GDPR Art 34)",
     ),
     ClockRule(
         "controller_art33_2",
@@ -115,6 +125,7 @@ _RULES = (
         draft="client",
         runs_from="breach",
         source="UK GDPR Art 33(2)",
+        name="Tell the client we process data for (Art 33(2))",
     ),
     ClockRule(
         "breach_log_art33_5",
@@ -128,13 +139,17 @@ _RULES = (
         "close",
         runs_from="breach",
         source="UK GDPR Art 33(5)",
+        name="Internal breach log (Art 33(5))",
     ),
-    _law72(
-        "eu_gdpr",
-        "Report to each EU supervisory authority concerned",
-        "EU supervisory authorities",
-        "Q6",
-        "EU GDPR Art 33",
+    replace(
+        _law72(
+            "eu_gdpr",
+            "Report to each EU supervisory authority concerned",
+            "EU supervisory authorities",
+            "Q6",
+            "EU GDPR Art 33",
+        ),
+        name="EU supervisory authorities",
     ),
     ClockRule(
         "fca_sup15",
@@ -147,6 +162,7 @@ _RULES = (
         ("compliance",),
         "immediate",
         source="FCA SUP 15.3",
+        name="FCA (SUP 15)",
     ),
     ClockRule(
         "fca_ps26_initial",
@@ -184,13 +200,16 @@ _RULES = (
         "72h",
         source="FCA PS26/2",
     ),
-    _promptly(
-        "sra",
-        "Report to the SRA via the COLP/COFA",
-        "SRA",
-        "Q11",
-        "SRA Code for Firms 3.9",
-        ("compliance",),
+    replace(
+        _promptly(
+            "sra",
+            "Report to the SRA via the COLP/COFA",
+            "SRA",
+            "Q11",
+            "SRA Code for Firms 3.9",
+            ("compliance",),
+        ),
+        name="SRA",
     ),
     ClockRule(
         "client_candour",
@@ -250,7 +269,10 @@ _RULES = (
         ("incident_lead",),
         source="firm policy",
     ),
-    _promptly("icaew", "Report to the ICAEW", "ICAEW", "Q12", "ICAEW DBL 6.1", ("compliance",)),
+    replace(
+        _promptly("icaew", "Report to the ICAEW", "ICAEW", "Q12", "ICAEW DBL 6.1", ("compliance",)),
+        name="ICAEW",
+    ),
     _promptly(
         "acca",
         "Report to the ACCA",
@@ -290,6 +312,7 @@ _RULES = (
         ("managing_partner",),
         draft="insurer",
         source="PI policy terms",
+        name="PI insurer",
     ),
     ClockRule(
         "cyber_insurer",
@@ -302,8 +325,9 @@ _RULES = (
         ("managing_partner",),
         draft="insurer",
         source="cyber policy terms",
+        name="Cyber insurer",
     ),
-    _art73("ai_act_art73", 15, "serious harm"),
+    replace(_art73("ai_act_art73", 15, "serious harm"), name="EU AI Act Art 73 authority"),
     _art73("ai_act_art73_death", 10, "a death"),
     _art73("ai_act_art73_widespread", 2, "widespread infringement or critical infrastructure"),
     ClockRule(

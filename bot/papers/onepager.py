@@ -17,6 +17,7 @@ from typing import Literal
 
 from bot.classification import QUESTIONS
 from bot.clock_guide import clock_rows
+from bot.clock_rules import CLOCKS
 from bot.runbook import ExtraClock, Person, Runbook, System
 from bot.vendor import ours_to_notify
 
@@ -33,21 +34,6 @@ RESPONSE_ORDER = (
     ("Remediate", "fix the cause, recall or correct affected outputs, tell people if required."),
     ("Learn", "turn the incident into a regression case and record the lessons."),
 )
-
-# Plain names for the clocks a runbook can set policy targets for (DOMAIN.md).
-CLOCK_NAMES = {
-    "ico_art33": "ICO (UK GDPR Art 33)",
-    "data_subjects_art34": "Tell affected people (UK GDPR Art 34)",
-    "controller_art33_2": "Tell the client we process data for (Art 33(2))",
-    "breach_log_art33_5": "Internal breach log (Art 33(5))",
-    "eu_gdpr": "EU supervisory authorities",
-    "fca_sup15": "FCA (SUP 15)",
-    "sra": "SRA",
-    "icaew": "ICAEW",
-    "pi_insurer": "PI insurer",
-    "cyber_insurer": "Cyber insurer",
-    "ai_act_art73": "EU AI Act Art 73 authority",
-}
 
 
 @dataclass(frozen=True)
@@ -182,7 +168,8 @@ def _policy_line(runbook: Runbook, clock: str) -> str:
     policy = runbook.clocks.policies[clock]
     within = f"within {_plain(policy.within)}" if policy.within else "default target"
     owner = f" — {_people(_known(runbook, policy.owner))}" if policy.owner else ""
-    return f"{CLOCK_NAMES.get(clock, clock)}: {within}{owner}"
+    rule = CLOCKS.get(clock)
+    return f"{rule.label if rule else clock}: {within}{owner}"
 
 
 def _extra_line(runbook: Runbook, extra: ExtraClock) -> str:

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.clock_rules import CLOCKS
 from bot.incident import Incident, containment_confirmed
 from bot.obligations import Obligation, obligations
 from bot.papers.moments import late_by, span
-from bot.papers.onepager import CLOCK_NAMES
 from bot.runbook import Runbook
 
 WIDTH, LEFT, RIGHT = 1200, 260, 1170
@@ -189,7 +189,12 @@ def _obligation(
         draw.rectangle([(due, y + 4), (dot, y + 8)], fill=RED)
     colour = STATUS_COLOUR.get(ob.status, RED)
     draw.ellipse([(dot - 6, y), (dot + 6, y + 12)], fill=colour, outline=INK)
-    draw.text((20, y - 2), _fit(CLOCK_NAMES.get(ob.id, ob.terms.title), font), fill=INK, font=font)
+    draw.text(
+        (20, y - 2),
+        _fit(CLOCKS[ob.id].label if ob.id in CLOCKS else ob.terms.title, font),
+        fill=INK,
+        font=font,
+    )
     draw.text((20, y + 12), _status(ob, now), fill=colour, font=font)
 
 
