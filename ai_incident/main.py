@@ -108,6 +108,7 @@ def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlS
 def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
     """Slack, Teams or both, on the real clock; each room's messages go to its platform.
     Both keep what they are sent in one inbox, swept by one sweeper."""
+    _emulator_on_loopback(settings)
     chats = ByPlatform()
     records = RecordsDir(settings.records_dir)
     deps = Deps(runbook, store, chats, SystemClock(), records, _sender(settings), _alerts(settings))
@@ -168,6 +169,16 @@ def _loopback_only(settings: Settings) -> None:
         raise SettingsError(
             f"HOST={settings.host}: the local web chat has no login, so it only listens on "
             "127.0.0.1. Configure Slack or Teams to serve on other addresses."
+        )
+
+
+def _emulator_on_loopback(settings: Settings) -> None:
+    """Emulator mode checks no Teams token: it never listens beyond this machine."""
+    if settings.teams_emulator and not _loopback(settings.host):
+        raise SettingsError(
+            f"HOST={settings.host}: TEAMS_EMULATOR=1 turns Teams authentication off, so it "
+            "only listens on 127.0.0.1. Set TEAMS_APP_ID (and unset TEAMS_EMULATOR) to serve "
+            "Teams on other addresses."
         )
 
 

@@ -75,7 +75,9 @@ def _slack(settings: Settings, runbook: Runbook) -> list[Finding]:
 def _teams(settings: Settings, runbook: Runbook) -> list[Finding]:
     rooms = runbook.rooms
     found: list[Finding] = []
-    if not GUID.fullmatch(settings.teams_app_id):
+    if settings.teams_emulator:
+        found += _teams_emulator(settings)
+    elif not GUID.fullmatch(settings.teams_app_id):
         said = "TEAMS_APP_ID is not the bot's GUID: requests will not authenticate"
         found.append(Finding(PROBLEM, "Teams", said))
     else:
@@ -97,7 +99,30 @@ def _teams(settings: Settings, runbook: Runbook) -> list[Finding]:
         found.append(
             Finding(OK, "Teams rooms", f"a thread per incident in {rooms.teams_channel_id}")
         )
-    if not settings.teams_tenant_id:
-        said = "TEAMS_TENANT_ID is not set: any tenant that installs the app can use the bot"
-        found.append(Finding(WARNING, "Teams", said))
+    return found + _teams_tenant(settings)
+
+
+def _teams_emulator(settings: Settings) -> list[Finding]:
+    said = "emulator mode (TEAMS_EMULATOR=1): Teams authentication is OFF, loopback only"
+    found = [Finding(WARNING, "Teams", said)]
+    if settings.host not in LOOPBACK:
+        said = f"emulator mode serves loopback only; HOST is {settings.host}, so serve refuses"
+        found.append(Finding(PROBLEM, "HOST", said))
     return found
+
+
+def _teams_tenant(settings: Settings) -> list[Finding]:
+    """SingleTenant needs the firm's tenant; MultiTenant should name the tenants it answers."""
+    if settings.teams_emulator:
+        return []
+    if settings.teams_app_type == "MultiTenant":
+        allowed = ", ".join(settings.teams_allowed_tenants)
+        if not allowed:
+            said = "MultiTenant and TEAMS_ALLOWED_TENANTS is not set: any tenant can use the bot"
+            return [Finding(WARNING, "Teams tenant", said)]
+        return [Finding(OK, "Teams tenant", f"MultiTenant, answering tenants {allowed}")]
+    if not settings.teams_tenant_id:
+        said = "SingleTenant needs TEAMS_TENANT_ID (the Azure Bot's Configuration page)"
+        return [Finding(PROBLEM, "Teams tenant", said)]
+    said = f"SingleTenant, answering tenant {settings.teams_tenant_id} alone"
+    return [Finding(OK, "Teams tenant", said)]

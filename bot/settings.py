@@ -30,6 +30,9 @@ class Settings:
     teams_app_id: str = ""
     teams_app_password: str = ""
     teams_tenant_id: str = ""
+    teams_app_type: str = "SingleTenant"  # or "MultiTenant" (TEAMS_APP_TYPE)
+    teams_allowed_tenants: tuple[str, ...] = ()  # MultiTenant: the tenants it answers
+    teams_emulator: bool = False  # TEAMS_EMULATOR=1 without TEAMS_APP_ID: no Teams auth
     board_token: str = ""
     records_dir: Path = Path("var/records")  # reports, register entries, regression cases
     tick_seconds: float = 5.0
@@ -42,7 +45,7 @@ class Settings:
     @property
     def platforms(self) -> tuple[str, ...]:
         found: tuple[str, ...] = ("slack",) if self.slack_bot_token else ()
-        found += ("teams",) if self.teams_app_id else ()
+        found += ("teams",) if self.teams_app_id or self.teams_emulator else ()
         return found or ("web",)
 
     def __repr__(self) -> str:  # secrets never reach a log line through repr
@@ -76,10 +79,57 @@ def _check_slack(env: Mapping[str, str]) -> None:
         )
 
 
+APP_TYPES = ("SingleTenant", "MultiTenant")
+NO_TENANT = (
+    "TEAMS_TENANT_ID is missing: a SingleTenant bot gets its tokens from the firm's own "
+    "tenant. It is the Directory (tenant) ID on the Azure Bot's Configuration page (also on "
+    "the app registration's Overview in Microsoft Entra ID). For a MultiTenant Azure Bot set "
+    "TEAMS_APP_TYPE=MultiTenant instead."
+)
+
+
+@dataclass(frozen=True)
+class TeamsAuth:
+    app_type: str = "SingleTenant"
+    allowed_tenants: tuple[str, ...] = ()
+    emulator: bool = False
+
+
+def _tenants(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
+
+
+def teams_settings(env: Mapping[str, str]) -> TeamsAuth:
+    """The Teams app's type and tenants, refused as Teams would fail on them."""
+    app_id = env.get("TEAMS_APP_ID", "").strip()
+    emulator = env.get("TEAMS_EMULATOR", "").strip().lower() in ("1", "true", "yes")
+    if emulator and app_id:
+        raise SettingsError(
+            "TEAMS_EMULATOR=1 is for trying the bot without an app: unset "
+            "TEAMS_APP_ID (or TEAMS_EMULATOR) ."
+        )
+    raw_type = env.get("TEAMS_APP_TYPE", "").strip() or "SingleTenant"
+    app_type = next((t for t in APP_TYPES if t.lower() == raw_type.lower()), "")
+    if not app_type:
+        raise SettingsError(
+            f"TEAMS_APP_TYPE must be SingleTenant or MultiTenant, not {raw_type!r}."
+        )
+    allowed = _tenants(env.get("TEAMS_ALLOWED_TENANTS", ""))
+    if allowed and app_type != "MultiTenant":
+        raise SettingsError(
+            "TEAMS_ALLOWED_TENANTS is for TEAMS_APP_TYPE=MultiTenant; a "
+            "SingleTenant bot answers TEAMS_TENANT_ID alone."
+        )
+    if app_id and not env.get("TEAMS_APP_PASSWORD"):
+        raise SettingsError("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is missing.")
+    if app_id and app_type == "SingleTenant" and not env.get("TEAMS_TENANT_ID", "").strip():
+        raise SettingsError(NO_TENANT)
+    return TeamsAuth(app_type, allowed, emulator)
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     _check_slack(env)
-    if env.get("TEAMS_APP_ID") and not env.get("TEAMS_APP_PASSWORD"):
-        raise SettingsError("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is missing.")
+    teams = teams_settings(env)
     return Settings(
         database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         runbook_path=Path(env.get("RUNBOOK_PATH") or "runbook.yaml"),
@@ -91,7 +141,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
         teams_app_id=env.get("TEAMS_APP_ID", ""),
         teams_app_password=env.get("TEAMS_APP_PASSWORD", ""),
-        teams_tenant_id=env.get("TEAMS_TENANT_ID", ""),
+        teams_tenant_id=env.get("TEAMS_TENANT_ID", "").strip(),
+        teams_app_type=teams.app_type,
+        teams_allowed_tenants=teams.allowed_tenants,
+        teams_emulator=teams.emulator,
         board_token=env.get("BOARD_TOKEN", ""),
         records_dir=Path(env.get("RECORDS_DIR") or "var/records"),
         tick_seconds=_float(env, "TICK_SECONDS", 5.0),

@@ -2,7 +2,13 @@
 
     turn = read_turn(json_body)    # Malformed for what Teams would never send → 400
     turn.kind                      # "command" (text, the bot's @mention stripped), "submit"
-                                   # (a card's Action.Submit: `value`), or "other"
+                                   # (a card's button: `value`), "invoke" (one we do not
+                                   # handle), or "other"
+
+A button arrives two ways: Action.Execute (what the cards send now) as an invoke named
+`adaptiveCard/action` whose `value.action.data` holds the button's data and the inputs;
+Action.Submit (cards posted before, and hosts without Universal Actions) as a message
+whose `value` holds them. Both become the same "submit" turn.
 
 A channel message arrives as "<at>AI Incident</at> declare Leak"; the mention entity says
 which <at> is the bot, and only that one is removed. Teams marks up typed text as HTML
@@ -20,6 +26,7 @@ from microsoft_agents.activity import Activity
 from pydantic import ValidationError
 
 MAX_BODY = 256 * 1024  # no activity Teams sends is near this
+CARD_ACTION = "adaptiveCard/action"  # the invoke an Action.Execute sends
 TAGS = re.compile(r"<[^>]+>")
 
 
@@ -40,6 +47,8 @@ class Turn:
     text: str = ""
     value: dict[str, Any] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
+    invoked: bool = False  # an invoke: Teams waits for a 200 with a body
+    source: str = ""  # the activity's channelId: "msteams" from Teams, "emulator", "webchat", …
 
 
 def typed(text: str) -> str:
@@ -62,7 +71,21 @@ def _channel(activity: Activity) -> str:
     return str(channel.get("id") or "") if isinstance(channel, dict) else ""
 
 
+def _execute(activity: Activity) -> dict[str, Any]:
+    """An Action.Execute's data (the button's, with the card's inputs merged in by Teams)."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action")
+    data = action.get("data") if isinstance(action, dict) else None
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        raise Malformed("A card action that is not an Action.Execute.")
+    if not isinstance(data, dict):
+        raise Malformed("A card action's data is not an object.")
+    return {str(k): v for k, v in data.items()}
+
+
 def _kind(activity: Activity) -> str:
+    if activity.type == "invoke":
+        return "submit" if activity.name == CARD_ACTION else "invoke"
     if activity.type != "message":
         return "other"
     if activity.value is not None:
@@ -73,6 +96,8 @@ def _kind(activity: Activity) -> str:
 
 
 def _value(activity: Activity) -> dict[str, Any]:
+    if activity.type == "invoke":
+        return _execute(activity)
     value = activity.value
     return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
 
@@ -95,7 +120,7 @@ def read_turn(body: Any) -> Turn:
     activity = parse(body)
     kind = _kind(activity)
     sender = activity.from_property
-    if kind != "other" and (sender is None or not sender.id):
+    if kind in ("command", "submit") and (sender is None or not sender.id):
         raise Malformed("A message with no sender.")
     text = activity.remove_recipient_mention() if kind == "command" else ""
     reference = activity.get_conversation_reference().model_dump(
@@ -113,4 +138,6 @@ def read_turn(body: Any) -> Turn:
         text=typed(text),
         value=_value(activity) if kind == "submit" else {},
         reference=reference,
+        invoked=activity.type == "invoke",
+        source=str(activity.channel_id or ""),
     )

@@ -94,8 +94,18 @@ class Rest:
             await self.sleep(wait)
         raise AssertionError("unreachable")
 
+    async def _token(self) -> str:
+        """The bearer token; a failure to get one (the login endpoint unreachable, a secret
+        expired) is a failed send like any other, kept for a repost."""
+        try:
+            return await self.tokens.token()
+        except Exception as error:  # MSAL and the SDK raise many kinds; all mean "not now"
+            raise ChatError(
+                f"{self.name}: no token from Microsoft's login: {error!r}", 5.0
+            ) from None
+
     async def _once(self, method: str, url: str, body: Any) -> tuple[int, Any, Any]:
-        token = await self.tokens.token()
+        token = await self._token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
             async with self._client().request(method, url, json=body, headers=headers) as r:

@@ -5,11 +5,10 @@
     add_teams_routes(web_app, Edge(deps, chat, kept), urls, None)   # tests only: loudly
 
 Each request is checked before anything reads it: a missing or bad JWT is 401; a body that
-is no activity, a submission no card of ours makes, or one whose serviceUrl is not
-Microsoft's (or not the one its token was issued for), is 400 — the bot never sends its
-token to a URL an activity merely names. With TEAMS_TENANT_ID set, an activity from any
-other tenant (the app installed elsewhere) is 403 and never reaches the incidents. A good
-activity is kept in the inbox and answered 202 at once; the turn is worked after the answer
+is no activity, or a submission no card of ours makes, is 400; then handlers.teams.gate
+refuses what is not from Teams or from the firm's tenants (403) and a serviceUrl the bot
+may not call (400). A good activity is kept in the inbox and answered at once: a message
+202, a card's Action.Execute 200 with the body Teams expects; the turn is worked after the answer
 (Teams gives up on a bot after about 15 seconds, and a Graph channel or a 429 can take
 longer). Teams sending the same activity
 again changes nothing twice; a crash after the answer loses nothing (the inbox sweep works
@@ -27,12 +26,13 @@ from aiohttp import web
 
 from handlers.kept import Kept, key_of
 from handlers.teams.activity import MAX_BODY, Malformed, Turn, read_turn
-from handlers.teams.auth import Inbound, service_url_claim
+from handlers.teams.auth import Inbound
 from handlers.teams.chat import PLATFORM
 from handlers.teams.commands import Commands
 from handlers.teams.edge import Edge
+from handlers.teams.gate import Gate
 from handlers.teams.submits import Submits
-from handlers.teams.urls import ServiceUrls, origin
+from handlers.teams.urls import ServiceUrls
 
 log = logging.getLogger(__name__)
 PATH = "/api/messages"
@@ -82,13 +82,32 @@ def activity_key(turn: Turn, body: Any) -> str:
     return key_of(PLATFORM, "activity", turn.conversation_id, seen)
 
 
+INVOKED = {  # what Teams expects back for an Action.Execute: the card is updated in place
+    "statusCode": 200,
+    "type": "application/vnd.microsoft.activity.message",
+    "value": "Working on it…",
+}
+
+
 def add_teams_routes(
-    app: web.Application, edge: Edge, urls: ServiceUrls, inbound: Inbound | None, kept: Kept
+    app: web.Application,
+    edge: Edge,
+    urls: ServiceUrls,
+    inbound: Inbound | None,
+    kept: Kept,
+    *,
+    gate: Gate | None = None,
+    warning: str = UNAUTHENTICATED,
 ) -> None:
+    """`gate` says which channels, tenants and service URLs are let in (by default Teams,
+    the chat's tenant if it has one, `urls`); `warning` is logged at start when there is
+    no `inbound` check."""
     teams = Teams(edge)
+    tenants = frozenset({edge.chat.tenant_id} - {""})
+    checks = gate or Gate(urls, tenants, authenticated=inbound is not None)
     kept.on(KIND, teams.again)
     if inbound is None:
-        app.on_startup.append(lambda _app: _warn())
+        app.on_startup.append(lambda _app: _warn(warning))
 
     async def messages(request: web.Request) -> web.Response:
         claims = None
@@ -104,25 +123,20 @@ def add_teams_routes(
             teams.check(turn)
         except (ValueError, UnicodeDecodeError) as error:
             return _bad(str(error) if isinstance(error, Malformed) else "The body is not JSON.")
-        firm = edge.chat.tenant_id
-        if firm and turn.tenant_id != firm:  # the app installed in someone else's tenant
-            log.warning("refused an activity from tenant %s", turn.tenant_id or "(none)")
-            return web.json_response({"error": "This bot serves one tenant."}, status=403)
-        claimed = service_url_claim(claims)
-        if not urls.allowed(turn.service_url) or (
-            claimed and origin(claimed) != origin(turn.service_url)
-        ):
-            log.warning("refused an activity naming serviceUrl %s", origin(turn.service_url))
-            return _bad("The activity's serviceUrl is not one this bot may call.")
+        refused = checks.refusal(turn, claims)
+        if refused is not None:
+            return refused
+        if turn.kind == "invoke":  # an invoke no card of ours sends
+            return web.json_response({"error": "Not implemented."}, status=501)
         row = await kept.keep(KIND, activity_key(turn, body), body)
         if row is None:
             log.info("Teams sent activity %s again; it was kept before", turn.activity_id)
         else:
             kept.start(row, lambda: teams.handle(turn))
-        return web.Response(status=202)
+        return web.json_response(INVOKED) if turn.invoked else web.Response(status=202)
 
     app.router.add_post(PATH, messages)
 
 
-async def _warn() -> None:
-    log.warning(UNAUTHENTICATED, PATH)
+async def _warn(warning: str) -> None:
+    log.warning(warning, PATH)

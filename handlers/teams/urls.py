@@ -7,7 +7,12 @@
 
 An activity names the service URL its replies go to; a forged one would otherwise make the
 bot send its bearer token to any host. Loopback is never allowed unless an exact origin is
-listed, which only tests do.
+listed (the tests' fake connector), or in emulator mode, where loopback is all there is:
+
+    urls = ServiceUrls.loopback()   # the Bot Framework Emulator, on whatever port it picked
+
+Hosts match exactly: the Bot Framework's other channels (Web Chat, Direct Line) live under
+botframework.com, and an activity naming one is not from Teams.
 """
 
 from __future__ import annotations
@@ -15,15 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-# The Bot Connector's hosts for Teams (public, GCC, GCC High, DoD) and Bot Framework's.
+# The Bot Connector's hosts for Teams: public, GCC, GCC High, DoD.
 MICROSOFT_HOSTS = (
     "smba.trafficmanager.net",
     "smba.infra.gcc.teams.microsoft.com",
     "smba.infra.gov.teams.microsoft.us",
     "smba.infra.dod.teams.microsoft.us",
-    "botframework.com",
-    "botframework.azure.us",
 )
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 # Microsoft Graph's hosts (global and the national clouds), for the dedicated-channel option.
@@ -45,13 +49,26 @@ def origin(url: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
         return ""
+    host = f"[{host}]" if ":" in host else host  # IPv6, as written in a URL
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
 class ServiceUrls:
-    def __init__(self, hosts: Iterable[str] = MICROSOFT_HOSTS, extra: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        hosts: Iterable[str] = MICROSOFT_HOSTS,
+        extra: Iterable[str] = (),
+        *,
+        any_loopback: bool = False,
+    ) -> None:
         self.hosts = tuple(h.lower() for h in hosts)
         self.extra = frozenset(origin(e) for e in extra if origin(e))
+        self.any_loopback = any_loopback
+
+    @classmethod
+    def loopback(cls) -> ServiceUrls:
+        """Emulator mode: any port on this machine, and nothing else."""
+        return cls(hosts=(), any_loopback=True)
 
     def allowed(self, url: str) -> bool:
         found = origin(url)
@@ -59,10 +76,11 @@ class ServiceUrls:
             return False
         if found in self.extra:
             return True
-        scheme, _, rest = found.partition("://")
-        host, _, port = rest.partition(":")
-        on_ours = any(host == h or host.endswith("." + h) for h in self.hosts)
-        return scheme == "https" and port in ("", "443") and on_ours
+        host = urlsplit(found).hostname or ""
+        if self.any_loopback:
+            return host in LOOPBACK_HOSTS
+        scheme, port = urlsplit(found).scheme, urlsplit(found).port
+        return scheme == "https" and port in (None, 443) and host in self.hosts
 
     def base(self, url: str) -> str:
         """The URL with exactly one trailing slash, for joining API paths onto."""

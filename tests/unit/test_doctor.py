@@ -24,7 +24,8 @@ def test_the_local_web_chat_out_of_the_box_is_ready(runbook: Runbook) -> None:
 
 
 def test_teams_with_no_incidents_channel_or_a_bad_app_id_is_a_problem(runbook: Runbook) -> None:
-    found = said(Settings(teams_app_id="my-bot", teams_app_password="pw"), runbook)
+    teams = Settings(teams_app_id="my-bot", teams_app_password="pw", teams_tenant_id="t-1")
+    found = said(teams, runbook)
     problems = [text for level, text in found if level == PROBLEM]
     assert problems == [
         "Teams: TEAMS_APP_ID is not the bot's GUID: requests will not authenticate",
@@ -55,3 +56,30 @@ def test_beyond_loopback_a_board_nobody_can_open_is_a_warning(runbook: Runbook) 
     assert (WARNING, "Slack people: found by email at first use (no slack id): priya, alex, "
             "jordan, lee") in found  # fmt: skip
     assert not [t for level, t in found if level == PROBLEM]
+
+
+def test_a_single_tenant_bot_without_its_tenant_is_a_problem(runbook: Runbook) -> None:
+    teams = Settings(teams_app_id=APP_ID, teams_app_password="pw")
+    assert (PROBLEM, "Teams tenant: SingleTenant needs TEAMS_TENANT_ID (the Azure Bot's "
+            "Configuration page)") in said(teams, runbook)  # fmt: skip
+    with_tenant = said(replace(teams, teams_tenant_id="tenant-hv"), runbook)
+    assert (OK, "Teams tenant: SingleTenant, answering tenant tenant-hv alone") in with_tenant
+
+
+def test_a_multi_tenant_bot_names_the_tenants_it_answers(runbook: Runbook) -> None:
+    teams = Settings(teams_app_id=APP_ID, teams_app_password="pw", teams_app_type="MultiTenant")
+    assert (WARNING, "Teams tenant: MultiTenant and TEAMS_ALLOWED_TENANTS is not set: any "
+            "tenant can use the bot") in said(teams, runbook)  # fmt: skip
+    listed = replace(teams, teams_allowed_tenants=("t-1", "t-2"))
+    assert (OK, "Teams tenant: MultiTenant, answering tenants t-1, t-2") in said(listed, runbook)
+
+
+def test_emulator_mode_is_shown_and_beyond_loopback_a_problem(runbook: Runbook) -> None:
+    emulator = Settings(teams_emulator=True)
+    found = said(emulator, runbook)
+    assert (WARNING, "Teams: emulator mode (TEAMS_EMULATOR=1): Teams authentication is OFF, "
+            "loopback only") in found  # fmt: skip
+    assert not [t for level, t in found if level == PROBLEM and "TEAMS_APP_ID" in t]
+    beyond = said(replace(emulator, host="0.0.0.0"), runbook)
+    assert (PROBLEM, "HOST: emulator mode serves loopback only; HOST is 0.0.0.0, so serve "
+            "refuses") in beyond  # fmt: skip
