@@ -3,6 +3,10 @@ was met. People would rather look at the clocks than read them.
 
     png = timeline_png(incident, runbook, as_of)   # PNG bytes; the same inputs, the same bytes
 
+Every platform gets the same picture, within the strictest host's limits (Teams shows an
+inline picture only up to 1024×1024 and 1 MB): 1024 wide, and a timeline with so many
+obligations that it would grow taller is scaled down to fit.
+
 One bar per obligation runs from T0 to its deadline (to the close for the breach register);
 its dot sits where the notice was given (green), decided against (grey), or — still open —
 at `now` (red), with the overdue stretch drawn in red.
@@ -24,7 +28,8 @@ from bot.obligations import Obligation, obligations
 from bot.papers.moments import late_by, span
 from bot.runbook import Runbook
 
-WIDTH, LEFT, RIGHT = 1200, 260, 1170
+WIDTH, LEFT, RIGHT = 1024, 250, 994
+MAX_SIDE, MAX_BYTES = 1024, 1_000_000
 ROW, LEVEL = 34, 18
 INK, MUTED, FAINT, BAR = (20, 20, 20), (90, 90, 90), (225, 225, 225), (196, 214, 236)
 GREEN, GREY, RED, BLUE = (46, 125, 50), (130, 130, 130), (198, 40, 40), (21, 67, 140)
@@ -99,8 +104,20 @@ def timeline_png(incident: Incident, runbook: Runbook, now: datetime) -> bytes:
     for row, ob in enumerate(obs):
         _obligation(draw, ob, axis, (top + 45 + row * ROW, t0, end), fonts[1])
     _legend(draw, height - 24, fonts[1])
+    return within_limits(image)
+
+
+def within_limits(image: Image.Image) -> bytes:
+    """PNG bytes no side over MAX_SIDE and no larger than MAX_BYTES (fewer colours if need be)."""
+    if max(image.size) > MAX_SIDE:
+        scale = MAX_SIDE / max(image.size)
+        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
+    if out.tell() > MAX_BYTES:
+        out = io.BytesIO()
+        image.quantize(colors=64).save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

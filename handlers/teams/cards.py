@@ -7,8 +7,10 @@
 Tokens in core text become Teams' own: `{@sam}` → `<at>Sam Okafor</at>` with a mention entity
 whose text is exactly that (a person Teams does not know shows as plain @Name); `{t:ISO}` →
 the firm's local time; core `*strong*` → `**strong**` (a single * is italic in a card).
-A button sends `{"action", "key"}` back through Action.Submit; one that needs words first
-opens an inline form (Action.ShowCard) whose Save sends `text` with them.
+A button sends `{"action", "key"}` back through Action.Execute (Universal Actions: Teams
+invokes the bot, which updates the card in place); one that needs words first opens an
+inline form (Action.ShowCard) whose Save sends `text` with them. Action.Submit is still
+read (handlers.teams.activity), for cards posted before.
 A View too long for one card continues in more cards, each under MAX_BYTES.
 """
 
@@ -113,7 +115,9 @@ def block(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def submit(title: str, data: Mapping[str, str], style: str = "") -> dict[str, Any]:
-    action = {"type": "Action.Submit", "title": title, "data": dict(data)}
+    """A button: an Action.Execute whose verb is what it does (`ack:…`, a form's name)."""
+    verb = data.get("action") or data.get("form") or "submit"
+    action = {"type": "Action.Execute", "title": title, "verb": verb, "data": dict(data)}
     return action | ({"style": STYLES[style]} if style in STYLES else {})
 
 

@@ -1,4 +1,5 @@
-"""Card submissions (Action.Submit), each routed into the one core call it stands for.
+"""Card submissions (Action.Execute, or Action.Submit on older cards), each routed into
+the one core call it stands for.
 
     await Submits(edge).run(turn)   # turn.value: {"action": "classify:Q3:unsure", "key": …}
                                     #          or {"form": "declare", "title": …, …}

@@ -12,9 +12,10 @@ import pytest
 
 from handlers.slack import app as slack_app
 from handlers.slack import routes
+from tests.contract.adaptive_cards import shared_schemas
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMAS = Path(__file__).parent / "schemas"  # the official schemas, MIT (licences beside)
+SCHEMAS = shared_schemas()  # the official schemas, MIT (licences beside)
 SLACK_CODE = sorted((REPO / "handlers" / "slack").glob("*.py"))
 URL = "https://YOUR-HOST" + routes.PATH
 

@@ -15,9 +15,10 @@ from PIL import Image
 from ai_incident.cli import main
 from bot.commands import NAMES
 from handlers.teams.package import TEMPLATE, NotAnAppId, manifest
+from tests.contract.adaptive_cards import shared_schemas
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMAS = Path(__file__).parent / "schemas"  # the official schemas, MIT (licences beside)
+SCHEMAS = shared_schemas()  # the official schemas, MIT (licences beside)
 APP_ID = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
 

@@ -28,6 +28,7 @@ from tests.fakes.teams_connector import FakeConnector, Sent
 FIXTURES = Path(__file__).parent / "teams_fixtures"
 CHANNEL = "19:incidents@thread.tacv2"
 TEAM = "19:team-hv@thread.tacv2"
+BUTTONS = ("Action.Execute", "Action.Submit")
 
 
 @dataclass(frozen=True)
@@ -126,28 +127,44 @@ class Tenant:
         return await self.send(activity), chat
 
     async def submit(
-        self, user: User, message: Sent, data: dict[str, Any], inputs: dict[str, Any]
+        self,
+        user: User,
+        message: Sent,
+        data: dict[str, Any],
+        inputs: dict[str, Any],
+        action: dict[str, Any] | None = None,
     ) -> int:
+        """As Teams sends a pressed button: an Action.Execute as an `adaptiveCard/action`
+        invoke (its data with the inputs merged in), an Action.Submit as a message."""
         activity = self._from("card_submit", user, message.conversation)
         activity["replyToId"] = message.id
         activity["value"] = {**data, **inputs}
+        if action is not None and action["type"] == "Action.Execute":
+            activity |= {"type": "invoke", "name": "adaptiveCard/action"}
+            execute = {
+                "type": "Action.Execute",
+                "verb": action.get("verb", ""),
+                "data": {**data, **inputs},
+            }
+            activity["value"] = {"action": execute, "trigger": "manual"}
         return await self.send(activity)
 
     async def fill(self, user: User, form: Sent, answers: dict[str, Any]) -> int:
         """Submit a form card: its inputs as Teams sends them (initial values kept)."""
         inputs = {i["id"]: i.get("value", "") for c in form.cards for i in _inputs(c)}
-        submit = next(a for a in actions(form.cards) if a["type"] == "Action.Submit")
-        return await self.submit(user, form, submit["data"], {**inputs, **answers})
+        submit = next(a for a in actions(form.cards) if a["type"] in BUTTONS)
+        return await self.submit(user, form, submit["data"], {**inputs, **answers}, submit)
 
     async def click(self, user: User, message: Sent, action_id: str, text: str = "") -> int:
         """Press the button (or an inline form's Save) with this action id."""
         found = [
             a
             for a in actions(message.cards)
-            if a["type"] == "Action.Submit" and a["data"].get("action") == action_id
+            if a["type"] in BUTTONS and a["data"].get("action") == action_id
         ]
         assert found, f"no {action_id} on: {text_of(message)[:200]}"
-        return await self.submit(user, message, found[0]["data"], {"text": text} if text else {})
+        said = {"text": text} if text else {}
+        return await self.submit(user, message, found[0]["data"], said, found[0])
 
     # --- reading what the bot sent ---
 

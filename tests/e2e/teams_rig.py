@@ -171,7 +171,7 @@ DECLARED = {
 async def declared(rig: TeamsRig) -> str:
     assert await rig.tenant.say(LEE, POST, f"declare {TITLE}") == 202
     form = rig.tenant.last(POST)
-    assert await rig.tenant.fill(LEE, form, DECLARED) == 202
+    assert await rig.tenant.fill(LEE, form, DECLARED) == 200
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.room is not None, rig.tenant.said(POST)
     rig.room = incident.room.id
@@ -180,7 +180,7 @@ async def declared(rig: TeamsRig) -> str:
 
 async def acknowledged(rig: TeamsRig) -> None:
     page = rig.tenant.with_action(rig.room, "ack:incident_lead")
-    assert await rig.tenant.click(SAM, page, "ack:incident_lead") == 202
+    assert await rig.tenant.click(SAM, page, "ack:incident_lead") == 200
 
 
 async def contained(rig: TeamsRig) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import timedelta
 
@@ -9,10 +10,20 @@ import pytest
 from PIL import Image
 
 from bot.incident import Incident
-from bot.papers.picture import GREEN, GREY, RED, milestones, timeline_png
+from bot.papers.picture import (
+    GREEN,
+    GREY,
+    MAX_BYTES,
+    MAX_SIDE,
+    RED,
+    milestones,
+    timeline_png,
+    within_limits,
+)
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps
+from handlers.teams.pictures import timeline_message
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0
 from tests.service.test_seed_case import classified_seed
@@ -42,7 +53,7 @@ def test_the_picture_is_a_png_and_the_same_bytes_each_time(
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert png == timeline_png(closed, runbook, closed.closed_at)
     image = Image.open(io.BytesIO(png))
-    assert image.width == 1200 and image.height > 200 + 30 * len(closed.obligations)
+    assert image.width == 1024 and image.height > 200 + 30 * len(closed.obligations)
 
 
 def test_met_notices_are_green_and_waived_ones_grey(closed: Incident, runbook: Runbook) -> None:
@@ -66,3 +77,22 @@ def test_milestones_are_read_from_the_record(closed: Incident, runbook: Runbook)
     assert list(found) == ["T0", "declared", "first ack", "contained", "classified", "closed"]
     assert found["T0"] == closed.aware_at and found["closed"] == closed.closed_at
     assert found["first ack"] == closed.acks["incident_lead"][1]
+
+
+def test_the_picture_fits_teams_inline_limits_and_teams_gets_the_same_bytes(
+    closed: Incident, runbook: Runbook
+) -> None:
+    assert closed.closed_at is not None
+    png = timeline_png(closed, runbook, closed.closed_at)
+    image = Image.open(io.BytesIO(png))
+    assert max(image.size) <= MAX_SIDE and len(png) <= MAX_BYTES
+    (attached,) = timeline_message(closed, runbook, closed.closed_at)["attachments"]
+    assert base64.b64decode(attached["contentUrl"].partition(",")[2]) == png
+
+
+def test_a_picture_too_tall_or_too_heavy_is_brought_within_the_limits() -> None:
+    noisy = Image.effect_noise((1800, 2600), 120).convert("RGB")  # every pixel different
+    png = within_limits(noisy)
+    image = Image.open(io.BytesIO(png))
+    assert max(image.size) == MAX_SIDE and image.size[0] < image.size[1]
+    assert len(png) <= MAX_BYTES
