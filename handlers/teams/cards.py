@@ -30,7 +30,9 @@ from bot.views import TOKEN, Button, View
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
-MAX_BYTES = 27_000  # as UTF-8; Teams counts UTF-16 (≤ 54 KB here) and refuses ~100 KB
+# Teams refuses a bot's message over ~28 KB (413 MessageSizeTooBig), counting its JSON as
+# UTF-16; a card leaves room under that for the message around it.
+MAX_BYTES = 26_000
 MAX_LINE = 4000
 PER_SET = 5  # buttons per row: Teams hides what a row cannot show
 MAX_INPUT = 3000
@@ -169,7 +171,8 @@ def card(body: list[dict[str, Any]], mentions: Mentions) -> Card:
 
 
 def size(c: Card) -> int:
-    return len(json.dumps(c, ensure_ascii=False).encode())
+    """As Teams counts: UTF-16 bytes."""
+    return len(json.dumps(c, ensure_ascii=False).encode("utf-16-le"))
 
 
 def _pieces(lines: Sequence[str]) -> Iterator[str]:

@@ -35,12 +35,13 @@ REMOVED = {
 
 
 ROOT = ";messageid="
-MAX_MESSAGE = 80 * 1024  # as UTF-16: what Teams says to stay under (its limit is ~100 KB)
+MAX_MESSAGE = 28 * 1024  # as UTF-16: Teams' limit for a bot's message (about 28 KB)
 DATA_URI = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
 
 
 def message_size(body: Any) -> int:
-    """The size Teams holds a message to: its JSON as UTF-16, inline images left out."""
+    """The size Teams holds a message to: its JSON as UTF-16, inline images left out (a
+    picture has its own limit: 1024×1024 and 1 MB)."""
     return len(DATA_URI.sub("", json.dumps(body, ensure_ascii=False)).encode("utf-16-le"))
 
 

@@ -6,16 +6,31 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.incident import Incident
+from bot.ports import Undeliverable
 from bot.runbook import Runbook
 from bot.tokens import mention, moment
 from bot.views import Button, View, runbook_view
 from handlers.teams.activity import typed
-from handlers.teams.cards import MAX_BYTES, Member, Style, message, render, size
+from handlers.teams.auth import StaticTokens
+from handlers.teams.cards import (
+    MAX_BYTES,
+    Member,
+    Mentions,
+    Style,
+    block,
+    card,
+    message,
+    render,
+    size,
+)
+from handlers.teams.connector import Connector
 from handlers.teams.forms import close_card, declare_card
 from handlers.teams.urls import ServiceUrls
 from tests.contract.adaptive_cards import problems
-from tests.fakes.teams_connector import MAX_MESSAGE, message_size
+from tests.fakes.teams_connector import MAX_MESSAGE, FakeConnector, message_size
 
 SAM = Member("29:1sam", "Sam Okafor")
 
@@ -117,3 +132,22 @@ def test_typed_tokens_are_shown_as_typed_and_mention_nobody(runbook: Runbook) ->
     typed = "ask {@sam} about {t:2026-03-29T15:30:00+00:00}"
     (card,) = render(View(typed), Style(runbook, {"sam": SAM}))
     assert card["body"][0]["text"] == typed and "entities" not in card["msteams"]
+
+
+async def test_a_message_over_28_kb_as_teams_counts_it_is_refused_and_cards_stay_under(
+    runbook: Runbook,
+) -> None:
+    line = (
+        "é" * 15_000
+    )  # 15,000 characters: about 30 KB as UTF-16, and as UTF-8 too (é is two bytes either way)
+    too_big = message(card([block(line)], Mentions()))
+    assert message_size(too_big) > 28 * 1024
+    async with FakeConnector() as teams:
+        connector = Connector(ServiceUrls(extra=(teams.url,)), StaticTokens("t"))
+        try:
+            with pytest.raises(Undeliverable, match="413"):
+                await connector.send(teams.url, "a:1chat", too_big)
+            for c in render(View("Long", (line,)), Style(runbook), "AI-2026-0001"):
+                assert await connector.send(teams.url, "a:1chat", message(c))
+        finally:
+            await connector.close()
