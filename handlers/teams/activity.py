@@ -109,6 +109,8 @@ def parse(body: Any) -> Activity:
         activity = Activity.model_validate(body)
     except ValidationError as error:
         raise Malformed(f"The activity is malformed ({error.error_count()} problems).") from None
+    except TypeError:  # the SDK's own checks (an empty channelId) raise outside pydantic's
+        raise Malformed("The activity is malformed.") from None
     if not activity.type or activity.conversation is None or not activity.conversation.id:
         raise Malformed("The activity has no type or no conversation.")
     if not activity.service_url:
@@ -139,5 +141,5 @@ def read_turn(body: Any) -> Turn:
         value=_value(activity) if kind == "submit" else {},
         reference=reference,
         invoked=activity.type == "invoke",
-        source=str(activity.channel_id or ""),
+        source=str(activity.channel_id.channel if activity.channel_id else ""),
     )
