@@ -23,7 +23,7 @@ from storage.engine import make_engine
 from storage.sql import SqlStore
 from tests.conftest import ROOT
 from tests.e2e.slack_rig import ANSWERS, KEY, TITLE
-from tests.e2e.teams_driver import CHANNEL, TEAM, Tenant, text_of
+from tests.e2e.teams_driver import CHANNEL, TEAM, Tenant, actions, text_of
 from tests.e2e.teams_rig import ALEX, LEE, POST, PRIYA, SAM, _asks
 from tests.fakes.teams_connector import FakeConnector
 from tests.faults.servers import SERVE, ServerProcess, until
@@ -72,6 +72,7 @@ class Run:
     async def click(self, user: Any, action: str, text: str = "") -> None:
         """Press a button in the room; done when the record changed or the bot asked for
         words first (then give them)."""
+        await self.after(f"a {action} button", lambda: self.offered(action))
         before, sent = await self.events(), len(self.emulator.messages(self.room))
         card = self.emulator.with_action(self.room, action)
         assert await self.emulator.click(user, card, action, text) == 200
@@ -85,6 +86,10 @@ class Run:
         if asking and await self.events() == before:
             assert await self.emulator.click(user, asking[0], action, f"{action}: ruled out") == 200
             await self.after(f"{action} with its reason", lambda: self._more(before))
+
+    def offered(self, action: str) -> bool:
+        pressable = (a for m in self.emulator.messages(self.room) for a in actions(m.cards))
+        return any(a.get("data", {}).get("action") == action for a in pressable)
 
     async def _more(self, before: int) -> bool:
         return await self.events() > before
@@ -138,9 +143,7 @@ async def test_the_emulator_drives_declare_to_close_through_api_messages(emulato
     async def paged() -> bool:
         found = await run.incident()
         run.room = found.room.id if found and found.room else ""
-        return bool(run.room) and any(
-            "ack:incident_lead" in str(m.cards) for m in tenant.messages(run.room)
-        )
+        return bool(run.room) and run.offered("ack:incident_lead")
 
     await run.after("the room and the page", paged)
     await run.click(SAM, "ack:incident_lead")
