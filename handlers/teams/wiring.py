@@ -24,6 +24,7 @@ from handlers.teams.auth import GRAPH, GRAPH_SCOPES, Inbound, MsalTokens, NoToke
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
 from handlers.teams.edge import Edge
+from handlers.teams.emulator import EmulatorConnector
 from handlers.teams.gate import EMULATOR, TEAMS, Gate
 from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
@@ -73,7 +74,7 @@ def add_teams(
     """JWT-checked inbound, MSAL tokens outbound, only to Teams' service URLs (emulator
     mode: neither, and loopback only)."""
     urls, tokens, inbound, gate = _gate(settings)
-    connector = Connector(urls, tokens)
+    connector = (EmulatorConnector if settings.teams_emulator else Connector)(urls, tokens)
     chat = TeamsChat(
         connector,
         deps.runbook,

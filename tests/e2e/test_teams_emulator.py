@@ -1,7 +1,8 @@
 """Emulator mode from outside: `ai-incident serve` with TEAMS_EMULATOR=1 in its own process
 (an ephemeral port), driven through POST /api/messages as the Bot Framework Emulator drives
 it — unauthenticated activities on channel "emulator" naming a loopback serviceUrl, here
-the fake connector — from declare to close. On a non-loopback HOST it refuses to start."""
+the fake connector, and buttons as Action.Submit (the Emulator renders no Action.Execute)
+— from declare to close. On a non-loopback HOST it refuses to start."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ class Run:
         await self.after(f"a {action} button", lambda: self.offered(action))
         before, sent = await self.events(), len(self.emulator.messages(self.room))
         card = self.emulator.with_action(self.room, action)
-        assert await self.emulator.click(user, card, action, text) == 200
+        assert await self.emulator.click(user, card, action, text) == 202
 
         async def moved() -> bool:
             news = self.emulator.messages(self.room)[sent:]
@@ -84,7 +85,7 @@ class Run:
         await self.after(f"{action} to be worked", moved)
         asking = [m for m in self.emulator.messages(self.room)[sent:] if _asks(m, action)]
         if asking and await self.events() == before:
-            assert await self.emulator.click(user, asking[0], action, f"{action}: ruled out") == 200
+            assert await self.emulator.click(user, asking[0], action, f"{action}: ruled out") == 202
             await self.after(f"{action} with its reason", lambda: self._more(before))
 
     def offered(self, action: str) -> bool:
@@ -138,7 +139,7 @@ async def test_the_emulator_drives_declare_to_close_through_api_messages(emulato
     await run.after("the declare form", lambda: tenant.messages(POST))
     declared = {"system": "drafting-assistant", "failure_type": "context_leakage"}
     declared |= {"noticed": "Acme's Q1 report shows Brightside's revenue"} | aware_now()
-    assert await tenant.fill(LEE, tenant.last(POST), declared) == 200
+    assert await tenant.fill(LEE, tenant.last(POST), declared) == 202
 
     async def paged() -> bool:
         found = await run.incident()
@@ -163,13 +164,15 @@ async def test_the_emulator_drives_declare_to_close_through_api_messages(emulato
     answers = {"root_cause": "Cache keyed without client id", "failure_type": "context_leakage"}
     answers |= {"lessons": "Key caches by client", "must_contain": "Acme", "reenable": every}
     form = tenant.last(run.room)
-    assert await tenant.fill(SAM, form, answers) == 200
+    assert await tenant.fill(SAM, form, answers) == 202
     await run.after("the close form to be answered", lambda: form.updates)
     found = await run.incident()
     assert found is not None and found.closed_at is not None, text_of(form)
     assert found.owner == "sam" and {q for q, _ in ANSWERS} <= set(found.answers)
     await run.after("the summary", lambda: f"{KEY} closed: {TITLE}" in tenant.said(run.room))
     assert all(c.authorization == "" for c in tenant.connector.calls)  # no token, ever
+    kinds = {a["type"] for m in tenant.connector.sent.values() for s in m for a in actions(s.cards)}
+    assert "Action.Submit" in kinds and "Action.Execute" not in kinds  # what the Emulator renders
     assert text_of(tenant.messages(POST)[0]).startswith(f"Declared {KEY}")
 
 
