@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 
 from bot.incident import Incident
-from bot.runbook import load_runbook
+from bot.runbook_parse import load_runbook
 from handlers.teams.routes import PATH
 from storage.engine import make_engine
 from storage.sql import SqlStore
