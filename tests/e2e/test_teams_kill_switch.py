@@ -61,7 +61,7 @@ async def test_run_shows_the_request_and_send_runs_it_once(
     assert f"POST {receiver.url}" in request and "Bearer •••• ($FLAGS_TOKEN)" in request
     assert receiver.seen == []
     send = dict(shown["card"]["actions"][0]["data"])
-    assert await rig.tenant.click(LEE, message, RUN) == 202
+    assert await rig.tenant.click(LEE, message, RUN) == 200
     await rig.tenant.submit(SAM, message, send, {})  # Send pressed again on a stale card
     assert len(receiver.seen) == 1 and receiver.seen[0].signed
     assert "Kill switch for step 1 ran: HTTP 200" in rig.tenant.said(room)
@@ -74,11 +74,11 @@ async def test_declare_on_a_triage_card_shows_the_declare_form_filled_in(rig: Te
     await triage.receive(rig.deps, rig.deps.alerts, alert)
     card = rig.tenant.with_action(CHANNEL, "alert:declare:1")
     assert "Suspected incident: Replies sent to wrong client" in text_of(card)
-    assert await rig.tenant.click(SAM, card, "alert:declare:1") == 202
+    assert await rig.tenant.click(SAM, card, "alert:declare:1") == 200
     form = rig.tenant.last(card.conversation)
     values = {i["id"]: i.get("value") for c in form.cards for i in _inputs(c)}
     assert values["title"] == "Replies sent to wrong client"
     assert values["system"] == "email-assistant"
     assert "Noticed by monitoring at" in str(values["noticed"])
-    assert await rig.tenant.fill(SAM, form, {"failure_type": "wrong_recipient"}) == 202
+    assert await rig.tenant.fill(SAM, form, {"failure_type": "wrong_recipient"}) == 200
     assert "Declared by Sam Okafor as AI-2026-0001" in text_of(card)  # the card, updated
