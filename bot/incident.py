@@ -7,7 +7,7 @@ phase_of(incident, runbook)    # -> "classification"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -199,9 +199,9 @@ def _overdue_reason(inc: Incident, e: Event) -> Incident:
     return replace(inc, obligations={**inc.obligations, old.clock: new})
 
 
-def _evidence(inc: Incident, e: Event) -> Incident:
+def _evidence_item(e: Event) -> Evidence:
     d = e.data
-    item = Evidence(
+    return Evidence(
         e.seq,
         d.get("item"),
         d["text"],
@@ -212,12 +212,18 @@ def _evidence(inc: Incident, e: Event) -> Incident:
         e.at,
         d.get("filename", ""),
     )
-    return replace(inc, evidence=(*inc.evidence, item))
+
+
+def _evidence(inc: Incident, e: Event) -> Incident:
+    return replace(inc, evidence=(*inc.evidence, _evidence_item(e)))
+
+
+def _page(e: Event) -> Page:
+    return Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
 
 
 def _paged(inc: Incident, e: Event) -> Incident:
-    page = Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
-    return replace(inc, pages=(*inc.pages, page))
+    return replace(inc, pages=(*inc.pages, _page(e)))
 
 
 def _acknowledged(inc: Incident, e: Event) -> Incident:
@@ -268,11 +274,31 @@ def apply(incident: Incident, event: Event) -> Incident:
     return replace(folded, events=(*incident.events, event))
 
 
-def replay(key: str, events: Sequence[Event]) -> Incident:
-    incident = Incident(key=key)
+# Events that only add an item to a list that may grow long (a room's every file or
+# message kept as evidence): a fold collects these and builds each tuple once.
+GROWS: dict[str, tuple[str, Callable[[Event], Any]]] = {
+    "evidence_added": ("evidence", _evidence_item),
+    "paged": ("pages", _page),
+}
+
+
+def fold(incident: Incident, events: Iterable[Event]) -> Incident:
+    """The state after `events`, leaving `incident.events` as it was: each event is folded
+    once, without copying the log or a growing list, so rebuilding costs linear time."""
+    grown: dict[str, list[Any]] = {
+        name: list(getattr(incident, name)) for name, _ in GROWS.values()
+    }
     for event in events:
-        incident = apply(incident, event)
-    return incident
+        if event.type in GROWS:
+            name, item = GROWS[event.type]
+            grown[name].append(item(event))
+        elif (step := APPLY.get(event.type)) is not None:
+            incident = step(incident, event)
+    return replace(incident, **{name: tuple(items) for name, items in grown.items()})
+
+
+def replay(key: str, events: Sequence[Event]) -> Incident:
+    return replace(fold(Incident(key=key), events), events=tuple(events))
 
 
 def containment_confirmed(incident: Incident, runbook: Runbook) -> bool:
