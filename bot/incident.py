@@ -274,27 +274,19 @@ def apply(incident: Incident, event: Event) -> Incident:
     return replace(folded, events=(*incident.events, event))
 
 
-# Events that only add an item to a list that may grow long (a room's every file or
-# message kept as evidence): a fold collects these and builds each tuple once.
-GROWS: dict[str, tuple[str, Callable[[Event], Any]]] = {
-    "evidence_added": ("evidence", _evidence_item),
-    "paged": ("pages", _page),
-}
-
-
 def fold(incident: Incident, events: Iterable[Event]) -> Incident:
     """The state after `events`, leaving `incident.events` as it was: each event is folded
-    once, without copying the log or a growing list, so rebuilding costs linear time."""
-    grown: dict[str, list[Any]] = {
-        name: list(getattr(incident, name)) for name, _ in GROWS.values()
-    }
+    once, without copying the log or a list that grows with it (evidence: a room's every
+    message or file may be kept), so rebuilding costs linear time."""
+    evidence, pages = list(incident.evidence), list(incident.pages)
     for event in events:
-        if event.type in GROWS:
-            name, item = GROWS[event.type]
-            grown[name].append(item(event))
+        if event.type == "evidence_added":
+            evidence.append(_evidence_item(event))
+        elif event.type == "paged":
+            pages.append(_page(event))
         elif (step := APPLY.get(event.type)) is not None:
             incident = step(incident, event)
-    return replace(incident, **{name: tuple(items) for name, items in grown.items()})
+    return replace(incident, evidence=tuple(evidence), pages=tuple(pages))
 
 
 def replay(key: str, events: Sequence[Event]) -> Incident:

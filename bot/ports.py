@@ -49,6 +49,12 @@ class IncidentSummary:
     closed_at: datetime | None
     room_platform: str = ""
     room_id: str = ""
+    next_due_at: datetime | None = None  # the earliest deadline of a clock still pending
+    next_clock: str = ""  # that clock's id
+
+
+# What the board lists: incidents still open, the open ones past a deadline, closed ones.
+LIST_VIEWS = ("open", "overdue", "closed")
 
 
 class Clock(Protocol):
@@ -96,6 +102,13 @@ class IncidentStore(Protocol):
         ...
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...
+
+    async def list_page(
+        self, view: str, now: datetime, offset: int, limit: int
+    ) -> list[IncidentSummary]:
+        """One page of list rows in a LIST_VIEWS view, read from the list rows alone: open
+        ones newest first, overdue ones most overdue first, closed ones latest closed first."""
+        ...
 
     async def find_by_room(self, platform: str, room_id: str) -> str | None: ...
 

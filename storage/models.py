@@ -49,7 +49,11 @@ class IncidentRow(SQLModel, table=True):
     """The list row of an incident; `version` is the seq of its last event."""
 
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_room", "room_platform", "room_id"),)
+    __table_args__ = (
+        Index("ix_incidents_room", "room_platform", "room_id"),
+        Index("ix_incidents_listed", "closed_at", "declared_at"),
+        Index("ix_incidents_next_due_at", "next_due_at"),
+    )
 
     key: str = Field(primary_key=True)
     title: str
@@ -63,6 +67,10 @@ class IncidentRow(SQLModel, table=True):
     room_platform: str = ""
     room_id: str = ""
     version: int
+    # The earliest pending deadline and its clock, written with every change, so the board
+    # lists and filters (overdue) without loading an incident.
+    next_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    next_clock: str = ""
 
 
 class TimelineEventRow(SQLModel, table=True):
@@ -83,6 +91,20 @@ class TimelineEventRow(SQLModel, table=True):
     data: str = Field(sa_type=Text)
     prev_hash: str
     hash: str
+
+
+class SnapshotRow(SQLModel, table=True):
+    """An incident's folded state as of its event `head_seq` (whose hash is `head_hash`), in
+    the shape `format` names; a load folds only the events after it. Written in the same
+    transaction as the events, so it is never ahead of them."""
+
+    __tablename__ = "incident_snapshots"
+
+    incident_key: str = Field(primary_key=True)
+    head_seq: int
+    head_hash: str
+    format: int
+    state: str = Field(sa_type=Text)
 
 
 class ReminderRow(SQLModel, table=True):
@@ -206,6 +228,7 @@ def _table(name: str) -> Table:
 
 INCIDENTS = _table("incidents")
 EVENTS = _table("timeline_events")
+SNAPSHOTS = _table("incident_snapshots")
 REMINDERS = _table("reminders")
 KEY_COUNTERS = _table("key_counters")
 MESSAGES = _table("messages")

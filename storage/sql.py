@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, Table, and_, insert, select
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -29,7 +29,7 @@ from bot.timeline import Actor, Event
 from storage import inbox, sql_reminders
 from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
-from storage.records import dump_data, load_data, summary_of, version_of
+from storage.records import dump_data, load_data, summary_of, utc, version_of
 
 T = TypeVar("T")
 
@@ -81,9 +81,9 @@ def _append(conn: Connection, key: str, events: Sequence[Event]) -> None:
         raise Conflict(f"{key}: another writer appended first") from error
 
 
-def _upsert_incident(conn: Connection, incident: Incident) -> None:
+def _upsert_incident(conn: Connection, incident: Incident, specs: Sequence[ReminderSpec]) -> None:
     """Write the list row; an older version of the incident never overwrites a newer one."""
-    values = asdict(summary_of(incident)) | {
+    values = asdict(summary_of(incident, specs)) | {
         "failure_type": incident.failure_type,
         "version": version_of(incident),
     }
@@ -101,7 +101,7 @@ def _save(
     request: int | None = None,
 ) -> None:
     _append(conn, incident.key, events)
-    _upsert_incident(conn, incident)
+    _upsert_incident(conn, incident, specs)
     sql_reminders.reconcile(conn, incident.key, specs)
     if request is not None and events:
         inbox.done_with(conn, request, events[-1].at)
@@ -116,6 +116,23 @@ def _load(conn: Connection, key: str) -> Incident | None:
 def _summary(row: AnyRow) -> IncidentSummary:
     fields = IncidentSummary.__dataclass_fields__
     return IncidentSummary(**{name: row._mapping[name] for name in fields})
+
+
+def _page(
+    conn: Connection, view: str, now: datetime, offset: int, limit: int
+) -> list[IncidentSummary]:
+    c = INCIDENTS.c
+    columns = [c[name] for name in IncidentSummary.__dataclass_fields__]
+    stmt = select(*columns).offset(offset).limit(limit)
+    if view == "closed":
+        stmt = stmt.where(c.closed_at.is_not(None)).order_by(c.closed_at.desc(), c.key.desc())
+    elif view == "overdue":
+        late = and_(c.closed_at.is_(None), c.next_due_at.is_not(None), c.next_due_at < now)
+        stmt = stmt.where(late).order_by(c.next_due_at, c.key)
+    else:
+        stmt = stmt.where(c.closed_at.is_(None))
+        stmt = stmt.order_by(c.declared_at.desc().nulls_last(), c.key.desc())
+    return [_summary(row) for row in conn.execute(stmt)]
 
 
 def _list(conn: Connection, include_closed: bool) -> list[IncidentSummary]:
@@ -174,6 +191,11 @@ class SqlStore:
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
         return await self._read(lambda conn: _list(conn, include_closed))
+
+    async def list_page(
+        self, view: str, now: datetime, offset: int, limit: int
+    ) -> list[IncidentSummary]:
+        return await self._read(lambda conn: _page(conn, view, utc(now), offset, limit))
 
     async def find_by_room(self, platform: str, room_id: str) -> str | None:
         return await self._read(lambda conn: _find_by_room(conn, platform, room_id))
