@@ -10,13 +10,15 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from bench import load, long_incident, reminders, slack_ack
+from bench import board, load, long_incident, reminders, slack_ack, startup
 
 BENCHES: dict[str, Callable[[bool], Awaitable[None]]] = {
     "reminders": lambda quick: reminders.run(quick=quick),
     "slack_ack": lambda quick: slack_ack.run(quick=quick),
     "load": lambda quick: load.run(quick=quick),
     "long_incident": lambda quick: long_incident.run(quick=quick),
+    "board": lambda quick: board.run(quick=quick),
+    "startup": lambda quick: startup.run(quick=quick),
 }
 OPTIONS = ("--quick", "--help", "-h")
 
