@@ -93,20 +93,6 @@ class TimelineEventRow(SQLModel, table=True):
     hash: str
 
 
-class SnapshotRow(SQLModel, table=True):
-    """An incident's folded state as of its event `head_seq` (whose hash is `head_hash`), in
-    the shape `format` names; a load folds only the events after it. Written in the same
-    transaction as the events, so it is never ahead of them."""
-
-    __tablename__ = "incident_snapshots"
-
-    incident_key: str = Field(primary_key=True)
-    head_seq: int
-    head_hash: str
-    format: int
-    state: str = Field(sa_type=Text)
-
-
 class ReminderRow(SQLModel, table=True):
     """A reminder: scheduled → claimed → sent / cancelled. `due_at` is the deadline it
     serves; `ready_at` is when it may next be claimed (later than due_at after a retry)."""
@@ -228,7 +214,6 @@ def _table(name: str) -> Table:
 
 INCIDENTS = _table("incidents")
 EVENTS = _table("timeline_events")
-SNAPSHOTS = _table("incident_snapshots")
 REMINDERS = _table("reminders")
 KEY_COUNTERS = _table("key_counters")
 MESSAGES = _table("messages")
