@@ -126,6 +126,12 @@ class IncidentStore(Protocol):
         """Mark a claimed reminder sent or cancelled (late_by is at - due_at)."""
         ...
 
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        """`finish_reminder` for each (id, status, message id), in one transaction."""
+        ...
+
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         """Put a claimed reminder back as scheduled, ready again at `retry_at` (its due_at
         stays as it was, so lateness is still measured from the deadline); counts the attempt."""

@@ -184,6 +184,12 @@ class MemoryStore:
             row.sent_at, row.late_by_s = utc(at), late_by_s(row.due_at, at)
             row.attempts += 1
 
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        for reminder_id, status, message_id in finished:
+            await self.finish_reminder(reminder_id, status, at, message_id)
+
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         row = self._row(reminder_id)
         if row.status in FINISHED:

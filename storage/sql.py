@@ -216,6 +216,16 @@ class SqlStore:
             lambda conn: sql_reminders.finish(conn, reminder_id, status, at, message_id, error)
         )
 
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        def finish_all(conn: Connection) -> None:
+            for reminder_id, status, message_id in finished:
+                sql_reminders.finish(conn, reminder_id, status, at, message_id, "")
+
+        if finished:
+            await self._write(finish_all)
+
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         await self._write(lambda conn: sql_reminders.retry(conn, reminder_id, retry_at, error))
 
