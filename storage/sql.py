@@ -65,13 +65,6 @@ def _event_row(key: str, event: Event) -> dict[str, Any]:
     }
 
 
-def _event(row: AnyRow) -> Event:
-    m = row._mapping
-    actor = Actor(m["actor_id"], m["actor_name"], m["actor_person_id"])
-    at = datetime.fromisoformat(m["at"])
-    return Event(m["seq"], at, actor, m["type"], load_data(m["data"]), m["prev_hash"], m["hash"])
-
-
 def _append(conn: Connection, key: str, events: Sequence[Event]) -> None:
     if not events:
         return
@@ -108,8 +101,17 @@ def _save(
 
 
 def _load(conn: Connection, key: str) -> Incident | None:
-    stmt = select(EVENTS).where(EVENTS.c.incident_key == key).order_by(EVENTS.c.seq)
-    events = [_event(row) for row in conn.execute(stmt)]
+    """The incident from its timeline; rows are read as plain tuples and each person is one
+    Actor, since a long incident's load is mostly this decoding."""
+    c = EVENTS.c
+    columns = (c.seq, c.at, c.actor_id, c.actor_name, c.actor_person_id, c.type, c.data)
+    stmt = select(*columns, c.prev_hash, c.hash).where(c.incident_key == key).order_by(c.seq)
+    actors: dict[tuple[str, str, str | None], Actor] = {}
+    events = []
+    for seq, at, *who, type_, data, prev_hash, digest in conn.execute(stmt).all():
+        actor = actors.get(tuple(who)) or actors.setdefault(tuple(who), Actor(*who))
+        when = datetime.fromisoformat(at)
+        events.append(Event(seq, when, actor, type_, load_data(data), prev_hash, digest))
     return replay(key, events) if events else None
 
 
