@@ -9,6 +9,7 @@ run in a worker thread so the event loop never blocks on the database.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from bot.timeline import Actor, Event
 from storage import inbox, sql_reminders
 from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
-from storage.records import dump_data, load_data, summary_of, utc, version_of
+from storage.records import dump_data, summary_of, utc, version_of
 
 T = TypeVar("T")
 
@@ -106,12 +107,13 @@ def _load(conn: Connection, key: str) -> Incident | None:
     c = EVENTS.c
     columns = (c.seq, c.at, c.actor_id, c.actor_name, c.actor_person_id, c.type, c.data)
     stmt = select(*columns, c.prev_hash, c.hash).where(c.incident_key == key).order_by(c.seq)
+    rows = conn.execute(stmt).all()
+    datas = json.loads("[" + ",".join(row.data for row in rows) + "]")  # one parse, not one a row
     actors: dict[tuple[str, str, str | None], Actor] = {}
     events = []
-    for seq, at, *who, type_, data, prev_hash, digest in conn.execute(stmt).all():
+    for (seq, at, *who, type_, _, prev_hash, digest), data in zip(rows, datas, strict=True):
         actor = actors.get(tuple(who)) or actors.setdefault(tuple(who), Actor(*who))
-        when = datetime.fromisoformat(at)
-        events.append(Event(seq, when, actor, type_, load_data(data), prev_hash, digest))
+        events.append(Event(seq, datetime.fromisoformat(at), actor, type_, data, prev_hash, digest))
     return replay(key, events) if events else None
 
 
