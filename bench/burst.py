@@ -3,7 +3,8 @@ incident (the +24h of two 72h clocks) falling due within a few seconds of each o
 2,000 are due at once. Sent by the real ticker over SQLite (one process), then over
 PostgreSQL by two replicas (two tickers, each with its own engine, sharing the burst by
 SKIP LOCKED; both in this process, so they also share its one core). Reports p50/p99 of
-(posted at − due at); target p99 ≤ 1 s on PostgreSQL with two replicas.
+(posted at − due at), target p99 ≤ 1 s on PostgreSQL with two replicas, and the CPU time
+spent per reminder sent (what a busy machine disturbs least).
 
     python -m bench burst [--quick]      # quick: 200 incidents (400 reminders)
 """
@@ -37,6 +38,7 @@ async def send_burst(
     due = await seed(stores[0], runbook, count, datetime.now(UTC) + timedelta(seconds=margin), 5)
     chat = RecordingChat(due)
     tickers = [Ticker(Deps(runbook, s, chat, SystemClock()), every_seconds=1.0) for s in stores]
+    cpu = time.process_time()
     for ticker in tickers:
         ticker.start()
         await ticker.plan_next()
@@ -45,10 +47,12 @@ async def send_burst(
         await asyncio.sleep(0.2)
     for ticker in tickers:
         await ticker.stop()
+    per_reminder = (time.process_time() - cpu) / max(len(chat.lateness), 1) * 1000
     late = chat.lateness
     print(
         f"{name}: {len(late)}/{2 * count} sent; lateness p50 {statistics.median(late):.3f} s, "
-        f"p99 {percentile(late, 0.99):.3f} s (target p99 ≤ 1 s)"
+        f"p99 {percentile(late, 0.99):.3f} s (target p99 ≤ 1 s); "
+        f"{per_reminder:.2f} ms of this process's CPU per reminder"
     )
 
 
@@ -58,11 +62,13 @@ async def run(quick: bool = False) -> None:
     runbook = load_runbook(ROOT / "runbook.yaml")
     count = 200 if quick else 1000
     with tempfile.TemporaryDirectory() as folder:
-        margin = await seconds_to_seed(runbook, folder, count) * 2 + 3
+        # Seeding must end before the burst is due, or its delay counts as lateness: the
+        # estimate is from a small sample, so leave plenty over on a busy machine.
+        margin = await seconds_to_seed(runbook, folder, count) * 4 + 10
         url = f"sqlite:///{folder}/burst.db"
         upgrade(url)
         await send_burst(runbook, [SqlStore(make_engine(url))], count, margin, "SQLite, one")
     async with postgres_schema() as pg:
         upgrade(pg)
         replicas = [SqlStore(make_engine(pg)) for _ in range(2)]
-        await send_burst(runbook, replicas, count, margin * 3, "PostgreSQL, two replicas")
+        await send_burst(runbook, replicas, count, margin * 4, "PostgreSQL, two replicas")
