@@ -18,10 +18,11 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from ai_incident.main import SystemClock
 from bench.reminders import RecordingChat, new_store
 from bot.incident import replay
-from bot.main import SystemClock
-from bot.runbook import Runbook, load_runbook
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 from bot.schedule import desired_reminders
 from bot.service import Deps
 from bot.timeline import BOT, chain

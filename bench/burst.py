@@ -19,10 +19,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ai_incident.main import SystemClock
 from bench.load import postgres_schema
 from bench.reminders import RecordingChat, percentile, seconds_to_seed, seed
-from bot.main import SystemClock
-from bot.runbook import Runbook, load_runbook
+from bot.runbook import Runbook
+from bot.runbook_parse import load_runbook
 from bot.service import Deps
 from handlers.reminders import Ticker
 from storage.engine import make_engine

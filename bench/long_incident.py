@@ -17,11 +17,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ai_incident.main import SystemClock
 from bench.reminders import RecordingChat, new_store
 from bot import service
 from bot.incident import replay
-from bot.main import SystemClock
-from bot.runbook import load_runbook
+from bot.runbook_parse import load_runbook
 from bot.schedule import desired_reminders
 from bot.timeline import Actor, Event, chain
 

@@ -24,14 +24,14 @@ from bench.board import seed
 from bench.load import rss_mb
 from bench.reminders import new_store
 from bench.slack_ack import TOKEN
-from bot.runbook import load_runbook
+from bot.runbook_parse import load_runbook
 from tests.e2e.slack_driver import SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.faults.servers import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 # The `ai-incident` console script, run as the tree's own code (as tests/faults/servers does).
-CLI = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+CLI = [sys.executable, "-c", "import sys; from ai_incident.cli import main; sys.exit(main())"]
 
 
 def wall_s(command: list[str], env: dict[str, str]) -> float:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.durations import time_left
+from bot.durations import local_time, time_left
 from bot.obligations import terms
 from bot.ports import LIST_VIEWS, IncidentSummary
 from bot.service import Deps
-from bot.durations import local_time
 
 PER_PAGE = 50
 URGENT = timedelta(hours=6)

@@ -41,13 +41,13 @@ def imported_after(work: str, env: dict[str, str]) -> list[str]:
 def test_listing_incidents_imports_no_platform_sdk_and_no_alembic(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'incidents.db'}"
     upgrade(url)
-    work = "from bot.cli import main; main(['list', '--json'])"
+    work = "from ai_incident.cli import main; main(['list', '--json'])"
     assert imported_after(work, {"DATABASE_URL": url}) == []
 
 
 def test_a_fresh_database_is_still_migrated_by_the_first_command(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    work = "from bot.cli import main; main(['list', '--json'])"
+    work = "from ai_incident.cli import main; main(['list', '--json'])"
     assert imported_after(work, {"DATABASE_URL": url}) == ["alembic"]
     assert imported_after(work, {"DATABASE_URL": url}) == []
 
@@ -56,7 +56,7 @@ def test_a_server_with_only_slack_configured_imports_no_teams_sdk(tmp_path: Path
     url = f"sqlite:///{tmp_path / 'incidents.db'}"
     upgrade(url)
     slack = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": url}
-    work = "import os; from bot.main import build; from bot.settings import load_settings\n"
+    work = "import os; from ai_incident.main import build; from bot.settings import load_settings\n"
     work += "build(load_settings(os.environ))"
     found = imported_after(work, slack | {"SLACK_API_URL": "http://127.0.0.1:9/api/"})
     assert "microsoft_agents" not in found and "alembic" not in found
