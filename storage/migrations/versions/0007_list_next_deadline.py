@@ -1,7 +1,7 @@
 """The board's list columns: each incident's earliest pending deadline and its clock.
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0002"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
