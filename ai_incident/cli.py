@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from ai_incident import cli_alerts, cli_kill_switch
 from bot.runbook import Runbook, RunbookError
-from bot.runbook_parse import load_runbook
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timeline import first_broken_link
 
@@ -93,6 +92,8 @@ def _close_and_learn(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _runbook(settings: Settings) -> Runbook:
+    from bot.runbook_parse import load_runbook  # YAML is read only by commands that need it
+
     return load_runbook(settings.runbook_path)
 
 
@@ -103,6 +104,8 @@ def _store(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def cmd_check_runbook(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runbook_parse import load_runbook
+
     path = args.path or settings.runbook_path
     try:
         runbook = load_runbook(path)

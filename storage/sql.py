@@ -13,11 +13,9 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Table, and_, insert, select
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -32,12 +30,18 @@ from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
 from storage.records import dump_data, summary_of, utc, version_of
 
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
+
 T = TypeVar("T")
 
 
 def _insert(conn: Connection, table: Table, values: Mapping[str, Any]) -> PgInsert | SqliteInsert:
     """An INSERT that can take ON CONFLICT, in the connection's dialect."""
     if conn.dialect.name == "postgresql":
+        # Imported here: a SQLite deployment (and every command on one) need not load it.
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         return pg_insert(table).values(values)
     return sqlite_insert(table).values(values)
 
