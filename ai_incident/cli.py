@@ -16,22 +16,35 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ai_incident import cli_alerts, cli_kill_switch
-from bot.incident import Incident
-from bot.papers import drafts, learn, register
-from bot.papers.evidence_pack import evidence_pack
-from bot.papers.export import export_json
-from bot.papers.moments import as_of
-from bot.papers.picture import timeline_png
-from bot.papers.report import report_html, report_markdown
 from bot.runbook import Runbook, RunbookError
-from bot.runbook_parse import load_runbook
 from bot.settings import Settings, SettingsError, load_settings
 from bot.timeline import first_broken_link
+
+# The papers (reports, drafts, pictures, packs) are imported by the commands that make
+# them, so a command that only lists or verifies starts quickly.
+if TYPE_CHECKING:
+    from bot.incident import Incident
+    from bot.papers import learn
+
+
+class _DraftKinds:
+    """The draft kinds, looked up only when the `draft` command is parsed or shown."""
+
+    def __contains__(self, kind: object) -> bool:
+        from bot.papers.drafts import KINDS
+
+        return kind in KINDS
+
+    def __iter__(self) -> Iterator[str]:
+        from bot.papers.drafts import KINDS
+
+        return iter(KINDS)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,10 +87,13 @@ def _close_and_learn(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     run.add_argument("--command", dest="program", metavar="CMD", required=True, help="reads stdin")
     draft = sub.add_parser("draft", help="draft a notification for its owner to send")
     draft.add_argument("key")
-    draft.add_argument("kind", choices=drafts.KINDS)
+    kinds = "which notification: a kind not known is refused with the list of kinds"
+    draft.add_argument("kind", choices=_DraftKinds(), metavar="KIND", help=kinds)
 
 
 def _runbook(settings: Settings) -> Runbook:
+    from bot.runbook_parse import load_runbook  # YAML is read only by commands that need it
+
     return load_runbook(settings.runbook_path)
 
 
@@ -88,6 +104,8 @@ def _store(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def cmd_check_runbook(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runbook_parse import load_runbook
+
     path = args.path or settings.runbook_path
     try:
         runbook = load_runbook(path)
@@ -142,6 +160,11 @@ def _load(settings: Settings, key: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.papers.export import export_json
+    from bot.papers.moments import as_of
+    from bot.papers.picture import timeline_png
+    from bot.papers.report import report_html, report_markdown
+
     store, incident = _load(settings, args.key)
     runbook, now = _runbook(settings), datetime.now(UTC)
     if args.format == "json":
@@ -161,6 +184,9 @@ def cmd_evidence_pack(settings: Settings, args: argparse.Namespace) -> int:
     if out.is_dir():
         print(f"{out} is a directory; give the zip file's name.", file=sys.stderr)
         return 1
+    from bot.papers.evidence_pack import evidence_pack
+    from bot.papers.moments import as_of
+
     store, incident = _load(settings, args.key)
     reminders = asyncio.run(store.reminders(incident.key))
     data = evidence_pack(incident, reminders, _runbook(settings), as_of(incident, _now()))
@@ -186,6 +212,8 @@ def _incidents(settings: Settings) -> list[Incident]:
 
 
 def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.papers import register
+
     runbook = _runbook(settings)
     entries = register.breach_register(_incidents(settings), runbook, _now())
     text = register.register_csv(entries) if args.format == "csv" else None
@@ -194,6 +222,8 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval_cases(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.papers import learn
+
     incidents = _incidents(settings)
     if args.dir:
         for incident in incidents:
@@ -209,6 +239,8 @@ def cmd_eval_cases(settings: Settings, args: argparse.Namespace) -> int:
 
 def _write_cases(folder: Path, incident: Incident) -> None:
     """Write <KEY>.jsonl for a closed incident with a case; rewriting is harmless."""
+    from bot.papers import learn
+
     cases = learn.regression_cases(incident)
     if cases:
         folder.mkdir(parents=True, exist_ok=True)
@@ -217,6 +249,8 @@ def _write_cases(folder: Path, incident: Incident) -> None:
 
 
 def cmd_eval_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.papers import learn
+
     try:
         cases = learn.parse_cases(args.cases.read_text(encoding="utf-8"))
     except (OSError, learn.CaseError) as error:
@@ -231,6 +265,8 @@ def cmd_eval_run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run_case(case: dict[str, object], command: list[str]) -> learn.Verdict:
     """Pipe the case's input to the command (no shell) and judge what it prints."""
+    from bot.papers import learn
+
     try:
         done = subprocess.run(
             command, input=str(case["input"]), capture_output=True, text=True, timeout=30
@@ -244,6 +280,9 @@ def _run_case(case: dict[str, object], command: list[str]) -> learn.Verdict:
 
 
 def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.papers import drafts
+    from bot.papers.moments import as_of
+
     _, incident = _load(settings, args.key)
     print(drafts.draft(args.kind, incident, _runbook(settings), as_of(incident, _now())), end="")
     return 0

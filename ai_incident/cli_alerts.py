@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from typing import TYPE_CHECKING
 
-from bot.alerts import AlertRecord
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the alerts' rules load with the command, not with every command's parser
+    from bot.alerts import AlertRecord
 
 SETTLED = ("dismissed", "declared")
 

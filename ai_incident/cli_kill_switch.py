@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
-from bot import kill_switch, kill_switch_run
-from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
 from bot.ports import ChatError
-from bot.service import Deps
 from bot.settings import Settings
 from bot.timeline import Actor
+
+# The use-cases are imported when the command runs, not whenever the parser is built (every
+# command builds it; `ai-incident list` should start quickly).
+if TYPE_CHECKING:
+    from bot.service import Deps
 
 
 class RoomLater:
@@ -47,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def cmd_kill_switch(settings: Settings, args: argparse.Namespace) -> int:
     from ai_incident.main import kill_switch_deps
+    from bot.decisions import Refused
 
     deps = kill_switch_deps(settings, RoomLater())
     person = deps.runbook.find_person(args.person)
@@ -62,6 +66,8 @@ def cmd_kill_switch(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run(deps: Deps, key: str, actor: Actor, step: int, sure: bool) -> int:
+    from bot import kill_switch, kill_switch_run
+
     print("\n".join(await kill_switch_run.confirmation(deps, key, f"killswitch:{step}")))
     if not sure and input("Send it? [y/N] ").strip().lower() not in ("y", "yes"):
         print("Nothing was sent.")

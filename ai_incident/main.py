@@ -8,36 +8,27 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-
-from bot.ports import Chat
-from bot.runbook import Runbook
-from bot.runbook_parse import load_runbook
-from bot.service import Deps
 from bot.settings import Settings, SettingsError
-from handlers.alerts import add_alerts
-from handlers.database import unreachable
-from handlers.kept import Kept, add_inbox_sweeps
-from handlers.kill_switch import HttpKillSwitch
-from handlers.platforms import ByPlatform
-from handlers.reminders import Ticker
-from handlers.server import add_health
-from handlers.slack.app import build_slack_app
-from handlers.slack.chat import SlackChat
-from handlers.slack.routes import add_slack_routes, add_socket_mode
-from handlers.teams.package import write_package
-from handlers.teams.wiring import add_teams
-from handlers.web.board import add_board
-from handlers.web.chat import OffsetClock, WebChat
-from handlers.web.routes import add_web_chat
-from handlers.work import Work
-from storage.alerts import SqlAlerts
 from storage.engine import make_engine
-from storage.files import RecordsDir
-from storage.inbox import SqlInbox
-from storage.migrate import upgrade
+from storage.schema import schema_is_current
 from storage.sql import SqlStore
+
+# The platforms' SDKs, the web server and Alembic are imported where they are used: a
+# command that only reads the store starts without them, and a server imports Slack or
+# Teams only when it is configured for it (the Teams SDK alone is ~70 MB).
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.ports import Chat
+    from bot.runbook import Runbook
+    from bot.service import Deps
+    from handlers.kept import Kept
+    from handlers.kill_switch import HttpKillSwitch
+    from handlers.reminders import Ticker
+    from handlers.slack.chat import SlackChat
+    from storage.alerts import SqlAlerts
 
 log = logging.getLogger("ai_incident")
 SHUTDOWN_S = 10.0  # how long Slack work already acked may run on at shutdown
@@ -50,11 +41,15 @@ class SystemClock:
 
 def database_trouble(error: BaseException, settings: Settings) -> str | None:
     """For the CLI: a one-line message if `error` is the database being away, else None."""
+    from handlers.database import unreachable
+
     return unreachable(error, settings.database_url)
 
 
 def database_check(settings: Settings) -> tuple[str, str, str]:
     """For `doctor`: (level, "database", what was found), migrating it as `serve` would."""
+    from storage.migrate import upgrade
+
     try:
         upgrade(settings.database_url)
     except Exception as error:
@@ -67,16 +62,30 @@ def database_check(settings: Settings) -> tuple[str, str, str]:
 
 
 def migrate(settings: Settings) -> None:
+    from storage.migrate import upgrade
+
     upgrade(settings.database_url)
 
 
 def open_store(settings: Settings) -> SqlStore:
-    upgrade(settings.database_url)
-    return SqlStore(make_engine(settings.database_url))
+    """The store, its schema migrated first only when it is not the newest (a fresh file, or
+    an upgrade not yet applied): opening a current database needs no Alembic."""
+    engine = make_engine(settings.database_url)
+    if not schema_is_current(engine):
+        migrate(settings)
+    return SqlStore(engine)
 
 
 def build(settings: Settings, runbook: Runbook | None = None) -> web.Application:
     """Load the runbook (refusing an invalid one), migrate, and wire every part."""
+    from aiohttp import web
+
+    from bot.runbook_parse import load_runbook
+    from handlers.alerts import add_alerts
+    from handlers.reminders import Ticker
+    from handlers.server import add_health
+    from handlers.web.board import add_board
+
     runbook = runbook or load_runbook(settings.runbook_path)
     store = open_store(settings)
     app = web.Application()
@@ -95,6 +104,11 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
 
 def _web(app: web.Application, settings: Settings, runbook: Runbook, store: SqlStore) -> Deps:
     """The local web chat, on a clock a person may move forward."""
+    from bot.service import Deps
+    from handlers.web.chat import OffsetClock, WebChat
+    from handlers.web.routes import add_web_chat
+    from storage.files import RecordsDir
+
     _loopback_only(settings)
     clock = OffsetClock(SystemClock())
     clock.advance(timedelta(seconds=settings.clock_offset_s))
@@ -109,6 +123,13 @@ def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store
     """Slack, Teams or both, on the real clock; each room's messages go to its platform.
     Both keep what they are sent in one inbox, swept by one sweeper."""
     _emulator_on_loopback(settings)
+    from bot.service import Deps
+    from handlers.kept import Kept, add_inbox_sweeps
+    from handlers.platforms import ByPlatform
+    from handlers.work import Work
+    from storage.files import RecordsDir
+    from storage.inbox import SqlInbox
+
     chats = ByPlatform()
     records = RecordsDir(settings.records_dir)
     deps = Deps(runbook, store, chats, SystemClock(), records, _sender(settings), _alerts(settings))
@@ -117,6 +138,8 @@ def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store
     if "slack" in settings.platforms:
         chats.add("slack", _slack(app, settings, deps, kept))
     if "teams" in settings.platforms:
+        from handlers.teams.wiring import add_teams
+
         chats.add("teams", add_teams(app, deps, settings, engine, kept))
     add_inbox_sweeps(app, kept, settings.tick_seconds)
     app.on_shutdown.append(lambda _app: kept.work.finish(SHUTDOWN_S))
@@ -126,6 +149,10 @@ def _platforms(app: web.Application, settings: Settings, runbook: Runbook, store
 def _slack(app: web.Application, settings: Settings, deps: Deps, kept: Kept) -> SlackChat:
     """Slack on the real clock: the Events API route when a signing secret is set, Socket
     Mode when an app token is (both may be)."""
+    from handlers.slack.app import build_slack_app
+    from handlers.slack.chat import SlackChat
+    from handlers.slack.routes import add_slack_routes, add_socket_mode
+
     runbook, store = deps.runbook, deps.store
     chat = SlackChat.connect(settings.slack_bot_token, settings.slack_api_url, runbook, store)
     bolt = build_slack_app(deps, settings, chat, kept=kept)
@@ -138,24 +165,35 @@ def _slack(app: web.Application, settings: Settings, deps: Deps, kept: Kept) -> 
 
 def kill_switch_deps(settings: Settings, chat: Chat) -> Deps:
     """For `ai-incident kill-switch`: the store, the real clock and the sender."""
+    from bot.runbook_parse import load_runbook
+    from bot.service import Deps
+
     runbook = load_runbook(settings.runbook_path)
     return Deps(runbook, open_store(settings), chat, SystemClock(), None, _sender(settings))
 
 
 def open_alerts(settings: Settings) -> SqlAlerts:
     """For `ai-incident alerts`."""
-    upgrade(settings.database_url)
-    return SqlAlerts(make_engine(settings.database_url))
+    from storage.alerts import SqlAlerts
+
+    engine = make_engine(settings.database_url)
+    if not schema_is_current(engine):
+        migrate(settings)
+    return SqlAlerts(engine)
 
 
 def _alerts(settings: Settings) -> SqlAlerts | None:
     """Alerts in only with a token or secret to check them by (else POST /alerts is 404)."""
     if not (settings.alerts_token or settings.alerts_secret):
         return None
+    from storage.alerts import SqlAlerts
+
     return SqlAlerts(make_engine(settings.database_url))
 
 
 def _sender(settings: Settings) -> HttpKillSwitch:
+    from handlers.kill_switch import HttpKillSwitch
+
     return HttpKillSwitch(settings.kill_switch_secret, settings.env)
 
 
@@ -193,12 +231,16 @@ async def _stop(ticker: Ticker) -> None:
 
 def teams_package(out: Path, app_id: str, dedicated_channels: bool = False) -> Path:
     """The installable Teams app zip (handlers.teams.package), for `ai-incident teams-package`."""
+    from handlers.teams.package import write_package
+
     return write_package(out, app_id, dedicated_channels=dedicated_channels)
 
 
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
+    from aiohttp import web
+
     app = build(settings)
     what = (
         "the local web chat" if settings.platforms == ("web",) else " and ".join(settings.platforms)

@@ -1,6 +1,7 @@
 """`make bench` — run the benchmarks and print their reports.
 
-python -m bench [reminders] [slack_ack] [load] [--quick]   # none named: all of them
+python -m bench [NAME ...] [--quick]     # none named: all of them
+python -m bench --help                   # this usage and the benchmarks' names
 """
 
 from __future__ import annotations
@@ -9,25 +10,47 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from bench import load, reminders, slack_ack
+from bench import board, burst, load, long_incident, reminders, slack_ack, startup
 
 BENCHES: dict[str, Callable[[bool], Awaitable[None]]] = {
     "reminders": lambda quick: reminders.run(quick=quick),
     "slack_ack": lambda quick: slack_ack.run(quick=quick),
     "load": lambda quick: load.run(quick=quick),
+    "long_incident": lambda quick: long_incident.run(quick=quick),
+    "board": lambda quick: board.run(quick=quick),
+    "startup": lambda quick: startup.run(quick=quick),
+    "burst": lambda quick: burst.run(quick=quick),
 }
+OPTIONS = ("--quick", "--help", "-h")
 
 
-def main() -> int:
-    quick = "--quick" in sys.argv
-    named = [a for a in sys.argv[1:] if not a.startswith("--")]
-    unknown = [n for n in named if n not in BENCHES]
+def usage() -> str:
+    names = "\n".join(f"  {name}" for name in BENCHES)
+    return (
+        "usage: python -m bench [NAME ...] [--quick]\n\n"
+        "Run the named benchmarks (none named: all of them, about ten minutes) and print\n"
+        "each one's figures beside a baseline measured in the same run.\n\n"
+        f"benchmarks:\n{names}\n\n"
+        "options:\n"
+        "  --quick     smaller data sets and shorter steps\n"
+        "  -h, --help  show this message and exit\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if "--help" in args or "-h" in args:
+        print(usage(), end="")
+        return 0
+    unknown = [a for a in args if a.startswith("-") and a not in OPTIONS]
+    unknown += [a for a in args if not a.startswith("-") and a not in BENCHES]
     if unknown:
-        print(f"no benchmark {unknown[0]!r}; there are {', '.join(BENCHES)}", file=sys.stderr)
+        print(f"unknown {unknown[0]!r}\n\n{usage()}", file=sys.stderr, end="")
         return 2
+    named = [a for a in args if not a.startswith("-")]
     for name in named or BENCHES:
         print(f"== {name}")
-        asyncio.run(BENCHES[name](quick))
+        asyncio.run(BENCHES[name]("--quick" in args))
     return 0
 
 

@@ -7,7 +7,7 @@ phase_of(incident, runbook)    # -> "classification"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -199,9 +199,9 @@ def _overdue_reason(inc: Incident, e: Event) -> Incident:
     return replace(inc, obligations={**inc.obligations, old.clock: new})
 
 
-def _evidence(inc: Incident, e: Event) -> Incident:
+def _evidence_item(e: Event) -> Evidence:
     d = e.data
-    item = Evidence(
+    return Evidence(
         e.seq,
         d.get("item"),
         d["text"],
@@ -212,12 +212,18 @@ def _evidence(inc: Incident, e: Event) -> Incident:
         e.at,
         d.get("filename", ""),
     )
-    return replace(inc, evidence=(*inc.evidence, item))
+
+
+def _evidence(inc: Incident, e: Event) -> Incident:
+    return replace(inc, evidence=(*inc.evidence, _evidence_item(e)))
+
+
+def _page(e: Event) -> Page:
+    return Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
 
 
 def _paged(inc: Incident, e: Event) -> Incident:
-    page = Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
-    return replace(inc, pages=(*inc.pages, page))
+    return replace(inc, pages=(*inc.pages, _page(e)))
 
 
 def _acknowledged(inc: Incident, e: Event) -> Incident:
@@ -268,11 +274,23 @@ def apply(incident: Incident, event: Event) -> Incident:
     return replace(folded, events=(*incident.events, event))
 
 
-def replay(key: str, events: Sequence[Event]) -> Incident:
-    incident = Incident(key=key)
+def fold(incident: Incident, events: Iterable[Event]) -> Incident:
+    """The state after `events`, leaving `incident.events` as it was: each event is folded
+    once, without copying the log or a list that grows with it (evidence: a room's every
+    message or file may be kept), so rebuilding costs linear time."""
+    evidence, pages = list(incident.evidence), list(incident.pages)
     for event in events:
-        incident = apply(incident, event)
-    return incident
+        if event.type == "evidence_added":
+            evidence.append(_evidence_item(event))
+        elif event.type == "paged":
+            pages.append(_page(event))
+        elif (step := APPLY.get(event.type)) is not None:
+            incident = step(incident, event)
+    return replace(incident, evidence=tuple(evidence), pages=tuple(pages))
+
+
+def replay(key: str, events: Sequence[Event]) -> Incident:
+    return replace(fold(Incident(key=key), events), events=tuple(events))
 
 
 def containment_confirmed(incident: Incident, runbook: Runbook) -> bool:

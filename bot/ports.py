@@ -49,6 +49,12 @@ class IncidentSummary:
     closed_at: datetime | None
     room_platform: str = ""
     room_id: str = ""
+    next_due_at: datetime | None = None  # the earliest deadline of a clock still pending
+    next_clock: str = ""  # that clock's id
+
+
+# What the board lists: incidents still open, the open ones past a deadline, closed ones.
+LIST_VIEWS = ("open", "overdue", "closed")
 
 
 class Clock(Protocol):
@@ -97,6 +103,13 @@ class IncidentStore(Protocol):
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...
 
+    async def list_page(
+        self, view: str, now: datetime, offset: int, limit: int
+    ) -> list[IncidentSummary]:
+        """One page of list rows in a LIST_VIEWS view, read from the list rows alone: open
+        ones newest first, overdue ones most overdue first, closed ones latest closed first."""
+        ...
+
     async def find_by_room(self, platform: str, room_id: str) -> str | None: ...
 
     async def message_id(self, key: str, slot: str) -> str | None: ...
@@ -111,6 +124,12 @@ class IncidentStore(Protocol):
         self, reminder_id: int, status: str, at: datetime, message_id: str = "", error: str = ""
     ) -> None:
         """Mark a claimed reminder sent or cancelled (late_by is at - due_at)."""
+        ...
+
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        """`finish_reminder` for each (id, status, message id), in one transaction."""
         ...
 
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:

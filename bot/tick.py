@@ -20,7 +20,7 @@ from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, from_fields
 from bot.obligations import terms
 from bot.papers.close_files import closed_records
-from bot.ports import ChatError
+from bot.ports import ChatError, Conflict
 from bot.schedule import Reminder, desired_reminders, kept_running
 from bot.service import Deps, commit, open_room, published, record
 from bot.timeline import BOT
@@ -31,6 +31,9 @@ LEASE = timedelta(minutes=2)
 BATCH = 100
 MAX_BACKOFF = timedelta(minutes=10)
 PARALLEL_INCIDENTS = 8
+# Reminder kinds whose sending appends to the incident or writes elsewhere: each is sent on
+# its own, on a fresh load; every other kind is a message, sent with its neighbours.
+ALONE = frozenset({"page", "room", "records"})
 
 
 def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
@@ -127,11 +130,57 @@ async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> No
     await deps.store.retry_reminder(r.id, now + min(backoff, MAX_BACKOFF), str(error))
 
 
+async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime) -> int:
+    """Several of one incident's reminders from one load: each sent in turn, then all their
+    `reminded` events in one commit and the rows finished in one write, so a burst costs
+    a few writes per incident rather than a few per reminder."""
+    if not reminders:
+        return 0
+    inc = await deps.store.load(reminders[0].incident_key)
+    wanted = {s.dedupe_key for s in desired_reminders(inc, deps.runbook)} if inc else set()
+    before = {e.data.get("key") for e in inc.events if e.type == "reminded"} if inc else set()
+    finished: list[tuple[int, str, str]] = []
+    drafts: list[Draft] = []
+    for r in reminders:
+        if inc is None or r.dedupe_key not in wanted or r.dedupe_key in before:
+            # no longer wanted: cancelled; sent before a crash: finished, not sent again
+            finished.append((r.id, "sent" if r.dedupe_key in before else "cancelled", ""))
+            continue
+        try:
+            message_id = await _send(deps, inc, r, now)
+        except ChatError as error:
+            await _retry(deps, r, now, error)
+            continue
+        late = (now - r.due_at).total_seconds()
+        drafts.append(Draft("reminded", {"key": r.dedupe_key, "kind": r.kind, "late_by_s": late}))
+        finished.append((r.id, "sent", message_id))
+    if inc is not None and drafts:
+        await _commit_reminded(deps, inc, drafts, now)
+    await deps.store.finish_reminders(finished, now)
+    return len(drafts)
+
+
+async def _commit_reminded(deps: Deps, inc: Incident, drafts: list[Draft], now: datetime) -> None:
+    try:
+        await commit(deps, inc, drafts, BOT, now)
+    except Conflict:  # someone appended since the load: decide again on a fresh one
+        await record(deps, inc.key, drafts, now)
+
+
 async def _deliver_in_order(
     deps: Deps, reminders: list[Reminder], now: datetime, gate: asyncio.Semaphore
 ) -> int:
+    """One incident's reminders in due order: those that change the incident themselves
+    (a page, a room, the records) one by one, the runs between them together."""
+    sent, run = 0, []
     async with gate:
-        return sum([await _deliver(deps, r, now) for r in reminders])
+        for r in reminders:
+            if r.kind not in ALONE:
+                run.append(r)
+                continue
+            sent += await _deliver_together(deps, run, now) + await _deliver(deps, r, now)
+            run = []
+        return sent + await _deliver_together(deps, run, now)
 
 
 async def tick(deps: Deps) -> int:

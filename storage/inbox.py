@@ -19,10 +19,10 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy import Engine, and_, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
@@ -34,6 +34,9 @@ from storage.records import utc
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 MAX_ERROR = 500  # characters of an error kept on the row
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
+
 T = TypeVar("T")
 
 
@@ -86,9 +89,15 @@ def put(conn: Connection, delivery: Delivery, now: datetime) -> int | None:
         "handled_at": utc(now),
         "last_error": "",
     }
-    dialect = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = dialect(I).values(values).on_conflict_do_nothing(index_elements=["delivery_key"])
-    kept: int | None = conn.execute(stmt.returning(I.c.id)).scalar()
+    stmt: PgInsert | SqliteInsert
+    if conn.dialect.name == "postgresql":  # imported here: SQLite never needs it
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(I).values(values)
+    else:
+        stmt = sqlite_insert(I).values(values)
+    once = stmt.on_conflict_do_nothing(index_elements=["delivery_key"])
+    kept: int | None = conn.execute(once.returning(I.c.id)).scalar()
     return kept
 
 

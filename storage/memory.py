@@ -124,7 +124,7 @@ class MemoryStore:
         version = version_of(incident)
         stored = self._summaries.get(incident.key)
         if stored is None or stored[0] <= version:
-            self._summaries[incident.key] = (version, summary_of(incident))
+            self._summaries[incident.key] = (version, summary_of(incident, reminders))
         self._reconcile(incident.key, reminders)
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
@@ -133,6 +133,22 @@ class MemoryStore:
             summaries = [s for s in summaries if s.closed_at is None]
         by_key = sorted(summaries, key=lambda s: s.key, reverse=True)
         return sorted(by_key, key=_listing_order)
+
+    async def list_page(
+        self, view: str, now: datetime, offset: int, limit: int
+    ) -> list[IncidentSummary]:
+        rows = await self.list_incidents(include_closed=True)
+        if view == "closed":
+            closed = [s for s in rows if s.closed_at is not None]
+            chosen = sorted(closed, key=lambda s: (s.closed_at, s.key), reverse=True)
+        elif view == "overdue":
+            late = [
+                s for s in rows if s.closed_at is None and s.next_due_at and s.next_due_at < now
+            ]
+            chosen = sorted(late, key=lambda s: (s.next_due_at, s.key))
+        else:
+            chosen = [s for s in rows if s.closed_at is None]
+        return chosen[offset : offset + limit]
 
     async def find_by_room(self, platform: str, room_id: str) -> str | None:
         summaries = (summary for _, summary in self._summaries.values())
@@ -167,6 +183,12 @@ class MemoryStore:
         if status == SENT:
             row.sent_at, row.late_by_s = utc(at), late_by_s(row.due_at, at)
             row.attempts += 1
+
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        for reminder_id, status, message_id in finished:
+            await self.finish_reminder(reminder_id, status, at, message_id)
 
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         row = self._row(reminder_id)

@@ -49,7 +49,11 @@ class IncidentRow(SQLModel, table=True):
     """The list row of an incident; `version` is the seq of its last event."""
 
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_room", "room_platform", "room_id"),)
+    __table_args__ = (
+        Index("ix_incidents_room", "room_platform", "room_id"),
+        Index("ix_incidents_listed", "closed_at", "declared_at"),
+        Index("ix_incidents_next_due_at", "next_due_at"),
+    )
 
     key: str = Field(primary_key=True)
     title: str
@@ -63,6 +67,10 @@ class IncidentRow(SQLModel, table=True):
     room_platform: str = ""
     room_id: str = ""
     version: int
+    # The earliest pending deadline and its clock, written with every change, so the board
+    # lists and filters (overdue) without loading an incident.
+    next_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    next_clock: str = ""
 
 
 class TimelineEventRow(SQLModel, table=True):

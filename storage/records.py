@@ -7,7 +7,7 @@ spec_changes(row, spec)                       # -> {"due_at": â€¦, "ready_at": â
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -44,8 +44,18 @@ def version_of(incident: Incident) -> int:
     return incident.last.seq if incident.last else 0
 
 
-def summary_of(incident: Incident) -> IncidentSummary:
+def next_deadline(specs: Sequence[ReminderSpec]) -> tuple[datetime | None, str]:
+    """The earliest deadline still pending and its clock: each pending clock with a deadline
+    wants an "overdue" reminder at that deadline, so the wanted reminders say it."""
+    deadlines = sorted(
+        (utc(s.due_at), str(s.data.get("clock", ""))) for s in specs if s.kind == "overdue"
+    )
+    return deadlines[0] if deadlines else (None, "")
+
+
+def summary_of(incident: Incident, specs: Sequence[ReminderSpec] = ()) -> IncidentSummary:
     room = incident.room
+    due, clock = next_deadline(specs)
     return IncidentSummary(
         key=incident.key,
         title=incident.title,
@@ -57,6 +67,8 @@ def summary_of(incident: Incident) -> IncidentSummary:
         closed_at=maybe_utc(incident.closed_at),
         room_platform=room.platform if room else "",
         room_id=room.id if room else "",
+        next_due_at=due,
+        next_clock=clock,
     )
 
 

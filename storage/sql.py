@@ -9,14 +9,13 @@ run in a worker thread so the event loop never blocks on the database.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, Table, insert, select
-from sqlalchemy.dialects.postgresql import Insert as PgInsert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Engine, Table, and_, insert, select
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -29,7 +28,10 @@ from bot.timeline import Actor, Event
 from storage import inbox, sql_reminders
 from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
-from storage.records import dump_data, load_data, summary_of, version_of
+from storage.records import dump_data, summary_of, utc, version_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
 
 T = TypeVar("T")
 
@@ -37,6 +39,9 @@ T = TypeVar("T")
 def _insert(conn: Connection, table: Table, values: Mapping[str, Any]) -> PgInsert | SqliteInsert:
     """An INSERT that can take ON CONFLICT, in the connection's dialect."""
     if conn.dialect.name == "postgresql":
+        # Imported here: a SQLite deployment (and every command on one) need not load it.
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         return pg_insert(table).values(values)
     return sqlite_insert(table).values(values)
 
@@ -65,13 +70,6 @@ def _event_row(key: str, event: Event) -> dict[str, Any]:
     }
 
 
-def _event(row: AnyRow) -> Event:
-    m = row._mapping
-    actor = Actor(m["actor_id"], m["actor_name"], m["actor_person_id"])
-    at = datetime.fromisoformat(m["at"])
-    return Event(m["seq"], at, actor, m["type"], load_data(m["data"]), m["prev_hash"], m["hash"])
-
-
 def _append(conn: Connection, key: str, events: Sequence[Event]) -> None:
     if not events:
         return
@@ -81,9 +79,9 @@ def _append(conn: Connection, key: str, events: Sequence[Event]) -> None:
         raise Conflict(f"{key}: another writer appended first") from error
 
 
-def _upsert_incident(conn: Connection, incident: Incident) -> None:
+def _upsert_incident(conn: Connection, incident: Incident, specs: Sequence[ReminderSpec]) -> None:
     """Write the list row; an older version of the incident never overwrites a newer one."""
-    values = asdict(summary_of(incident)) | {
+    values = asdict(summary_of(incident, specs)) | {
         "failure_type": incident.failure_type,
         "version": version_of(incident),
     }
@@ -101,21 +99,48 @@ def _save(
     request: int | None = None,
 ) -> None:
     _append(conn, incident.key, events)
-    _upsert_incident(conn, incident)
+    _upsert_incident(conn, incident, specs)
     sql_reminders.reconcile(conn, incident.key, specs)
     if request is not None and events:
         inbox.done_with(conn, request, events[-1].at)
 
 
 def _load(conn: Connection, key: str) -> Incident | None:
-    stmt = select(EVENTS).where(EVENTS.c.incident_key == key).order_by(EVENTS.c.seq)
-    events = [_event(row) for row in conn.execute(stmt)]
+    """The incident from its timeline; rows are read as plain tuples and each person is one
+    Actor, since a long incident's load is mostly this decoding."""
+    c = EVENTS.c
+    columns = (c.seq, c.at, c.actor_id, c.actor_name, c.actor_person_id, c.type, c.data)
+    stmt = select(*columns, c.prev_hash, c.hash).where(c.incident_key == key).order_by(c.seq)
+    rows = conn.execute(stmt).all()
+    datas = json.loads("[" + ",".join(row.data for row in rows) + "]")  # one parse, not one a row
+    actors: dict[tuple[str, str, str | None], Actor] = {}
+    events = []
+    for (seq, at, *who, type_, _, prev_hash, digest), data in zip(rows, datas, strict=True):
+        actor = actors.get(tuple(who)) or actors.setdefault(tuple(who), Actor(*who))
+        events.append(Event(seq, datetime.fromisoformat(at), actor, type_, data, prev_hash, digest))
     return replay(key, events) if events else None
 
 
 def _summary(row: AnyRow) -> IncidentSummary:
     fields = IncidentSummary.__dataclass_fields__
     return IncidentSummary(**{name: row._mapping[name] for name in fields})
+
+
+def _page(
+    conn: Connection, view: str, now: datetime, offset: int, limit: int
+) -> list[IncidentSummary]:
+    c = INCIDENTS.c
+    columns = [c[name] for name in IncidentSummary.__dataclass_fields__]
+    stmt = select(*columns).offset(offset).limit(limit)
+    if view == "closed":
+        stmt = stmt.where(c.closed_at.is_not(None)).order_by(c.closed_at.desc(), c.key.desc())
+    elif view == "overdue":
+        late = and_(c.closed_at.is_(None), c.next_due_at.is_not(None), c.next_due_at < now)
+        stmt = stmt.where(late).order_by(c.next_due_at, c.key)
+    else:
+        stmt = stmt.where(c.closed_at.is_(None))
+        stmt = stmt.order_by(c.declared_at.desc().nulls_last(), c.key.desc())
+    return [_summary(row) for row in conn.execute(stmt)]
 
 
 def _list(conn: Connection, include_closed: bool) -> list[IncidentSummary]:
@@ -175,6 +200,11 @@ class SqlStore:
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
         return await self._read(lambda conn: _list(conn, include_closed))
 
+    async def list_page(
+        self, view: str, now: datetime, offset: int, limit: int
+    ) -> list[IncidentSummary]:
+        return await self._read(lambda conn: _page(conn, view, utc(now), offset, limit))
+
     async def find_by_room(self, platform: str, room_id: str) -> str | None:
         return await self._read(lambda conn: _find_by_room(conn, platform, room_id))
 
@@ -193,6 +223,16 @@ class SqlStore:
         await self._write(
             lambda conn: sql_reminders.finish(conn, reminder_id, status, at, message_id, error)
         )
+
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        def finish_all(conn: Connection) -> None:
+            for reminder_id, status, message_id in finished:
+                sql_reminders.finish(conn, reminder_id, status, at, message_id, "")
+
+        if finished:
+            await self._write(finish_all)
 
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         await self._write(lambda conn: sql_reminders.retry(conn, reminder_id, retry_at, error))

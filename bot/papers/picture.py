@@ -18,15 +18,19 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from PIL import Image, ImageDraw, ImageFont
 
 from bot.clock_rules import CLOCKS
 from bot.incident import Incident, containment_confirmed
 from bot.obligations import Obligation, obligations
 from bot.papers.moments import late_by, span
 from bot.runbook import Runbook
+
+# Pillow is imported when a picture is drawn, not by every process that might draw one (a
+# server that never does keeps ~4 MB).
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, LEFT, RIGHT = 1024, 250, 994
 MAX_SIDE, MAX_BYTES = 1024, 1_000_000
@@ -35,7 +39,7 @@ INK, MUTED, FAINT, BAR = (20, 20, 20), (90, 90, 90), (225, 225, 225), (196, 214,
 GREEN, GREY, RED, BLUE = (46, 125, 50), (130, 130, 130), (198, 40, 40), (21, 67, 140)
 STATUS_COLOUR = {"done": GREEN, "waived": GREY}
 STEPS = tuple(timedelta(hours=h) for h in (1, 2, 3, 6, 12, 24, 48, 96, 168))
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+type Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,8 @@ def _axis(marks: Sequence[Milestone], obs: Sequence[Obligation], now: datetime) 
 
 
 def timeline_png(incident: Incident, runbook: Runbook, now: datetime) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
     end = incident.closed_at or now
     marks, obs = milestones(incident, runbook), obligations(runbook, incident, end)
     axis = _axis(marks, obs, end)
@@ -109,6 +115,8 @@ def timeline_png(incident: Incident, runbook: Runbook, now: datetime) -> bytes:
 
 def within_limits(image: Image.Image) -> bytes:
     """PNG bytes no side over MAX_SIDE and no larger than MAX_BYTES (fewer colours if need be)."""
+    from PIL import Image
+
     if max(image.size) > MAX_SIDE:
         scale = MAX_SIDE / max(image.size)
         size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))

@@ -21,7 +21,9 @@ from bot.classification import BY_ID
 from bot.durations import local_time, time_left
 from bot.incident import Incident
 from bot.obligations import Obligation, obligations
+from bot.ports import LIST_VIEWS
 from bot.service import Deps
+from handlers.web.board_list import BadListing, board_page, parse
 
 TEMPLATES = Path(__file__).parent / "templates"
 URGENT = timedelta(hours=6)
@@ -84,19 +86,17 @@ class Board:
         kept = request.cookies.get(COOKIE, "")
         return hmac.compare_digest(kept.encode(), session_of(self.token).encode())
 
-    async def _incidents(self) -> list[Incident]:
-        summaries = await self.deps.store.list_incidents(include_closed=True)
-        loaded = [await self.deps.store.load(s.key) for s in summaries]
-        return [i for i in loaded if i is not None]
-
     async def index(self, request: web.Request) -> web.StreamResponse:
         now = self.deps.clock.now()
-        rows = [_row(i, self.deps, now) for i in await self._incidents()]
+        try:
+            view, number = parse(request.query.get("view", "open"), request.query.get("page", "1"))
+        except BadListing as error:
+            raise web.HTTPBadRequest(text=str(error)) from error
         html = self.pages.get_template("board.html").render(
             firm=self.deps.runbook.firm.name,
             now=local_time(now, self.deps.runbook.firm.timezone),
-            open=[r for r in rows if r["incident"].closed_at is None],
-            closed=[r for r in rows if r["incident"].closed_at is not None],
+            listing=await board_page(self.deps, view, number, now),
+            views=LIST_VIEWS,
         )
         return self._respond(request, html)
 

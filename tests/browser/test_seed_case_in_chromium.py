@@ -61,9 +61,13 @@ async def test_the_seed_case_from_declare_to_close_in_a_browser(
 
         await page.goto(server + "board")
         board = await page.inner_text("body")
-        assert "Report the breach to the ICO" in board and "2d 23h left" in board
+        assert "Tell Acme Ltd (contract clause 14.2): pending" in board
         await page.screenshot(path=ARTIFACTS / "03-board.png", full_page=True)
+        await page.click("a:has-text('AI-2026-0001')")
+        clocks = await page.inner_text("body")
+        assert "Report the breach to the ICO" in clocks and "2d 23h left" in clocks
 
+        await page.go_back()
         await page.go_back()
         await page.click("button:has-text('Fast-forward 24h')")
         assert "Reminder: Report the breach to the ICO" in await page.inner_text("main")

@@ -23,29 +23,33 @@ async def client_for(deps: Deps, open_to_loopback: bool) -> TestClient:
     return client
 
 
-async def test_the_board_shows_each_open_incident_with_its_ico_countdown(deps: Deps) -> None:
+async def test_the_board_shows_each_open_incident_with_its_next_deadline(deps: Deps) -> None:
     incident = await classified_seed(deps)
     client = await client_for(deps, open_to_loopback=True)
     try:
         page = await (await client.get("/board")).text()
+        one = await (await client.get(f"/board/{incident.key}")).text()
     finally:
         await client.close()
-    assert incident.key in page and "Report the breach to the ICO" in page
-    assert "2d 23h left" in page
+    assert incident.key in page
+    assert "Tell Acme Ltd (contract clause 14.2): pending — 23h 50m left" in page
+    assert "Report the breach to the ICO" in one and "2d 23h left" in one
 
 
 async def test_clocks_under_six_hours_are_red_and_overdue_ones_bold(
     deps: Deps, clock: FakeClock
 ) -> None:
-    await classified_seed(deps)
+    incident = await classified_seed(deps)
     clock.set(SEED_T0 + timedelta(hours=68))
     client = await client_for(deps, open_to_loopback=True)
     try:
         page = await (await client.get("/board")).text()
+        one = await (await client.get(f"/board/{incident.key}")).text()
     finally:
         await client.close()
-    assert '<li class="urgent">Report the breach to the ICO' in page
-    assert '<li class="overdue">Notify the PI insurer' in page
+    assert '<td class="overdue">Tell Acme Ltd (contract clause 14.2): overdue' in page
+    assert '<li class="urgent">Report the breach to the ICO' in one
+    assert '<li class="overdue">Notify the PI insurer' in one
 
 
 async def test_an_incident_page_lists_answers_evidence_and_timeline(deps: Deps) -> None:
