@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ai-incident.db"
+DATABASES = ("sqlite", "postgresql", "postgres")  # a scheme's part before any "+driver"
+DEFAULT_FOLDER = Path("var")  # the one folder a SQLite file may be created in
 
 
 class SettingsError(Exception):
@@ -81,7 +83,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if env.get("TEAMS_APP_ID") and not env.get("TEAMS_APP_PASSWORD"):
         raise SettingsError("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is missing.")
     return Settings(
-        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        database_url=_database_url(env),
         runbook_path=Path(env.get("RUNBOOK_PATH") or "runbook.yaml"),
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 3000),
@@ -101,6 +103,30 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         alerts_secret=env.get("ALERTS_SECRET", ""),
         env=dict(env),
     )
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    """A URL for a supported database; a SQLite file only where its folder exists (a typo
+    must not start a second, empty incident history), except the default `var/`."""
+    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] not in DATABASES:
+        shown = f"{scheme}://…" if sep else "a URL without a scheme"
+        raise SettingsError(
+            f"DATABASE_URL is {shown}: use sqlite:///path/to/file.db or postgresql://…"
+        )
+    if scheme.startswith("sqlite") and rest.startswith("/") and rest not in ("/", "/:memory:"):
+        _sqlite_folder(Path(rest[1:].split("?")[0]))
+    return url
+
+
+def _sqlite_folder(file: Path) -> None:
+    folder = file.parent
+    if folder != DEFAULT_FOLDER and not folder.is_dir() and not str(file).startswith("file:"):
+        raise SettingsError(
+            f"DATABASE_URL names a SQLite file in {folder}/, which does not exist: "
+            "create the folder or correct the path."
+        )
 
 
 def _offset(env: Mapping[str, str]) -> float:

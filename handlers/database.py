@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 TRY_AGAIN = (
@@ -26,6 +26,8 @@ PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Try again</title></head>"
     "<body><p>{message}</p><p><a href='/'>Back</a></p></body></html>"
 )
+# PostgreSQL's errors for a table or column that is not there (SQLite's are operational).
+MISSING = ("UndefinedTable", "UndefinedColumn")
 # Probes are told the truth with a status; people get the page.
 PROBES = ("/healthz", "/metrics")
 
@@ -33,7 +35,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def database_away(error: BaseException) -> bool:
-    """A lost or refused connection, a lock held past the busy timeout, an exhausted pool."""
+    """A lost or refused connection, a lock held past the busy timeout, an exhausted pool,
+    or tables gone (a database recreated or restored wrong under a running server)."""
+    if isinstance(error, ProgrammingError):
+        return type(error.orig).__name__ in MISSING
     return isinstance(error, OperationalError | InterfaceError | PoolTimeout)
 
 

@@ -296,13 +296,16 @@ class LocalChat:
         )
         await response.prepare(request)
         seen = self.chat.version
-        for _ in range(SSE_ROUNDS):
-            if self.closing:
-                break
-            seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
-            line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
-            await response.write(line.encode())
-            seen = seen_now
+        try:
+            for _ in range(SSE_ROUNDS):
+                if self.closing:
+                    break
+                seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
+                line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
+                await response.write(line.encode())
+                seen = seen_now
+        except ConnectionResetError:  # the page was closed or moved on: normal, not a fault
+            pass
         return response
 
     async def _command(self, form: Form) -> str:
