@@ -39,7 +39,7 @@ from storage.engine import make_engine
 from storage.files import RecordsDir
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
-from storage.schema import current_revision, earlier_records, schema_problem
+from storage.schema import current_revision, earlier_records, head_revision, schema_problem
 from storage.sql import SqlStore
 
 log = logging.getLogger("ai_incident")
@@ -80,7 +80,10 @@ def migrate(settings: Settings, new_history: bool = False) -> None:
     earlier incidents' records, unless `new_history` says starting again is meant."""
     if not new_history:
         _keep_history(settings)
+    before = current_revision(make_engine(settings.database_url))
     upgrade(settings.database_url)
+    if before != head_revision():
+        log.info("database migrated from %s to %s", before or "empty", head_revision())
 
 
 def _keep_history(settings: Settings) -> None:
@@ -214,8 +217,8 @@ def teams_package(out: Path, app_id: str, dedicated_channels: bool = False) -> P
 def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrate() says what changed
     app = build(settings)
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrated; /healthz asks again
     what = (
         "the local web chat" if settings.platforms == ("web",) else " and ".join(settings.platforms)
     )
