@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.logs import configure as configure_log
 from bot.ports import Chat
 from bot.runbook import Runbook
 from bot.runbook_parse import load_runbook
@@ -215,9 +216,7 @@ def teams_package(out: Path, app_id: str, dedicated_channels: bool = False) -> P
 
 
 def serve(settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrate() says what changed
+    configure_log(settings.log_format)
     app = build(settings)
     what = (
         "the local web chat" if settings.platforms == ("web",) else " and ".join(settings.platforms)

