@@ -40,7 +40,13 @@ from storage.engine import make_engine
 from storage.files import RecordsDir
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
-from storage.schema import current_revision, earlier_records, head_revision, schema_problem
+from storage.schema import (
+    current_revision,
+    earlier_records,
+    head_revision,
+    known_revisions,
+    schema_problem,
+)
 from storage.sql import SqlStore
 
 log = logging.getLogger("ai_incident")
@@ -82,6 +88,11 @@ def migrate(settings: Settings, new_history: bool = False) -> None:
     if not new_history:
         _keep_history(settings)
     before = current_revision(make_engine(settings.database_url))
+    if before is not None and before not in known_revisions():
+        raise SettingsError(
+            f"DATABASE_URL: the database is at migration {before}, which this version does not "
+            "know (a newer version migrated it): run that version, or check DATABASE_URL."
+        )
     upgrade(settings.database_url)
     if before != head_revision():
         log.info("database migrated from %s to %s", before or "empty", head_revision())

@@ -27,6 +27,11 @@ def head_revision() -> str:
     return script.get_current_head() or ""
 
 
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {revision.revision for revision in script.walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     """The database's migration, or None where it has none (no tables at all)."""
     with engine.connect() as connection:

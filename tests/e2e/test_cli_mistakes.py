@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,11 @@ def test_an_empty_database_beside_earlier_records_is_refused_until_migrate_new(
     code, out, _ = run(tmp_path, "migrate", "--new")
     assert code == 0 and "up to date" in out
     assert run(tmp_path, "list")[0] == 0
+
+
+def test_a_database_migrated_by_a_newer_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    assert run(tmp_path, "migrate")[0] == 0
+    with sqlite3.connect(tmp_path / "incidents.db") as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    said = one_line(*run(tmp_path, "serve"))
+    assert said.startswith("DATABASE_URL: the database is at migration 9999")
