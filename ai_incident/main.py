@@ -85,9 +85,13 @@ def first_line(error: BaseException) -> str:
 def migrate(settings: Settings, new_history: bool = False) -> None:
     """Bring the schema up to date; an empty database is refused while RECORDS_DIR holds
     earlier incidents' records, unless `new_history` says starting again is meant."""
-    if not new_history:
+    engine = make_engine(settings.database_url)
+    try:
+        before = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before is None and not new_history:
         _keep_history(settings)
-    before = current_revision(make_engine(settings.database_url))
     if before is not None and before not in known_revisions():
         raise SettingsError(
             f"DATABASE_URL: the database is at migration {before}, which this version does not "
@@ -99,8 +103,9 @@ def migrate(settings: Settings, new_history: bool = False) -> None:
 
 
 def _keep_history(settings: Settings) -> None:
+    """Refuse an empty database while RECORDS_DIR says incidents were recorded before."""
     keys = earlier_records(settings.records_dir)
-    if not keys or current_revision(make_engine(settings.database_url)) is not None:
+    if not keys:
         return
     shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
     raise SettingsError(
