@@ -11,6 +11,7 @@ just works.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -18,6 +19,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+log = logging.getLogger(__name__)
 TRY_AGAIN = (
     "The incident database is not answering just now, so this was not recorded. "
     "Please try again in a moment."
@@ -63,6 +65,9 @@ async def try_again_later(request: web.Request, handler: Handler) -> web.StreamR
     except Exception as error:
         if not database_away(error):
             raise
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines() or ["?"]
+        said = "%s %s: the database did not answer (%s)"
+        log.warning(said, request.method, request.path, cause[0])
         if request.path in PROBES:
             return web.json_response({"ok": False, "error": "database unavailable"}, status=503)
         return web.Response(text=PAGE.format(message=TRY_AGAIN), content_type="text/html")
