@@ -97,6 +97,9 @@ def cmd_check_runbook(settings: Settings, args: argparse.Namespace) -> int:
     except FileNotFoundError:
         print(f"{path}: no such file", file=sys.stderr)
         return 1
+    except RunbookError as error:  # here, every problem with its line
+        print(error, file=sys.stderr)
+        return 1
     print(
         f"{path}: OK — {runbook.firm.name}, {len(runbook.people)} people, "
         f"{len(runbook.systems)} AI systems"

@@ -86,6 +86,8 @@ def test_an_invalid_runbook_stops_serve_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "runbook.yaml").write_text("firm: 3\n")
     said = one_line(*run(tmp_path, "serve", RUNBOOK_PATH="runbook.yaml"))
     assert said.startswith("RUNBOOK_PATH: runbook.yaml:1:") and "check-runbook" in said
+    code, _, listed = run(tmp_path, "check-runbook", "runbook.yaml")
+    assert code == 1 and len(listed.strip().splitlines()) > 2  # every problem, as it says
 
 
 def test_a_port_in_use_stops_serve_in_one_line_after_no_serving_line(tmp_path: Path) -> None:
