@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CLI = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+CLI = [sys.executable, "-c", "import sys; from ai_incident.cli import main; sys.exit(main())"]
 PLATFORM_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "TEAMS_APP_ID")
 
 

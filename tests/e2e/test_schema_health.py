@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.main import build
+from ai_incident.main import build
 from bot.settings import Settings
 from tests.conftest import ROOT
 
