@@ -35,8 +35,11 @@ class JsonLines(logging.Formatter):
 
 
 def configure(log_format: str = "text") -> None:
+    """Set up the process's log, unless something already has (a test run, a host program)."""
+    if logging.getLogger().handlers:
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(TEXT))
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     for name, level in QUIET.items():
         logging.getLogger(name).setLevel(level)
