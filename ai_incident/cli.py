@@ -62,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "md", "html"), default="json")
     verify = sub.add_parser("verify", help="re-walk an incident's hash chain")
     verify.add_argument("key")
-    sub.add_parser("migrate", help="apply database migrations")
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument(
+        "--new", action="store_true", help="start a new, empty history beside earlier records"
+    )
     sub.add_parser("doctor", help="check the settings, runbook and database before going live")
     teams = sub.add_parser("teams-package", help="write the Teams app zip (manifest + icons)")
     teams.add_argument("--out", type=Path, default=Path("ai-incident-teams.zip"))
@@ -111,6 +114,9 @@ def cmd_check_runbook(settings: Settings, args: argparse.Namespace) -> int:
         runbook = load_runbook(path)
     except FileNotFoundError:
         print(f"{path}: no such file", file=sys.stderr)
+        return 1
+    except RunbookError as error:  # here, every problem with its line
+        print(error, file=sys.stderr)
         return 1
     print(
         f"{path}: OK — {runbook.firm.name}, {len(runbook.people)} people, "
@@ -304,28 +310,34 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from ai_incident.main import migrate
 
-    migrate(settings)
+    migrate(settings, new_history=args.new)
     print("database is up to date")
     return 0
 
 
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    """Every check is a ✓, ! or ✗ line, whatever is wrong; nothing stops the others."""
     from ai_incident.main import database_check
     from bot.doctor import PROBLEM, Finding, findings
     from bot.doctor_connectors import connector_findings
 
     try:
         runbook = _runbook(settings)
-    except RunbookError as error:
-        print(f"{PROBLEM} runbook: {error}")
-        return 1
-    said = [*findings(settings, runbook), *connector_findings(settings, runbook)]
+        said = [*findings(settings, runbook), *connector_findings(settings, runbook)]
+    except Exception as error:
+        said = [Finding(PROBLEM, "runbook", _runbook_trouble(error, settings))]
     said.append(Finding(*database_check(settings)))
     for finding in said:
         print(finding.line())
     problems = sum(1 for f in said if f.level == PROBLEM)
     print("ready" if not problems else f"{problems} problem(s) to fix before going live")
     return 1 if problems else 0
+
+
+def _runbook_trouble(error: Exception, settings: Settings) -> str:
+    from ai_incident.main import first_line
+
+    return mistake(error, settings) or f"{settings.runbook_path}: {first_line(error)}"
 
 
 def cmd_teams_package(settings: Settings, args: argparse.Namespace) -> int:
@@ -378,18 +390,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ)
     except SettingsError as error:
-        print(error, file=sys.stderr)
+        shown = f"✗ settings: {error}" if args.command == "doctor" else str(error)
+        print(shown, file=sys.stdout if args.command == "doctor" else sys.stderr)
         return 1
     try:
         return COMMANDS[args.command](settings, args)
-    except (RunbookError, SettingsError) as error:
-        print(error, file=sys.stderr)
-        return 1
-    except Exception as error:  # the database away is a message, not a traceback
-        from ai_incident.main import database_trouble
-
-        said = database_trouble(error, settings)
+    except Exception as error:  # a mistake in the set-up is one line, never a traceback
+        said = mistake(error, settings)
         if said is None:
             raise
         print(said, file=sys.stderr)
         return 1
+
+
+def mistake(error: Exception, settings: Settings) -> str | None:
+    """One line for a set-up mistake (a setting, the runbook, the database), else None."""
+    from ai_incident.main import database_trouble
+
+    if isinstance(error, RunbookError):
+        more = f" (and {len(error.errors) - 1} more)" if len(error.errors) > 1 else ""
+        first = error.errors[0] if error.errors else str(error)
+        return f"RUNBOOK_PATH: {first}{more}; `ai-incident check-runbook` lists every problem."
+    if isinstance(error, FileNotFoundError) and error.filename == str(settings.runbook_path):
+        return f"RUNBOOK_PATH: there is no runbook at {settings.runbook_path}."
+    if isinstance(error, SettingsError):
+        return str(error)
+    return database_trouble(error, settings)

@@ -5,14 +5,24 @@ app = build(load_settings(os.environ))   # an aiohttp Application, not yet servi
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.logs import configure as configure_log
 from bot.settings import Settings, SettingsError
 from storage.engine import make_engine
-from storage.schema import schema_is_current
+from storage.schema import (
+    current_revision,
+    earlier_records,
+    head_revision,
+    known_revisions,
+    schema_is_current,
+    schema_problem,
+)
 from storage.sql import SqlStore
 
 # The platforms' SDKs, the web server and Alembic are imported where they are used: a
@@ -48,23 +58,56 @@ def database_trouble(error: BaseException, settings: Settings) -> str | None:
 
 def database_check(settings: Settings) -> tuple[str, str, str]:
     """For `doctor`: (level, "database", what was found), migrating it as `serve` would."""
-    from storage.migrate import upgrade
-
     try:
-        upgrade(settings.database_url)
-    except Exception as error:
-        said = database_trouble(error, settings)
-        if said is None:
-            raise
+        migrate(settings)
+    except SettingsError as error:
+        return ("✗", "database", str(error))
+    except Exception as error:  # doctor reports what it found; it never stops on it
+        said = database_trouble(error, settings) or first_line(error)
         return ("✗", "database", said)
     kind = settings.database_url.split(":", 1)[0]
     return ("✓", "database", f"{kind} reachable, migrations applied")
 
 
-def migrate(settings: Settings) -> None:
+def first_line(error: BaseException) -> str:
+    """An error's type and the first line of what it says, for a one-line report."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+def migrate(settings: Settings, new_history: bool = False) -> None:
+    """Bring the schema up to date; an empty database is refused while RECORDS_DIR holds
+    earlier incidents' records, unless `new_history` says starting again is meant."""
+    engine = make_engine(settings.database_url)
+    try:
+        before = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before is None and not new_history:
+        _keep_history(settings)
+    if before is not None and before not in known_revisions():
+        raise SettingsError(
+            f"DATABASE_URL: the database is at migration {before}, which this version does not "
+            "know (a newer version migrated it): run that version, or check DATABASE_URL."
+        )
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)
+    if before != head_revision():
+        log.info("database migrated from %s to %s", before or "empty", head_revision())
+
+
+def _keep_history(settings: Settings) -> None:
+    """Refuse an empty database while RECORDS_DIR says incidents were recorded before."""
+    keys = earlier_records(settings.records_dir)
+    if not keys:
+        return
+    shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+    raise SettingsError(
+        f"DATABASE_URL: the database is empty, but RECORDS_DIR={settings.records_dir} holds "
+        f"the records of earlier incidents ({shown}). Check DATABASE_URL; to start a new "
+        "incident history on purpose, run `ai-incident migrate --new`."
+    )
 
 
 def open_store(settings: Settings) -> SqlStore:
@@ -96,7 +139,8 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
     add_alerts(app, deps, settings.alerts_token, settings.alerts_secret)
     ticker = Ticker(deps, settings.tick_seconds)
-    add_health(app, store, lambda: ticker.sweeps)
+    engine = make_engine(settings.database_url)
+    add_health(app, store, lambda: ticker.sweeps, lambda: asyncio.to_thread(schema_problem, engine))
     app.on_startup.append(lambda _app: _start(ticker))
     app.on_cleanup.append(lambda _app: _stop(ticker))
     return app
@@ -237,13 +281,31 @@ def teams_package(out: Path, app_id: str, dedicated_channels: bool = False) -> P
 
 
 def serve(settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per sweep is noise
+    configure_log(settings.log_format)
     from aiohttp import web
 
     app = build(settings)
     what = (
         "the local web chat" if settings.platforms == ("web",) else " and ".join(settings.platforms)
     )
-    log.info("ai-incident serving %s on http://%s:%d/", what, settings.host, settings.port)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    where = f"{settings.host}:{settings.port}"
+    try:  # said once listening, not before: a port in use must not look like a start
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=lambda _said: log.info("ai-incident serving %s on http://%s/", what, where),
+        )
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        said = f"PORT={settings.port}: cannot listen on {where} ({_why(error)})."
+        raise SettingsError(said) from None
+
+
+def _why(error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return "another program is already listening there; stop it or choose another PORT"
+    if error.errno == errno.EACCES:
+        return "not allowed to use this port; choose one above 1023"
+    return "this machine has no such address; check HOST"

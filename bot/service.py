@@ -65,6 +65,8 @@ async def commit(
     reminders = desired_reminders(incident, deps.runbook)
     await deps.store.save(incident, events, reminders, requests.unsettled())
     requests.settled()  # the request's first change is on the record: it is done
+    what = ", ".join(e.type.replace("_", " ") for e in events)
+    log.info("%s %s, by %s (%s)", incident.key, what, actor.name, actor.id)
     return incident, events
 
 

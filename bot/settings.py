@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ai-incident.db"
+DATABASES = ("sqlite", "postgresql", "postgres")  # a scheme's part before any "+driver"
+DEFAULT_FOLDER = Path("var")  # the one folder a SQLite file may be created in
 
 
 class SettingsError(Exception):
@@ -41,6 +43,7 @@ class Settings:
     alerts_token: str = ""  # POST /alerts: Authorization: Bearer …
     alerts_secret: str = ""  # POST /alerts: X-Alert-Signature
     env: Mapping[str, str] = field(default_factory=dict)  # resolves ${NAME} in action headers
+    log_format: str = "text"  # or "json", one object a line for log shippers
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -131,7 +134,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     _check_slack(env)
     teams = teams_settings(env)
     return Settings(
-        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        database_url=_database_url(env),
         runbook_path=Path(env.get("RUNBOOK_PATH") or "runbook.yaml"),
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 3000),
@@ -153,7 +156,39 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         alerts_token=env.get("ALERTS_TOKEN", ""),
         alerts_secret=env.get("ALERTS_SECRET", ""),
         env=dict(env),
+        log_format=_log_format(env),
     )
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = (env.get("LOG_FORMAT") or "text").strip().lower()
+    if raw not in ("text", "json"):
+        raise SettingsError(f"LOG_FORMAT must be text or json, not {raw!r}.")
+    return raw
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    """A URL for a supported database; a SQLite file only where its folder exists (a typo
+    must not start a second, empty incident history), except the default `var/`."""
+    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] not in DATABASES:
+        shown = f"{scheme}://…" if sep else "a URL without a scheme"
+        raise SettingsError(
+            f"DATABASE_URL is {shown}: use sqlite:///path/to/file.db or postgresql://…"
+        )
+    if scheme.startswith("sqlite") and rest.startswith("/") and rest not in ("/", "/:memory:"):
+        _sqlite_folder(Path(rest[1:].split("?")[0]))
+    return url
+
+
+def _sqlite_folder(file: Path) -> None:
+    folder = file.parent
+    if folder != DEFAULT_FOLDER and not folder.is_dir() and not str(file).startswith("file:"):
+        raise SettingsError(
+            f"DATABASE_URL names a SQLite file in {folder}/, which does not exist: "
+            "create the folder or correct the path."
+        )
 
 
 def _offset(env: Mapping[str, str]) -> float:

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.classification import ASKS_FOR_TEXT, BY_ID, applicable_questions
 from bot.commands import HELP
+from bot.direction import isolated
 from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
@@ -102,7 +103,7 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
         *vendor_review(inc, runbook),
         ours_to_notify(system) if system else "",
     )
-    return View(f"{inc.key}: {inc.title}", tuple(line for line in said if line), fields)
+    return View(f"{inc.key}: {isolated(inc.title)}", tuple(line for line in said if line), fields)
 
 
 def _breach_field(inc: Incident) -> tuple[tuple[str, str], ...]:
@@ -253,7 +254,7 @@ def _summary(n: Notice, runbook: Runbook, now: datetime) -> View:
     lines += vendor_review(inc, runbook)
     if inc.closing.get("lessons"):
         lines.append(f"Lessons: {inc.closing['lessons']}")
-    return View(f"{inc.key} closed: {inc.title}", tuple(lines))
+    return View(f"{inc.key} closed: {isolated(inc.title)}", tuple(lines))
 
 
 def _text(n: Notice, runbook: Runbook, now: datetime) -> View:
@@ -304,7 +305,7 @@ def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
     lines += [_clock_line(ob, now) for ob in obligations(runbook, incident, now)]
     items = open_items(incident, runbook)
     lines.append("Open items: " + ("; ".join(items) if items else "none"))
-    return View(f"{incident.key} status: {incident.title}", tuple(lines))
+    return View(f"{incident.key} status: {isolated(incident.title)}", tuple(lines))
 
 
 def list_view(incidents: Sequence[IncidentSummary], rooms_on: str = "") -> View:
@@ -315,7 +316,7 @@ def list_view(incidents: Sequence[IncidentSummary], rooms_on: str = "") -> View:
         return f" in {room(i.room_id)}" if rooms_on and i.room_platform == rooms_on else ""
 
     lines = tuple(
-        f"{i.key}: {i.title} — {i.phase}, lead {_lead(i.owner)}{where(i)}"
+        f"{i.key}: {isolated(i.title)} — {i.phase}, lead {_lead(i.owner)}{where(i)}"
         for i in sorted(incidents, key=lambda i: i.key, reverse=True)
     )
     return View("Open incidents", lines or ("No open incidents.",))

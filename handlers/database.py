@@ -11,13 +11,15 @@ just works.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+log = logging.getLogger(__name__)
 TRY_AGAIN = (
     "The incident database is not answering just now, so this was not recorded. "
     "Please try again in a moment."
@@ -26,6 +28,8 @@ PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Try again</title></head>"
     "<body><p>{message}</p><p><a href='/'>Back</a></p></body></html>"
 )
+# PostgreSQL's errors for a table or column that is not there (SQLite's are operational).
+MISSING = ("UndefinedTable", "UndefinedColumn")
 # Probes are told the truth with a status; people get the page.
 PROBES = ("/healthz", "/metrics")
 
@@ -33,7 +37,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def database_away(error: BaseException) -> bool:
-    """A lost or refused connection, a lock held past the busy timeout, an exhausted pool."""
+    """A lost or refused connection, a lock held past the busy timeout, an exhausted pool,
+    or tables gone (a database recreated or restored wrong under a running server)."""
+    if isinstance(error, ProgrammingError):
+        return type(error.orig).__name__ in MISSING
     return isinstance(error, OperationalError | InterfaceError | PoolTimeout)
 
 
@@ -58,6 +65,9 @@ async def try_again_later(request: web.Request, handler: Handler) -> web.StreamR
     except Exception as error:
         if not database_away(error):
             raise
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines() or ["?"]
+        said = "%s %s: the database did not answer (%s)"
+        log.warning(said, request.method, request.path, cause[0])
         if request.path in PROBES:
             return web.json_response({"ok": False, "error": "database unavailable"}, status=503)
         return web.Response(text=PAGE.format(message=TRY_AGAIN), content_type="text/html")

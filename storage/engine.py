@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
 DEFAULT_URL = "sqlite:///var/ai-incident.db"
+DEFAULT_FOLDER = Path("var")
 
 # Execution option that makes a SQLite transaction start deferred (a reader that never
 # writes need not take the write lock); every other transaction begins IMMEDIATE.
@@ -69,8 +70,10 @@ def _sqlite_engine(url: URL) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if _is_memory(url):
         kwargs["poolclass"] = StaticPool
-    elif url.database and not url.database.startswith("file:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    elif url.database and Path(url.database).parent == DEFAULT_FOLDER:
+        # Only the default folder is made: a path into a folder that does not exist is
+        # more likely a typo than a second incident history.
+        DEFAULT_FOLDER.mkdir(exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)

@@ -24,7 +24,8 @@ from multidict import MultiDictProxy
 from bot import service, triage
 from bot.actions import UnknownAction, press
 from bot.awareness import LEARNED_LABELS, T0_MEANS
-from bot.decisions import CloseForm, DeclareForm, Refused
+from bot.commands import MAX_COMMAND
+from bot.decisions import MAX_TEXT, MAX_TITLE, CloseForm, DeclareForm, Refused
 from bot.durations import local_time
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
@@ -68,6 +69,8 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14
 MAX_URL = 4000
 MAX_SAID = 200  # characters of a message or room kept when a URL is cut (×9 once encoded)
+# The browser stops typing at the limits the core refuses beyond (maxlength, counted).
+LIMITS = {"title": MAX_TITLE, "text": MAX_TEXT, "command": MAX_COMMAND}
 SPEAKER = "as"  # the form field and cookie naming who is speaking
 STRONG = re.compile(r"\*([^*\s][^*]*)\*")
 
@@ -296,13 +299,16 @@ class LocalChat:
         )
         await response.prepare(request)
         seen = self.chat.version
-        for _ in range(SSE_ROUNDS):
-            if self.closing:
-                break
-            seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
-            line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
-            await response.write(line.encode())
-            seen = seen_now
+        try:
+            for _ in range(SSE_ROUNDS):
+                if self.closing:
+                    break
+                seen_now = await self.chat.wait_change(seen, SSE_KEEPALIVE_S)
+                line = f"data: {seen_now}\n\n" if seen_now != seen else ": keep-alive\n\n"
+                await response.write(line.encode())
+                seen = seen_now
+        except ConnectionResetError:  # the page was closed or moved on: normal, not a fault
+            pass
         return response
 
     async def _command(self, form: Form) -> str:
@@ -338,6 +344,7 @@ class LocalChat:
             "learned_labels": LEARNED_LABELS,
             "t0_means": T0_MEANS,
             "aware_default": now.astimezone(zone).strftime(LOCAL_INPUT),
+            "limits": LIMITS,
         }
 
     def _reply(self, request: web.Request) -> str:

@@ -81,7 +81,8 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """A migrated SQLite file in a folder that does not exist yet."""
+    """A migrated SQLite file in a folder of its own."""
+    (tmp_path / "db").mkdir()
     url = f"sqlite:///{tmp_path / 'db' / 'incidents.db'}"
     upgrade(url)
     return url
