@@ -81,7 +81,7 @@ def _close_and_learn(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     pack.add_argument("key")
     pack.add_argument("--out", type=Path, required=True)
     reg = sub.add_parser("register", help="the UK GDPR Art 33(5) breach register")
-    reg.add_argument("--format", choices=("csv", "md"), default="csv")
+    reg.add_argument("--format", choices=("csv", "md", "html"), default="csv")
     cases = sub.add_parser("eval-cases", help="closed incidents' regression cases as JSONL")
     cases.add_argument("--out", type=Path, help="one file for every case (default: stdout)")
     cases.add_argument("--dir", type=Path, help="one <KEY>.jsonl per closed incident")
@@ -92,6 +92,7 @@ def _close_and_learn(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     draft.add_argument("key")
     kinds = "which notification: a kind not known is refused with the list of kinds"
     draft.add_argument("kind", choices=_DraftKinds(), metavar="KIND", help=kinds)
+    draft.add_argument("--format", choices=("md", "html"), default="md")
 
 
 def _runbook(settings: Settings) -> Runbook:
@@ -222,25 +223,33 @@ def cmd_register(settings: Settings, args: argparse.Namespace) -> int:
 
     runbook = _runbook(settings)
     entries = register.breach_register(_incidents(settings), runbook, _now())
-    text = register.register_csv(entries) if args.format == "csv" else None
-    print(text or register.register_markdown(entries, runbook), end="")
+    if args.format == "csv":
+        print(register.register_csv(entries), end="")
+    else:
+        write = register.register_html if args.format == "html" else register.register_markdown
+        print(write(entries, runbook), end="")
     return 0
 
 
 def cmd_eval_cases(settings: Settings, args: argparse.Namespace) -> int:
+    """Writes the cases, then says on stderr how many, or why there are none (exit 1 when
+    incidents were closed without a regression input and no case could be written)."""
     from bot.papers import learn
 
     incidents = _incidents(settings)
     if args.dir:
         for incident in incidents:
             _write_cases(args.dir, incident)
-    text = learn.cases_jsonl(learn.all_cases(incidents))
+    cases = learn.all_cases(incidents)
+    text = learn.cases_jsonl(cases)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
     elif not args.dir:
         print(text, end="")
-    return 0
+    said, code = learn.cases_said(incidents, cases)
+    print(said, file=sys.stderr)
+    return code
 
 
 def _write_cases(folder: Path, incident: Incident) -> None:
@@ -290,7 +299,8 @@ def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
     from bot.papers.moments import as_of
 
     _, incident = _load(settings, args.key)
-    print(drafts.draft(args.kind, incident, _runbook(settings), as_of(incident, _now())), end="")
+    write = drafts.draft_html if args.format == "html" else drafts.draft
+    print(write(args.kind, incident, _runbook(settings), as_of(incident, _now())), end="")
     return 0
 
 

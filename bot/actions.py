@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import kill_switch_run, service, triage
+from bot import facts, kill_switch_run, service, triage
 from bot.awareness import read_correction
 from bot.commands import parse_person
 from bot.decisions import Refused
@@ -117,7 +117,9 @@ async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source
             return f"Note added to the timeline of {key}."
         case "evidence":
             incident = await service.add_evidence(deps, key, actor, text, None, source=source)
-            return f"Evidence recorded on {key} (sha256 {incident.evidence[-1].sha256})."
+            said = incident.evidence[-1]
+            link = "link, not retrieved; its text's " if said.link else ""
+            return f"Evidence recorded on {key} ({link}sha256 {said.sha256})."
         case "aware":
             try:
                 which, when, confirmed, reason = read_correction(text)
@@ -127,4 +129,13 @@ async def typed(deps: Deps, name: str, key: str, actor: Actor, text: str, source
             if which == "breach":
                 return f"T0 (breach) of {key} is now {moment(when)}; the breach clocks moved."
             return f"T0 of {key} is now {moment(when)}; every deadline that runs from it moved."
+        case "facts":
+            return await _facts(deps, key, actor, text)
     raise UnknownAction(f"'{name[:40]}' is not a command that changes an incident.")
+
+
+async def _facts(deps: Deps, key: str, actor: Actor, text: str) -> str:
+    """Record the facts given (if any); either way, say what is known and what is missing."""
+    if text.strip():
+        await service.act(deps, key, actor, lambda i, now: facts.record(i, text, now))
+    return facts.summary(await service.load(deps, key))

@@ -25,6 +25,7 @@ HELP = """\
 /ai-incident note <text> — add a note to the timeline
 /ai-incident evidence <text or link> — record evidence (SHA-256, who, when)
 /ai-incident aware [breach] <ISO time> [confirm] <reason> — correct T0 (the breach's: breach)
+/ai-incident facts [label: value; …] — the facts the notices need (alone: what is missing)
 /ai-incident close [KEY] — close (opens the form)
 /ai-incident runbook — the one-page runbook
 /ai-incident help — this list
@@ -40,6 +41,7 @@ NAMES = (
     "note",
     "evidence",
     "aware",
+    "facts",
     "close",
     "runbook",
     "help",
@@ -48,7 +50,7 @@ NAMES = (
 
 # The commands that change an incident, all answered by bot.actions.typed (each edge sends
 # them there alike; `evidence` with no text shows the checklist instead).
-TYPED = ("ack", "handover", "note", "evidence", "aware")
+TYPED = ("ack", "handover", "note", "evidence", "aware", "facts")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ or raises Refused with a message for the person who asked. Nothing here does I/O
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from bot.tokens import scrub
 from bot.triggers import escalated_clocks
 
 MAX_TITLE = 150
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MAX_TEXT = 3000
 FUTURE_SLACK = timedelta(minutes=5)
 
@@ -279,7 +281,11 @@ def add_evidence(
     content: bytes | None,
     source: str,
     filename: str = "",
+    content_type: str = "",
+    stored: str = "",
 ) -> list[Draft]:
+    """`stored`: where the file's bytes were kept (bot.evidence_files); a bare link given
+    without content is marked as a link, its target not retrieved."""
     _open(incident)
     if item is not None and item not in EVIDENCE_ITEMS:
         raise Refused(f"Unknown evidence item '{item}'; the checklist runs E1–E15.")
@@ -293,7 +299,16 @@ def add_evidence(
         "source": source,
         "filename": _free(filename),
     }
+    extra = {"content_type": _free(content_type)[:200], "stored": stored}
+    data |= {k: v for k, v in extra.items() if v}
+    if content is None and is_link(text):
+        data["link"] = True
     return [Draft("evidence_added", data)]
+
+
+def is_link(text: str) -> bool:
+    """Evidence given as a bare link: what it points at is not fetched, only its text hashed."""
+    return LINK.fullmatch(text.strip()) is not None
 
 
 def note(incident: Incident, text: str) -> list[Draft]:

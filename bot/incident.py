@@ -69,6 +69,9 @@ class Evidence:
     by: Actor
     at: datetime
     filename: str = ""
+    content_type: str = ""
+    stored: str = ""  # where the file's bytes are kept, relative to RECORDS_DIR
+    link: bool = False  # a link recorded as given, its target not retrieved
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,9 @@ def _evidence_item(e: Event) -> Evidence:
         e.actor,
         e.at,
         d.get("filename", ""),
+        d.get("content_type", ""),
+        d.get("stored", ""),
+        bool(d.get("link", False)),
     )
 
 

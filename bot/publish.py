@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import kill_switch
 from bot.classification import DEPENDENTS, PERSONAL_DATA_BLOCK, applicable_questions
+from bot.evidence_phase import evidence_start
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
 from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
@@ -91,6 +92,8 @@ async def _phase(room: RoomPublisher, event: Event) -> None:
     await room.refresh("card", room.notice("card"))
     if to == "classification":
         await _questions(room, event)
+    if to == "evidence":
+        await room.post(text(room.incident, evidence_start(room.incident, room.runbook)))
     if to == "closed":
         await room.post(room.notice("summary"), "summary")
 
@@ -156,7 +159,8 @@ async def _simple(room: RoomPublisher, event: Event) -> None:
     said = {
         "involved": f"Bring in: {d.get('who')} (because of {d.get('because')}).",
         "evidence_added": f"Evidence recorded by {event.actor.name}: {d.get('text')} "
-        f"(sha256 {str(d.get('sha256', ''))[:16]}…)",
+        f"({'link, not retrieved; ' if d.get('link') else ''}"
+        f"sha256 {str(d.get('sha256', ''))[:16]}…)",
         "gate_overridden": f"{event.actor.name} overrode the {d.get('gate')} gate: "
         f"{d.get('reason')}",
         "overdue_reason": f"Reason for delay on {d.get('clock')}: {d.get('reason')}",

@@ -78,6 +78,8 @@ class Firm:
     name: str
     timezone: ZoneInfo
     profile: Profile
+    ico_registration: str = ""  # the data protection fee registration number (ICO report)
+    address: str = ""
 
 
 @dataclass(frozen=True)

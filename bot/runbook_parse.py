@@ -268,7 +268,7 @@ def _runbook(root: _Value) -> Runbook:
     roles = _roles(top["roles"], known)
     return Runbook(
         version=_version(top["version"]),
-        firm=_firm(top["firm"].fields(("name", "timezone"), ("profile",))),
+        firm=_firm(top["firm"].fields(("name", "timezone"), _FIRM_OPTIONAL)),
         people=people,
         roles=roles,
         permissions=_permissions(top["permissions"].fields((), tuple(DEFAULT_PERMISSIONS)), roles),
@@ -290,6 +290,9 @@ def _version(value: _Value) -> int:
     return 1
 
 
+_FIRM_OPTIONAL = ("profile", "ico_registration", "address")
+
+
 def _firm(f: _Fields) -> Firm:
     profile = f["profile"].fields((), _PROFILE_KEYS)
     flags: dict[str, bool | str] = {
@@ -301,7 +304,13 @@ def _firm(f: _Fields) -> Firm:
     if flags.get("icaew_member") and flags.get("professional_body", "icaew") != "icaew":
         profile["professional_body"].error("contradicts icaew_member: true (remove that line)")
     firm_profile = Profile(**flags)  # type: ignore[arg-type]
-    return Firm(name=f["name"].text(), timezone=_timezone(f["timezone"]), profile=firm_profile)
+    return Firm(
+        name=f["name"].text(),
+        timezone=_timezone(f["timezone"]),
+        profile=firm_profile,
+        ico_registration=f["ico_registration"].text(empty_ok=True),
+        address=f["address"].text(empty_ok=True),
+    )
 
 
 def _timezone(value: _Value) -> ZoneInfo:

@@ -18,6 +18,7 @@ from bot import decisions, notices, requests
 from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import CloseForm, DeclareForm, Draft, Refused
+from bot.evidence_files import keep_file
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
@@ -210,12 +211,19 @@ async def add_evidence(
     content: bytes | None = None,
     source: str = "chat",
     filename: str = "",
+    content_type: str = "",
 ) -> Incident:
+    """A file's bytes are kept (under RECORDS_DIR) before the record names them."""
+    if content is not None:
+        key = (await load(deps, key)).key  # a key that names no incident keeps no file
+    stored = await keep_file(deps.records, key, content)
     return await act(
         deps,
         key,
         actor,
-        lambda i, now: decisions.add_evidence(i, text, item, content, source, filename),
+        lambda i, now: decisions.add_evidence(
+            i, text, item, content, source, filename, content_type, stored
+        ),
     )
 
 

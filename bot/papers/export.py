@@ -7,9 +7,11 @@ export_json(incident, reminders, runbook, now)["obligations"][0]["due_at"]
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from bot.facts import facts_of
 from bot.incident import Incident
 from bot.obligations import obligations
 from bot.runbook import Runbook
@@ -111,9 +113,13 @@ def export_json(
                 "by": _actor(e.by),
                 "at": _iso(e.at),
                 "filename": e.filename,
+                "content_type": e.content_type,
+                "stored": e.stored,
+                "link": e.link,
             }
             for e in incident.evidence
         ],
+        "facts": asdict(facts_of(incident)),
         "closing": dict(incident.closing),
         "timeline": [
             {

@@ -60,6 +60,25 @@ def all_cases(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
     return [c for i in sorted(incidents, key=lambda i: i.key) for c in regression_cases(i)]
 
 
+def cases_said(
+    incidents: Iterable[Incident], cases: Sequence[Mapping[str, Any]]
+) -> tuple[str, int]:
+    """What eval-cases tells its user, and its exit code: how many cases, from which
+    incidents, and which closed incidents gave none and why."""
+    closed = [i for i in incidents if i.closed_at is not None]
+    bare = sorted(i.key for i in closed if not regression_cases(i))
+    why = (
+        f"{len(bare)} closed without a regression input ({', '.join(bare)}): the close "
+        "form's regression case fields (input, bad output, must / must not contain) were empty"
+    )
+    if cases:
+        said = f"{len(cases)} regression case(s) from {len(closed) - len(bare)} closed incident(s)"
+        return (said + (f"; {why}" if bare else "") + ".", 0)
+    if not closed:
+        return ("No regression cases: no incident is closed yet.", 0)
+    return (f"No regression cases: {len(closed)} incident(s) closed, {why}.", 1)
+
+
 def parse_cases(text: str) -> list[dict[str, Any]]:
     """Read a JSONL cases file; raises CaseError naming the first bad line."""
     cases = []

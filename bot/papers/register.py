@@ -8,6 +8,7 @@ the reasons recorded for not reporting or for reporting late.
     entries = breach_register(incidents, runbook, now)
     register_csv(entries)       # one row per breach, times in UTC (ISO 8601)
     register_markdown(entries, runbook)
+    register_html(entries, runbook)   # the same, one printable page
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from bot.classification import counts_as_yes
 from bot.failures import FAILURE_TYPES
 from bot.incident import Answer, Incident
 from bot.obligations import obligation
-from bot.papers.document import Facts, Section, render_markdown
+from bot.papers.document import Facts, Section, render_html, render_markdown
 from bot.papers.moments import Moments, late_by, span
+from bot.papers.register_decisions import details
 from bot.papers.report_response import settled_text
 from bot.runbook import Runbook
 
@@ -53,6 +55,21 @@ class BreachEntry:
     ico_reference: str
     reason_not_reported: str
     reason_for_delay: str
+    # Filled by bot.register_decisions: the facts recorded and the Art 34 decision.
+    began: str = ""  # an ISO date or time, "unknown", or "" while not recorded
+    data_categories: str = ""
+    people_categories: str = ""
+    people_count: str = ""
+    records_count: str = ""
+    people_told: str = ""  # Art 34: yes, no, not yet, not decided
+    people_told_at: datetime | None = None
+    people_reason_not_told: str = ""
+    people_not_told_by: str = ""
+    people_not_told_at: datetime | None = None
+    decided_not_to_notify_by: str = ""  # the ICO notice
+    decided_not_to_notify_at: datetime | None = None
+    original_aware_at: datetime | None = None  # T0 as declared
+    aware_corrections: str = ""
 
 
 def is_breach(incident: Incident) -> bool:
@@ -67,6 +84,10 @@ def breach_register(
 
 
 def entry(incident: Incident, runbook: Runbook, now: datetime) -> BreachEntry:
+    return replace(_entry(incident, runbook, now), **details(incident, runbook, now))
+
+
+def _entry(incident: Incident, runbook: Runbook, now: datetime) -> BreachEntry:
     told, at, reference, not_reported, delay = _ico(incident, runbook, now)
     return BreachEntry(
         incident.key,
@@ -162,6 +183,13 @@ def register_markdown(entries: Sequence[BreachEntry], runbook: Runbook) -> str:
     return text if entries else text + "\nNo personal-data breaches recorded.\n"
 
 
+def register_html(entries: Sequence[BreachEntry], runbook: Runbook) -> str:
+    when = Moments(runbook.firm.timezone)
+    title = f"Breach register (UK GDPR Art 33(5)) — {runbook.firm.name}"
+    sections = tuple(Section(f"{e.key}: {e.title}", (_facts_block(e, when),)) for e in entries)
+    return render_html(title, sections or (Section("Entries", ()),))
+
+
 def _facts_block(e: BreachEntry, when: Moments) -> Facts:
     rows = (
         ("Aware (T0)", when(e.aware_at)),
@@ -174,5 +202,26 @@ def _facts_block(e: BreachEntry, when: Moments) -> Facts:
         ("ICO reference", e.ico_reference or "—"),
         ("Reason not reported", e.reason_not_reported or "—"),
         ("Reason for delay", e.reason_for_delay or "—"),
+        (
+            "Decided not to notify the ICO",
+            _decided(e.decided_not_to_notify_by, e.decided_not_to_notify_at, when),
+        ),
+        (
+            "People told (Art 34)",
+            e.people_told + (f", {when(e.people_told_at)}" if e.people_told_at else ""),
+        ),
+        ("Why people were not told", e.people_reason_not_told or "—"),
+        ("Decided not to tell people", _decided(e.people_not_told_by, e.people_not_told_at, when)),
+        ("Breach began", e.began or "not recorded"),
+        ("Categories of personal data", e.data_categories or "not recorded"),
+        ("Categories of people", e.people_categories or "not recorded"),
+        ("Approximate number of people", e.people_count or "not recorded"),
+        ("Approximate number of records", e.records_count or "not recorded"),
+        ("T0 as declared", when(e.original_aware_at)),
+        ("T0 corrections", e.aware_corrections or "none"),
     )
     return Facts(rows)
+
+
+def _decided(by: str, at: datetime | None, when: Moments) -> str:
+    return f"{by}, {when(at)}" if by else "—"

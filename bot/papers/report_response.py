@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
-from bot.incident import Incident
+from bot.incident import Evidence, Incident
 from bot.obligations import Obligation, obligations
 from bot.papers.document import Block, Facts, Paragraph, Section, Table
 from bot.papers.moments import Moments, late_by, name, person, span
@@ -94,7 +94,7 @@ def _evidence(incident: Incident, when: Moments) -> Table:
         (
             str(e.seq),
             f"{e.item}: {EVIDENCE_ITEMS.get(e.item, '')}" if e.item else "—",
-            e.text + (f" [{e.filename}]" if e.filename else ""),
+            e.text + (f" [{e.filename}]" if e.filename else "") + _kept(e),
             f"{e.by.name}, {when(e.at)}, via {e.source}, {e.size} bytes",
             e.sha256,
         )
@@ -103,6 +103,14 @@ def _evidence(incident: Incident, when: Moments) -> Table:
     return Table(
         ("#", "Item", "Description", "Collected", "SHA-256"), rows, ("", "", "", "", "hash")
     )
+
+
+def _kept(e: Evidence) -> str:
+    """Where a file's bytes are, or that a link was recorded without fetching its target."""
+    if e.link:
+        return " (link, not retrieved)"
+    kind = f", {e.content_type}" if e.content_type else ""
+    return f" (kept at RECORDS_DIR/{e.stored}{kind})" if e.stored else ""
 
 
 def _cause(incident: Incident) -> Facts:

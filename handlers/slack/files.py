@@ -1,5 +1,6 @@
 """Files shared in an incident's channel, recorded as evidence: downloaded with the bot
-token, hashed (SHA-256) with their size, who shared them and when.
+token, hashed (SHA-256) with their size and type, who shared them and when; the bytes are
+kept under RECORDS_DIR (bot.evidence_files).
 
     await FileEvidence(edge, token, api_url).record("C0123", "F0456", "U0SAM")
 
@@ -102,6 +103,7 @@ class FileEvidence:
             content=content,
             source="slack-file",
             filename=name,
+            content_type=str(info.get("mimetype") or ""),
         )
 
     async def _info(self, file_id: str) -> Mapping[str, Any]:

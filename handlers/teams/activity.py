@@ -49,6 +49,7 @@ class Turn:
     reference: dict[str, Any] = field(default_factory=dict)
     invoked: bool = False  # an invoke: Teams waits for a 200 with a body
     source: str = ""  # the activity's channelId: "msteams" from Teams, "emulator", "webchat", …
+    attachments: tuple[dict[str, Any], ...] = ()  # a command's files (handlers.teams.files)
 
 
 def typed(text: str) -> str:
@@ -142,4 +143,12 @@ def read_turn(body: Any) -> Turn:
         reference=reference,
         invoked=activity.type == "invoke",
         source=str(activity.channel_id.channel if activity.channel_id else ""),
+        attachments=_attachments(activity) if kind == "command" else (),
+    )
+
+
+def _attachments(activity: Activity) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        a.model_dump(by_alias=True, exclude_none=True, mode="json")
+        for a in activity.attachments or ()
     )

@@ -18,6 +18,7 @@ from bot.decisions import Refused
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.teams.activity import Turn
 from handlers.teams.edge import Edge
+from handlers.teams.files import NotFetched, fetch, shared_files
 from handlers.teams.forms import close_card, declare_card
 
 SLASH, MENTION = "/ai-incident", "@AI Incident"
@@ -63,11 +64,42 @@ class Commands:
         await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
 
     async def _evidence(self, command: Command, turn: Turn) -> None:
+        if shared_files(turn.attachments):
+            await self._files(command, turn)
+            return
         if not command.text:
             incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
             await self.edge.tell(turn, evidence_view(incident), incident.key)
             return
         await self._typed(command, turn)
+
+    async def _files(self, command: Command, turn: Turn) -> None:
+        """Each attached file downloaded and recorded from its bytes, as Slack's are."""
+        deps, key = self.edge.deps, await self.edge.key(command.key, turn)
+        actor = await self.edge.actor(turn)
+        for shared in shared_files(turn.attachments):
+            try:
+                content = await fetch(shared, self.edge.files)
+            except NotFetched as error:
+                said = f"I could not record {shared.name} as evidence ({error}); share a link."
+                await self.edge.tell(turn, View(said))
+                continue
+            text = command.text or shared.name
+            incident = await service.add_evidence(
+                deps,
+                key,
+                actor,
+                text,
+                None,
+                content,
+                "teams-file",
+                shared.name,
+                shared.content_type,
+            )
+            digest = incident.evidence[-1].sha256
+            await self.edge.tell(
+                turn, View(f"Evidence recorded on {key}: {shared.name} (sha256 {digest}).")
+            )
 
     async def _typed(self, command: Command, turn: Turn) -> None:
         key = await self.edge.key(command.key, turn)

@@ -12,7 +12,7 @@ chat the command came from, as a reply.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import service
 from bot.decisions import Refused
@@ -25,7 +25,9 @@ from handlers.kept import Kept
 from handlers.teams.activity import Turn
 from handlers.teams.cards import Card, Style, mentioned, message, render, view_texts
 from handlers.teams.chat import PLATFORM, TeamsChat
+from handlers.teams.files import FILE_HOSTS
 from handlers.teams.people import Where
+from handlers.teams.urls import ServiceUrls
 from storage.conversations import Reference
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class Edge:
     deps: Deps
     chat: TeamsChat
     kept: Kept | None = None  # the inbox: without it (unit tests) nothing is guarded
+    files: ServiceUrls = field(default_factory=lambda: ServiceUrls(FILE_HOSTS))  # downloads
 
     async def once(self, key: str) -> bool:
         return True if self.kept is None else await self.kept.once(key)

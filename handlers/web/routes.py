@@ -46,6 +46,7 @@ from handlers.web.chat import (
 )
 from handlers.web.pictures import add_pictures, picture_url
 from handlers.web.replies import Replies
+from handlers.web.uploads import regression_case, shared_file
 
 TEMPLATES = Path(__file__).parent / "templates"
 SSE_KEEPALIVE_S = 15.0
@@ -64,7 +65,15 @@ ECHO = (
     "vendor_notice_at",
     "vendor_aware_at",
 )
-ECHO_CLOSE = ("lessons", "remediation", "override_reason")
+ECHO_CLOSE = (
+    "lessons",
+    "remediation",
+    "override_reason",
+    "regression_input",
+    "regression_output",
+    "must_contain",
+    "must_not_contain",
+)
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 MAX_HOURS = 24 * 14
 MAX_URL = 4000
@@ -147,6 +156,7 @@ class LocalChat:
             "/command": self._command,
             "/close": self._close,
             "/clock": self._fast_forward,
+            "/evidence": self._upload,
         }
 
     async def page(self, request: web.Request) -> web.Response:
@@ -266,9 +276,27 @@ class LocalChat:
             lessons=form.text("lessons", ""),
             remediation=form.text("remediation", ""),
             override_reason=form.text("override_reason", ""),
+            regression=regression_case(lambda name: form.text(name, "")),
         )
         incident = await service.close(self.deps, form.text("key"), self._actor(form), closing)
         return url(room_id(incident.key))
+
+    async def _upload(self, form: Form) -> str:
+        """A file shared in the room: its bytes hashed and kept, as Slack's are."""
+        shared = shared_file(form.fields.get("file"))
+        if shared is None:
+            raise Malformed("The form has no file.")
+        await service.add_evidence(
+            self.deps,
+            form.text("key"),
+            self._actor(form),
+            form.text("text", "").strip() or shared.name,
+            content=shared.content,
+            source="web-upload",
+            filename=shared.name,
+            content_type=shared.content_type,
+        )
+        return url(form.room)
 
     async def _fast_forward(self, form: Form) -> str:
         by = await self._forward_by(form.text("hours").strip())

@@ -33,6 +33,7 @@ from handlers.slack.chat import Pacer, SlackChat
 from handlers.slack.routes import add_slack_routes
 from handlers.work import Work
 from storage.engine import make_engine
+from storage.files import RecordsDir
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
@@ -91,6 +92,13 @@ class Rig:
     def work(self) -> Work:
         return self.kept.work
 
+    @property
+    def records(self) -> Path:
+        """RECORDS_DIR: where shared files and a closed incident's papers are kept."""
+        records = self.deps.records
+        assert isinstance(records, RecordsDir)
+        return records.root
+
 
 @asynccontextmanager
 async def workspace_slack() -> AsyncIterator[FakeSlack]:
@@ -144,7 +152,8 @@ async def rig_over(
     store = store_at(folder)
     chat = SlackChat(client, runbook, Pacer(1.0, ticks, ticks.sleep), store)
     clock = FakeClock(SEED_T0 + timedelta(minutes=10))
-    deps = Deps(runbook, store, chat, clock, kill_switch=kill_switch, alerts=alerts)
+    records = RecordsDir(folder / "records")
+    deps = Deps(runbook, store, chat, clock, records, kill_switch=kill_switch, alerts=alerts)
     kept = kept_at(folder, clock)
     app = web.Application()
     add_slack_routes(app, build_slack_app(deps, settings_for(slack), chat, kept=kept), SECRET)

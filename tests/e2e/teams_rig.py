@@ -29,6 +29,7 @@ from handlers.teams.cards import CARD_TYPE
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector
 from handlers.teams.edge import Edge
+from handlers.teams.files import FILE_HOSTS
 from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
 from handlers.teams.urls import GRAPH_HOSTS, ServiceUrls
@@ -36,6 +37,7 @@ from handlers.work import Work
 from storage.alerts import SqlAlerts
 from storage.conversations import Conversations
 from storage.engine import make_engine
+from storage.files import RecordsDir
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.sql import SqlStore
@@ -92,10 +94,16 @@ def teams_runbook(runbook: Runbook) -> Runbook:
 
 
 def teams_app(
-    deps: Deps, chat: TeamsChat, urls: ServiceUrls, kept: Kept, inbound: Inbound | None = None
+    deps: Deps,
+    chat: TeamsChat,
+    urls: ServiceUrls,
+    kept: Kept,
+    inbound: Inbound | None = None,
+    files: tuple[str, ...] = (),
 ) -> web.Application:
+    """`files`: origins besides SharePoint that Teams file downloads may come from."""
     app = web.Application()
-    edge = Edge(deps, chat, kept)
+    edge = Edge(deps, chat, kept, ServiceUrls(FILE_HOSTS, extra=files))
     chat.on_blocked = edge.blocked
     add_teams_routes(app, edge, urls, inbound, kept)
     return app
@@ -122,6 +130,7 @@ async def running(
     tmp_path: Path,
     graph: FakeGraph | None = None,
     kill_switch: KillSwitchSender | None = None,
+    files: tuple[str, ...] = (),
 ) -> AsyncIterator[TeamsRig]:
     """The Teams server over a fresh SQLite file; with `graph`, a Graph client aimed at it."""
     url = f"sqlite:///{tmp_path / 'teams.db'}"
@@ -137,10 +146,13 @@ async def running(
     chat = TeamsChat(
         wire, book, Conversations(engine), clock, store=store, tenant_id="tenant-hv", graph=client
     )
-    deps = Deps(book, store, chat, clock, kill_switch=kill_switch, alerts=SqlAlerts(engine))
+    records = RecordsDir(tmp_path / "records")
+    deps = Deps(
+        book, store, chat, clock, records, kill_switch=kill_switch, alerts=SqlAlerts(engine)
+    )
     kept = Kept(SqlInbox(engine), Work(), clock)
     try:
-        async with TestClient(TestServer(teams_app(deps, chat, urls, kept))) as http:
+        async with TestClient(TestServer(teams_app(deps, chat, urls, kept, files=files))) as http:
             yield TeamsRig(Tenant(http, connector, kept.work), connector, deps, chat, waits, kept)
         await kept.work.idle()
         assert kept.work.failures == []  # no turn failed unseen

@@ -10,6 +10,7 @@ import json
 import shlex
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from tests.conftest import ROOT, SEED_T0, person
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import classified_seed
-from tests.unit.closed_seed import closed_seed
+from tests.unit.closed_seed import close_form, closed_seed
 
 NO_RISK = "Business figures only; no individual could be identified"
 BAD = "import sys; sys.stdin.read(); print('Brightside revenue 1.2m')"
@@ -122,6 +123,39 @@ def test_eval_cases_exports_one_jsonl_and_one_file_per_closed_incident(
     assert out.read_text(encoding="utf-8") == written
 
 
+def test_eval_cases_says_how_many_it_wrote(
+    keys: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval-cases"]) == 0
+    assert "1 regression case(s) from 1 closed incident(s)." in capsys.readouterr().err
+
+
+def test_eval_cases_with_nothing_closed_says_so(
+    db: str, runbook: Runbook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval-cases"]) == 0
+    assert "No regression cases: no incident is closed yet." in capsys.readouterr().err
+
+
+def test_eval_cases_fails_saying_why_when_incidents_closed_without_a_regression_input(
+    db: str, runbook: Runbook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def run() -> str:
+        clock = FakeClock(SEED_T0)
+        store = open_store(load_settings({"DATABASE_URL": db}))
+        deps = Deps(runbook, store, FakeChat(runbook), clock)
+        incident = await classified_seed(deps)
+        form = replace(close_form(runbook), regression={}, override_reason="Test close")
+        await service.close(deps, incident.key, person(runbook, "priya"), form)
+        return incident.key
+
+    key = asyncio.run(run())
+    assert main(["eval-cases"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"1 closed without a regression input ({key})" in captured.err
+
+
 def cases_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     path = tmp_path / "cases.jsonl"
     assert main(["eval-cases", "--out", str(path)]) == 0
@@ -171,4 +205,7 @@ def test_draft_prints_the_ico_draft_for_its_owner(
     assert main(["draft", keys[0], "ico"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("# DRAFT — Personal data breach report to the ICO")
-    assert "## Reasons for the delay" in text and "For Alex Morgan" in text
+    assert "## Reason for any delay" in text and "For Alex Morgan" in text
+    assert main(["draft", keys[0], "cyber_insurer", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and "without admission of liability" in page

@@ -107,7 +107,9 @@ async def test_answers_show_who_and_when_and_start_the_clocks(rig: Rig) -> None:
 async def test_evidence_by_command_checklist_and_shared_file(rig: Rig) -> None:
     await declared(rig)
     await rig.ws.command(SAM, rig.room, "evidence https://vendor.example/audit/123")
-    assert "Evidence recorded on AI-2026-0001 (sha256 " in rig.ws.told(SAM)
+    assert "Evidence recorded on AI-2026-0001 (link, not retrieved; its text's sha256 " in (
+        rig.ws.told(SAM)
+    )
     await rig.ws.command(SAM, rig.room, "evidence")
     checklist = [
         m for m in rig.slack.ephemerals if any(b["action_id"] == "evidence:E4" for b in buttons(m))
@@ -134,6 +136,10 @@ async def test_evidence_by_command_checklist_and_shared_file(rig: Rig) -> None:
     ]
     assert [e.item for e in incident.evidence] == [None, "E4", None]
     assert rig.slack.count(DOWNLOAD) == 1
+    assert incident.evidence[0].link and not incident.evidence[2].link
+    kept = rig.records / shared[0].stored
+    assert shared[0].content_type == "application/json" and kept.read_bytes() == content
+    assert hashlib.sha256(kept.read_bytes()).hexdigest() == shared[0].sha256
 
 
 async def test_a_file_the_bot_itself_shares_is_not_recorded_as_evidence(rig: Rig) -> None:

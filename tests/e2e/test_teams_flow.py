@@ -98,7 +98,8 @@ async def test_evidence_reminder_and_close(teams_rig: TeamsRig) -> None:
     await contained(rig)
     await classified(rig)
     await rig.tenant.say(SAM, rig.room, "evidence https://vendor.example/audit/123")
-    assert "Evidence recorded on AI-2026-0001 (sha256 " in rig.tenant.said(rig.room)
+    said = rig.tenant.said(rig.room)
+    assert "Evidence recorded on AI-2026-0001 (link, not retrieved; its text's sha256 " in said
     before = len(rig.tenant.messages(rig.room))
     rig.deps.clock.advance(timedelta(hours=24))  # type: ignore[attr-defined]
     assert await tick(rig.deps) >= 1  # proactive: nobody spoke in Teams

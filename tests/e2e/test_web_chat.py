@@ -365,6 +365,30 @@ async def test_the_close_form_closes_an_incident_that_needs_no_notice(browser: B
     assert "Root cause: Cache keyed without the client id" in unescape(page)
 
 
+async def test_the_close_form_records_the_regression_case_as_slack_and_teams_do(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    for question in ("Q1", "Q7", "Q8", "Q9", "Q12", "Q14"):
+        await _answer(browser, question, "No")
+    form, _ = form_with(await browser.command("close"), "Close the incident")
+    criteria = [value for name, value in form.checkboxes if name == "criteria"]
+    data = [*form.fields.items(), ("root_cause", "Cache keyed without the client id")]
+    data += [*(("criteria", c) for c in criteria), ("regression_input", "Draft Acme's Q1")]
+    data += [("regression_output", "Brightside revenue 1.2m"), ("must_contain", "Acme\n")]
+    data += [("must_not_contain", "Brightside\n1.2m")]
+    response = await browser.client.post("/close", data=data)
+    assert response.status == 200
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.closing["regression"] == {
+        "input": "Draft Acme's Q1",
+        "bad_output": "Brightside revenue 1.2m",
+        "must_contain": ["Acme"],
+        "must_not_contain": ["Brightside", "1.2m"],
+    }
+
+
 async def test_the_closed_room_shows_the_timeline_picture_under_the_summary(
     browser: Browser,
 ) -> None:

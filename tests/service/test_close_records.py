@@ -26,13 +26,14 @@ async def test_the_closed_incidents_files_are_written_by_the_next_tick(
     kept: Deps, clock: FakeClock, tmp_path: Path
 ) -> None:
     incident = await closed_seed(kept, clock)
-    root = tmp_path / "records"
-    assert not root.exists()
+    root, key = tmp_path / "records", incident.key
+    shared = [e.stored for e in incident.evidence if e.stored]  # kept when it was shared
+    assert [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()] == shared
     await tick(kept)
-    key = incident.key
     written = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     assert written == [
         f"evals/{key}.jsonl",
+        *shared,
         f"register/{key}.csv",
         f"reports/{key}.html",
         f"reports/{key}.md",
@@ -60,11 +61,11 @@ async def test_a_write_that_fails_is_tried_again_later(
     kept: Deps, clock: FakeClock, tmp_path: Path
 ) -> None:
     incident = await closed_seed(kept, clock)
-    (tmp_path / "records").write_text("a file where the folder should be")
+    (tmp_path / "records" / "reports").write_text("a file where the folder should be")
     await tick(kept)
     [row] = [r for r in await kept.store.reminders(incident.key) if r.kind == "records"]
     assert row.status == "scheduled" and "could not write records" in row.last_error
-    (tmp_path / "records").unlink()
+    (tmp_path / "records" / "reports").unlink()
     clock.advance(timedelta(hours=1))
     await tick(kept)
     assert (tmp_path / "records" / f"reports/{incident.key}.md").exists()

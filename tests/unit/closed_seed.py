@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot import service
+from bot import actions, service
 from bot.decisions import CloseForm
 from bot.incident import Incident
 from bot.runbook import Runbook
@@ -34,6 +34,12 @@ DONE = {
     "cyber_insurer": "Formal notice to claims@cyber.example, ref CY-88120",
     "client_recall": "Recalled the report from Acme; a corrected one sent 27 Mar",
 }
+# What the firm learns of the parties and the data during the response.
+FACTS = (
+    "owning client: Brightside Ltd; receiving client: Acme Ltd; "
+    "data: revenue figures and staff salaries; people: Brightside's staff; "
+    "people count: 10-50; records: about 120; started: 2026-03-05"
+)
 CORRECTED = "Acme's email arrived at 15:00; it was first read at 15:30"
 LATER_ANSWERS = (
     ("Q4", "no"),
@@ -52,11 +58,14 @@ EVIDENCE = (
 )
 
 
-async def closed_seed(deps: Deps, clock: FakeClock) -> Incident:
-    """Evidence, notices (one waived, the ICO's late with a reason) and a full close."""
+async def closed_seed(deps: Deps, clock: FakeClock, facts: str = "") -> Incident:
+    """Evidence, notices (one waived, the ICO's late with a reason) and a full close; with
+    `facts`, those facts recorded first."""
     incident = await classified_seed(deps)
     runbook, key = deps.runbook, incident.key
     alex, priya, sam = (person(runbook, p) for p in ("alex", "priya", "sam"))
+    if facts:
+        await actions.typed(deps, "facts", key, sam, facts, "chat")
     await service.acknowledge(deps, key, sam)
     await service.correct_awareness(deps, key, sam, SEED_T0 - timedelta(minutes=30), CORRECTED)
     for question, value in LATER_ANSWERS:
@@ -85,7 +94,7 @@ def close_form(runbook: Runbook) -> CloseForm:
     )
 
 
-def run_closed_seed(runbook: Runbook) -> tuple[Incident, FakeClock]:
+def run_closed_seed(runbook: Runbook, facts: str = "") -> tuple[Incident, FakeClock]:
     clock = FakeClock(SEED_T0 + timedelta(minutes=10))
     deps = Deps(runbook, MemoryStore(), FakeChat(runbook), clock)
-    return asyncio.run(closed_seed(deps, clock)), clock
+    return asyncio.run(closed_seed(deps, clock, facts)), clock

@@ -94,7 +94,7 @@ def test_the_manifest_lists_each_file_with_hash_size_collector_time_and_source(
     assert (e4["collected_by"], e4["source"]) == ("Sam Okafor", "chat")
     assert e4["recorded_sha256"] == closed.evidence[0].sha256 and not e4["matches_recorded"]
     assert e10["matches_recorded"]  # recorded as text only: the text is what was hashed
-    assert "not stored in this version" in manifest["evidence_contents"]
+    assert "kept, byte for byte, under the bot's RECORDS_DIR" in manifest["evidence_contents"]
 
 
 def test_the_timeline_file_carries_the_hash_chain(pack: bytes, closed: Incident) -> None:

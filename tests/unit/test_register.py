@@ -10,7 +10,13 @@ import pytest
 
 from bot import service
 from bot.incident import Incident
-from bot.papers.register import breach_register, register_csv, register_markdown
+from bot.papers.register import (
+    FIELDS,
+    breach_register,
+    register_csv,
+    register_html,
+    register_markdown,
+)
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -18,7 +24,7 @@ from storage.memory import MemoryStore
 from tests.conftest import SEED_T0, person
 from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import classified_seed, contained_seed
-from tests.unit.closed_seed import DELAY, ICO_REFERENCE, closed_seed
+from tests.unit.closed_seed import CORRECTED, DELAY, ICO_REFERENCE, closed_seed
 
 NO_RISK = "Business figures only; no individual could be identified"
 NOT_NOTIFYING = "The leaked names were already public on the client's website"
@@ -120,3 +126,61 @@ async def test_a_breach_judged_no_risk_from_the_start_gives_that_answer_as_the_r
     assert entry.ico_told == "no"
     assert entry.reason_not_reported.startswith("Q3 answered no by Alex Morgan")
     assert entry.reason_not_reported.endswith(NO_RISK)
+
+
+def test_the_closed_seeds_row_carries_every_art_33_5_field_and_decision(
+    closed_with_facts: Incident, runbook: Runbook
+) -> None:
+    at = closed_with_facts.closed_at
+    assert at is not None
+    entries = breach_register([closed_with_facts], runbook, at)
+    [row] = list(csv.DictReader(io.StringIO(register_csv(entries))))
+    assert set(FIELDS) == set(row) and all(row[f] for f in FILLED), row
+    assert row["began"] == "2026-03-05" and row["people_count"] == "10-50"
+    assert row["records_count"] == "about 120" and row["people_categories"] == "Brightside's staff"
+    assert row["data_categories"] == "revenue figures and staff salaries"
+    assert (row["people_told"], row["people_not_told_by"]) == ("no", "Alex Morgan")
+    assert row["people_reason_not_told"].startswith("Q4 answered no")
+    assert row["original_aware_at"] == SEED_T0.isoformat()
+    assert row["aware_at"] == (SEED_T0 - timedelta(minutes=30)).isoformat()
+    assert CORRECTED in row["aware_corrections"] and "Sam Okafor" in row["aware_corrections"]
+
+
+async def test_who_decided_not_to_notify_the_ico_and_when_is_on_the_register(
+    deps: Deps, clock: FakeClock, runbook: Runbook
+) -> None:
+    incident = await classified_seed(deps)
+    clock.advance(timedelta(hours=2))
+    incident = await service.mark_obligation(
+        deps, incident.key, person(runbook, "priya"), "ico_art33", "waived", NOT_NOTIFYING
+    )
+    [entry] = breach_register([incident], runbook, clock.now())
+    assert entry.decided_not_to_notify_by == "Priya Shah"
+    assert entry.decided_not_to_notify_at == clock.now()
+    html = register_html([entry], runbook)
+    assert html.startswith("<!DOCTYPE html>") and "Decided not to notify the ICO" in html
+    assert "Priya Shah" in html
+
+
+FILLED = (
+    "key",
+    "aware_at",
+    "facts",
+    "effects",
+    "remedial_action",
+    "ico_told",
+    "ico_told_at",
+    "ico_reference",
+    "reason_for_delay",
+    "began",
+    "data_categories",
+    "people_categories",
+    "people_count",
+    "records_count",
+    "people_told",
+    "people_reason_not_told",
+    "people_not_told_by",
+    "people_not_told_at",
+    "original_aware_at",
+    "aware_corrections",
+)
