@@ -4,6 +4,8 @@ and hashed from its bytes; a link typed as evidence is recorded as a link, not r
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from html import unescape
 from pathlib import Path
@@ -61,6 +63,11 @@ async def test_an_uploaded_files_stored_hash_is_the_sha256_of_the_original(
     kept = tmp_path / "records" / item.stored
     assert kept.read_bytes() == ORIGINAL
     assert item.sha256 == hashlib.sha256(ORIGINAL).hexdigest() == kept.name
+    original = tmp_path / "original.pdf"
+    original.write_bytes(ORIGINAL)
+    if shutil.which("sha256sum"):  # the check a reader of the record would make
+        said = subprocess.run(["sha256sum", str(original)], capture_output=True, check=True)
+        assert said.stdout.decode().split()[0] == item.sha256
     assert (item.size, item.content_type, item.filename) == (
         len(ORIGINAL),
         "application/pdf",
