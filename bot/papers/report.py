@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.classification import BY_ID, open_questions
+from bot.facts import LABELS, facts_of
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
 from bot.papers import report_response as close
@@ -56,7 +57,18 @@ def report_sections(incident: Incident, runbook: Runbook, now: datetime) -> tupl
         Section("Phases", (_phases(incident, when, now),)),
         Section("Containment", _containment(incident, runbook, when)),
         Section("Classification", _classification(incident, runbook, when)),
+        Section("Facts for the notices", (_facts(incident),)),
         *close.sections(incident, runbook, when, now),
+    )
+
+
+def _facts(incident: Incident) -> Facts:
+    """What was recorded with `facts` (the parties, the data, the numbers), or that it wasn't."""
+    known = facts_of(incident)
+    return Facts(
+        tuple(
+            (label, getattr(known, name) or "not recorded") for name, (_, label) in LABELS.items()
+        )
     )
 
 

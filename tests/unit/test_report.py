@@ -92,6 +92,18 @@ def test_the_timeline_lists_every_event_in_firm_time_and_utc(
     assert "| Sun 29 Mar 2026 19:30 BST | 2026-03-29 18:30 UTC |" in timeline
 
 
+def test_the_report_lists_the_facts_recorded_and_those_not(
+    closed_with_facts: Incident, closed: Incident, runbook: Runbook
+) -> None:
+    assert closed_with_facts.closed_at is not None and closed.closed_at is not None
+    text = report_markdown(closed_with_facts, runbook, closed_with_facts.closed_at)
+    facts = text.split("## Facts for the notices")[1].split("\n## ")[0]
+    assert "- **Client who received it:** Acme Ltd" in facts
+    assert "- **Approximate number of people:** 10-50" in facts
+    bare = report_markdown(closed, runbook, closed.closed_at)
+    assert "- **Client who received it:** not recorded" in bare
+
+
 def test_phases_come_with_durations(both: tuple[str, str]) -> None:
     markdown, _ = both
     assert re.search(r"\| remediation \| .* \| 4d 2h 50m \|", markdown)
