@@ -196,11 +196,23 @@ def cmd_evidence_pack(settings: Settings, args: argparse.Namespace) -> int:
 
     store, incident = _load(settings, args.key)
     reminders = asyncio.run(store.reminders(incident.key))
-    data = evidence_pack(incident, reminders, _runbook(settings), as_of(incident, _now()))
+    kept = _kept_files(settings, incident)
+    data = evidence_pack(incident, reminders, _runbook(settings), as_of(incident, _now()), kept)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"{out}: evidence pack for {incident.key}, {len(data)} bytes")
     return 0
+
+
+def _kept_files(settings: Settings, incident: Incident) -> dict[str, bytes]:
+    """The shared files' bytes still under RECORDS_DIR, by their stored path; one that is
+    gone is left out (the pack's manifest still lists its recorded hash)."""
+    root, found = settings.records_dir.resolve(), {}
+    for item in incident.evidence:
+        path = (root / item.stored).resolve()
+        if item.stored and path.is_relative_to(root) and path.is_file():
+            found[item.stored] = path.read_bytes()
+    return found
 
 
 def _now() -> datetime:

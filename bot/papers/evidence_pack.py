@@ -15,9 +15,10 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from bot.incident import Evidence, Incident
@@ -34,10 +35,11 @@ NOT_STORED = (
     "The bot holds each evidence item's description or link, who collected it, when, and "
     "the SHA-256 of what was collected. A file shared in the room is kept, byte for byte, "
     "under the bot's RECORDS_DIR at the item's `stored` path (named by its SHA-256), with "
-    "its size and content_type; a link is recorded as a link (link: true), its target not "
-    "retrieved, and its text is what was hashed. Each evidence/<seq>-<item>.txt here holds "
-    "the recorded text, and recorded_sha256 is the hash of the original (for an item "
-    "recorded as text only, the .txt file itself)."
+    "its size and content_type, and is in this pack as evidence/<seq>-<item>-file[.ext] "
+    "(matches_recorded: its bytes still hash to what was recorded). A link is recorded as a "
+    "link (link: true), its target not retrieved, and its text is what was hashed. Each "
+    "evidence/<seq>-<item>.txt holds an item's recorded text, and recorded_sha256 is the "
+    "hash of the original (for an item recorded as text only, the .txt file itself)."
 )
 CANONICAL = (
     "sha256 of the UTF-8 JSON object {key, seq, at, actor: [id, name, person], type, data, "
@@ -57,10 +59,16 @@ class Artefact:
 
 
 def evidence_pack(
-    incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
+    incident: Incident,
+    reminders: Sequence[Reminder],
+    runbook: Runbook,
+    now: datetime,
+    kept: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """The zip as bytes; `now` is the moment the report and open clocks are stated at."""
-    found = artefacts(incident, reminders, runbook, now)
+    """The zip as bytes; `now` is the moment the report and open clocks are stated at.
+    `kept` holds shared files' bytes by their stored path (read from RECORDS_DIR): each goes
+    in as itself, so `sha256sum -c` checks the evidence, not a description of it."""
+    found = artefacts(incident, reminders, runbook, now, kept or {})
     files = {a.path: a.body for a in found}
     files["manifest.json"] = _json(manifest(incident, found, now))
     files["VERIFY.txt"] = verify_text(incident, now).encode("utf-8")
@@ -69,7 +77,11 @@ def evidence_pack(
 
 
 def artefacts(
-    incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
+    incident: Incident,
+    reminders: Sequence[Reminder],
+    runbook: Runbook,
+    now: datetime,
+    kept: Mapping[str, bytes] | None = None,
 ) -> list[Artefact]:
     picture = timeline_png(incident, runbook, now)
     made = {
@@ -80,7 +92,10 @@ def artefacts(
         "timeline.json": _json(timeline(incident, reminders, runbook, now)),
     }
     ours = [Artefact(path, body, BOT.name, now, GENERATED, {}) for path, body in made.items()]
-    return ours + [_evidence(e) for e in incident.evidence]
+    files = kept or {}
+    return ours + [
+        _evidence(e, files.get(e.stored) if e.stored else None) for e in incident.evidence
+    ]
 
 
 def timeline(
@@ -95,8 +110,16 @@ def evidence_path(item: Evidence) -> str:
     return f"evidence/{item.seq:04d}-{item.item or 'other'}.txt"
 
 
-def _evidence(item: Evidence) -> Artefact:
-    body = item.text.encode("utf-8")
+def kept_path(item: Evidence) -> str:
+    """A shared file's own bytes in the pack, its extension kept where it is a plain one."""
+    suffix = PurePath(item.filename).suffix
+    plain = suffix if suffix[1:].isalnum() and len(suffix) <= 9 else ""
+    return f"evidence/{item.seq:04d}-{item.item or 'other'}-file{plain}"
+
+
+def _evidence(item: Evidence, content: bytes | None = None) -> Artefact:
+    body = item.text.encode("utf-8") if content is None else content
+    path = evidence_path(item) if content is None else kept_path(item)
     extra = {
         "item": item.item,
         "recorded_sha256": item.sha256,
@@ -107,7 +130,7 @@ def _evidence(item: Evidence) -> Artefact:
         "link": item.link,
         "matches_recorded": hashlib.sha256(body).hexdigest() == item.sha256,
     }
-    return Artefact(evidence_path(item), body, item.by.name, item.at, item.source, extra)
+    return Artefact(path, body, item.by.name, item.at, item.source, extra)
 
 
 def manifest(incident: Incident, found: Sequence[Artefact], now: datetime) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import io
 import json
 import shlex
@@ -21,6 +22,7 @@ from bot import service
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import load_settings
+from storage.files import RecordsDir
 from tests.conftest import ROOT, SEED_T0, person
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock
@@ -209,3 +211,34 @@ def test_draft_prints_the_ico_draft_for_its_owner(
     assert main(["draft", keys[0], "cyber_insurer", "--format", "html"]) == 0
     page = capsys.readouterr().out
     assert page.startswith("<!DOCTYPE html>") and "without admission of liability" in page
+
+
+def test_the_evidence_pack_holds_a_shared_files_own_bytes(
+    db: str,
+    runbook: Runbook,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    records, content = tmp_path / "records", b"\x89PNG\r\n\x1a\nscreenshot of the Acme report"
+    monkeypatch.setenv("RECORDS_DIR", str(records))
+
+    async def run() -> str:
+        store = open_store(load_settings({"DATABASE_URL": db}))
+        deps = Deps(runbook, store, FakeChat(runbook), FakeClock(SEED_T0), RecordsDir(records))
+        incident = await classified_seed(deps)
+        sam = person(runbook, "sam")
+        await service.add_evidence(
+            deps, incident.key, sam, "Screenshot", "E12", content, "web-upload", "shot.png"
+        )
+        return incident.key
+
+    key = asyncio.run(run())
+    out = tmp_path / "pack.zip"
+    assert main(["evidence-pack", key, "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as pack:
+        [name] = [n for n in pack.namelist() if n.endswith("-E12-file.png")]
+        assert pack.read(name) == content
+        manifest = json.loads(pack.read("manifest.json"))
+    [entry] = [f for f in manifest["files"] if f["file"] == name]
+    assert entry["matches_recorded"] and entry["sha256"] == hashlib.sha256(content).hexdigest()
