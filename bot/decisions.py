@@ -40,6 +40,11 @@ class Refused(Exception):
         super().__init__(message)
 
 
+class Busy(Refused):
+    """The incident stayed busy with other writers past every attempt. Said as a refusal
+    where the person waits for the answer; a kept request is left to be worked again."""
+
+
 @dataclass(frozen=True)
 class Draft:
     type: str

@@ -38,6 +38,7 @@ class Notice:
     now: datetime | None = None
     late_by_s: float = 0.0
     alert: AlertRecord | None = None  # kind "alert": a suspected incident (bot.triage)
+    slot: str = ""  # `KEY/slot`: which message this is, for a platform to find it again
 
 
 def fields_of(notice: Notice) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -55,6 +56,15 @@ class IncidentSummary:
 
 # What the board lists: incidents still open, the open ones past a deadline, closed ones.
 LIST_VIEWS = ("open", "overdue", "closed")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A named message of an incident's room: its platform id ("" while its poster is
+    still posting it) and the incident version it last showed."""
+
+    message_id: str
+    version: int
 
 
 class Clock(Protocol):
@@ -115,6 +125,26 @@ class IncidentStore(Protocol):
     async def message_id(self, key: str, slot: str) -> str | None: ...
 
     async def remember_message(self, key: str, slot: str, message_id: str) -> None: ...
+
+    def serial(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Held while one piece of work loads, decides, saves and publishes the incident:
+        work for one incident runs one at a time (across replicas where the store is shared)."""
+        ...
+
+    async def claim_message(self, key: str, slot: str, now: datetime, lease: timedelta) -> bool:
+        """True: the slot is this caller's to post (free, or its claim older than `lease`
+        with no message recorded); False: another publisher has it."""
+        ...
+
+    async def message_slot(self, key: str, slot: str) -> Slot | None: ...
+
+    async def release_message(self, key: str, slot: str) -> None:
+        """Free a claim whose post failed, for the next publisher."""
+        ...
+
+    async def applied_message(self, key: str, slot: str, version: int) -> None:
+        """The slot's message now shows `version` (kept only if newer than what it showed)."""
+        ...
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Reminder]:
         """Claim due reminders (and expired claims) atomically, oldest first."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import kill_switch
@@ -22,10 +22,16 @@ from bot.timeline import Event
 from bot.tokens import mention, moment
 
 log = logging.getLogger(__name__)
+# A claimed slot with no message after this long lost its poster (a crash): it may be taken.
+LEASE = timedelta(minutes=2)
 
 
 class RoomPublisher:
-    """The incident's room as seen while publishing one batch of events."""
+    """The incident's room as seen while publishing one batch of events.
+
+    A named slot (the card, a question, an obligation) is claimed in the store before it
+    is posted, so a second publisher updates it rather than posting it again; an update is
+    dropped when the slot already shows a newer version of the incident than this one."""
 
     def __init__(
         self, chat: Chat, store: IncidentStore, runbook: Runbook, incident: Incident, now: datetime
@@ -33,38 +39,56 @@ class RoomPublisher:
         self.chat, self.store, self.runbook = chat, store, runbook
         self.incident, self.now = incident, now
         self.undelivered: list[dict[str, object]] = []
+        self.version = incident.last.seq if incident.last else 0
+        self._posted = 0  # unnamed posts of this batch, told apart in their idempotency key
 
     async def post(self, notice: Notice, slot: str = "") -> None:
         room = self.incident.room
         if room is None:
             return
-        notice = replace(notice, now=notice.now or self.now)
+        if slot and not await self.store.claim_message(self.incident.key, slot, self.now, LEASE):
+            await self.refresh(slot, notice, post_if_missing=False)  # someone has it: update
+            return
+        self._posted += 1
+        tag = slot or f"e{self.version}.{self._posted}"
+        notice = replace(notice, now=notice.now or self.now, slot=f"{self.incident.key}/{tag}")
         try:
             message_id = await self.chat.post(room, notice)
         except ChatError as error:
-            again = not isinstance(error, Undeliverable)
-            later = "sent again later" if again else "not sent again"
-            log.warning("could not post to %s (%s): %s", self.incident.key, later, error)
-            said = {"what": notice.kind, "slot": slot, "error": str(error)[:300], "again": again}
-            self.undelivered.append(said | {"notice": fields_of(notice)})
+            if slot:
+                await self.store.release_message(self.incident.key, slot)
+            self._failed(notice, slot, error)
             return
         if slot:
             await self.store.remember_message(self.incident.key, slot, message_id)
+            await self.store.applied_message(self.incident.key, slot, self.version)
+
+    def _failed(self, notice: Notice, slot: str, error: ChatError) -> None:
+        again = not isinstance(error, Undeliverable)
+        later = "sent again later" if again else "not sent again"
+        log.warning("could not post to %s (%s): %s", self.incident.key, later, error)
+        said = {"what": notice.kind, "slot": slot, "error": str(error)[:300], "again": again}
+        self.undelivered.append(said | {"notice": fields_of(notice)})
 
     async def refresh(self, slot: str, notice: Notice, *, post_if_missing: bool = True) -> None:
         """Update a message in place; post it if it was never posted."""
         room = self.incident.room
-        message_id = await self.store.message_id(self.incident.key, slot)
-        if room is None or (message_id is None and not post_if_missing):
+        found = await self.store.message_slot(self.incident.key, slot)
+        if room is None:
             return
-        if message_id is None:
-            await self.post(notice, slot)
+        if found is None or not found.message_id:  # never posted, or another is posting it
+            if post_if_missing:
+                await self.post(notice, slot)
             return
+        if found.version > self.version:
+            return  # it already shows a newer record than this batch's
         notice = replace(notice, now=notice.now or self.now)
         try:
-            await self.chat.update(room, message_id, notice)
+            await self.chat.update(room, found.message_id, notice)
         except ChatError as error:
             log.warning("could not update %s of %s: %s", slot, self.incident.key, error)
+            return
+        await self.store.applied_message(self.incident.key, slot, self.version)
 
     def notice(self, kind: str, **fields: str) -> Notice:
         return Notice(self.incident, kind, now=self.now, **fields)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from datetime import datetime
 from bot import decisions, notices, requests
 from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
-from bot.decisions import CloseForm, DeclareForm, Draft, Refused
+from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Refused
 from bot.evidence_files import keep_file
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
@@ -74,15 +74,16 @@ async def commit(
 async def record(deps: Deps, key: str, drafts: Sequence[Draft], now: datetime) -> None:
     """Append the bot's own drafts (a reminder sent, a message undelivered) to the record,
     deciding again if another request appended first; published to nobody."""
-    for _ in range(ATTEMPTS):
-        incident = await deps.store.load(key)
-        if incident is None:
-            return
-        try:
-            await commit(deps, incident, drafts, BOT, now)
-            return
-        except Conflict:
-            continue
+    async with deps.store.serial(key):
+        for _ in range(ATTEMPTS):
+            incident = await deps.store.load(key)
+            if incident is None:
+                return
+            try:
+                await commit(deps, incident, drafts, BOT, now)
+                return
+            except Conflict:
+                continue
     log.error("could not record %s on %s: the incident stayed busy", drafts[0].type, key)
 
 
@@ -108,17 +109,23 @@ async def load(deps: Deps, key: str) -> Incident:
 
 
 async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
-    """Load, decide and save, deciding again if another request appended first."""
-    for _ in range(ATTEMPTS):
-        incident = await load(deps, key)
-        now = deps.clock.now()
-        try:
-            incident, events = await commit(deps, incident, decide(incident, now), actor, now)
-        except Conflict:
-            continue
-        await published(deps, incident, events, now)
-        return incident
-    raise Refused("The incident is busy; please try again.")
+    """Load, decide, save and tell the room, one piece of work per incident at a time (so
+    the room is told in the order the record changed); deciding again if a writer that
+    holds no turn (another version of the bot) appended first."""
+    async with deps.store.serial(key.strip().upper()):
+        for _ in range(ATTEMPTS):
+            incident = await load(deps, key)
+            now = deps.clock.now()
+            try:
+                incident, events = await commit(deps, incident, decide(incident, now), actor, now)
+            except Conflict:
+                continue
+            failed = await publish(deps.chat, deps.store, deps.runbook, incident, events, now)
+            break
+        else:
+            raise Busy("The incident is busy; please try again.")
+    await undelivered(deps, incident.key, failed, now)
+    return incident
 
 
 async def declare(deps: Deps, actor: Actor, form: DeclareForm) -> Incident:
@@ -135,10 +142,12 @@ async def open_room(deps: Deps, incident: Incident) -> Incident:
         room = await deps.chat.open_room(incident)
         data = {"platform": room.platform, "id": room.id, "name": room.name, "url": room.url}
         incident = await act(deps, incident.key, BOT, lambda i, now: [Draft("room_opened", data)])
-        now = deps.clock.now()
-        to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, now)
-        await to_room.refresh("card", notices.card(incident))
-        await to_room.refresh("containment", notices.Notice(incident, "containment"))
+        async with deps.store.serial(incident.key):  # shown as the record is by then
+            incident = await load(deps, incident.key)
+            now = deps.clock.now()
+            to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, now)
+            await to_room.refresh("card", notices.card(incident))
+            await to_room.refresh("containment", notices.Notice(incident, "containment"))
         await undelivered(deps, incident.key, to_room.undelivered, now)
     if not any(p.role == "incident_lead" for p in incident.pages):
         incident = await page(deps, incident.key, "incident_lead", 0)

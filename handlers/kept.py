@@ -29,7 +29,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import requests
-from bot.decisions import Refused
+from bot.decisions import Busy, Refused
 from bot.ports import AlreadyDone, Clock
 from handlers.work import Work
 from storage.inbox import DONE, FAILED, PENDING, Delivery, Inbox
@@ -94,6 +94,10 @@ class Kept:
             await job()
         except AlreadyDone:  # worked before a crash, as far as the record goes: not twice
             log.info("kept request %d was done before; not working it again", row)
+            return
+        except Busy:  # acked, so never answered "busy": left for the sweep to work again
+            log.warning("kept request %d found its incident busy; the sweep works it again", row)
+            await self.inbox.settle(row, PENDING, self.clock.now(), "busy")
             return
         except Refused:  # an answer, not a fault: the request is done
             await self.inbox.settle(row, DONE, self.clock.now())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.incident import Incident, replay
-from bot.ports import Conflict, IncidentSummary
+from bot.ports import Conflict, IncidentSummary, Slot
 from bot.schedule import Reminder, ReminderSpec
 from bot.timeline import Event
 from storage.records import (
@@ -31,6 +31,7 @@ from storage.records import (
     utc,
     version_of,
 )
+from storage.serial import IncidentLocks
 
 
 @dataclass
@@ -100,6 +101,9 @@ class MemoryStore:
         self._summaries: dict[str, tuple[int, IncidentSummary]] = {}
         self._counters: dict[int, int] = {}
         self._messages: dict[tuple[str, str], str] = {}
+        self._claims: dict[tuple[str, str], datetime] = {}
+        self._versions: dict[tuple[str, str], int] = {}
+        self.serial = IncidentLocks().hold
         self._reminders: dict[int, _Row] = {}
         self._ids = itertools.count(1)
 
@@ -160,6 +164,24 @@ class MemoryStore:
 
     async def remember_message(self, key: str, slot: str, message_id: str) -> None:
         self._messages[(key, slot)] = message_id
+
+    async def claim_message(self, key: str, slot: str, now: datetime, lease: timedelta) -> bool:
+        claimed = self._claims.get((key, slot))
+        if self._messages.get((key, slot)) or (claimed is not None and claimed >= now - lease):
+            return False
+        self._claims[(key, slot)] = now
+        return True
+
+    async def message_slot(self, key: str, slot: str) -> Slot | None:
+        if (key, slot) not in self._messages and (key, slot) not in self._claims:
+            return None
+        return Slot(self._messages.get((key, slot), ""), self._versions.get((key, slot), 0))
+
+    async def release_message(self, key: str, slot: str) -> None:
+        self._claims.pop((key, slot), None)
+
+    async def applied_message(self, key: str, slot: str, version: int) -> None:
+        self._versions[(key, slot)] = max(version, self._versions.get((key, slot), 0))
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Reminder]:
         due = sorted(

@@ -136,7 +136,10 @@ class MessageRow(SQLModel, table=True):
 
     incident_key: str = Field(primary_key=True)
     slot: str = Field(primary_key=True)
-    message_id: str
+    message_id: str  # "" while claimed and not yet posted
+    # The incident's version (last seq) the message last showed: an older render is dropped.
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    claimed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class InboxRow(SQLModel, table=True):

@@ -22,13 +22,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.incident import Incident, replay
-from bot.ports import Conflict, IncidentSummary
+from bot.ports import Conflict, IncidentSummary, Slot
 from bot.schedule import Reminder, ReminderSpec
 from bot.timeline import Actor, Event
-from storage import inbox, sql_reminders
+from storage import inbox, slots, sql_reminders
 from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
 from storage.records import dump_data, summary_of, utc, version_of
+from storage.serial import IncidentLocks
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PgInsert
@@ -164,7 +165,7 @@ def _message_id(conn: Connection, key: str, slot: str) -> str | None:
     c = MESSAGES.c
     stmt = select(c.message_id).where(c.incident_key == key, c.slot == slot)
     found: str | None = conn.execute(stmt).scalar()
-    return found
+    return found or None  # "": claimed, not posted yet
 
 
 def _remember_message(conn: Connection, key: str, slot: str, message_id: str) -> None:
@@ -181,6 +182,7 @@ class SqlStore:
         # SQLite has one writer: writers queue here rather than in SQLite's busy handler,
         # whose sleeps would add whole milliseconds of lateness to every contended write.
         self._writer = writer_lock(engine)
+        self.serial = IncidentLocks(engine).hold
 
     async def next_key(self, year: int) -> str:
         return await self._write(lambda conn: _next_key(conn, year))
@@ -213,6 +215,18 @@ class SqlStore:
 
     async def remember_message(self, key: str, slot: str, message_id: str) -> None:
         await self._write(lambda conn: _remember_message(conn, key, slot, message_id))
+
+    async def claim_message(self, key: str, slot: str, now: datetime, lease: timedelta) -> bool:
+        return await self._write(lambda conn: slots.claim(conn, key, slot, now, lease))
+
+    async def message_slot(self, key: str, slot: str) -> Slot | None:
+        return await self._read(lambda conn: slots.read(conn, key, slot))
+
+    async def release_message(self, key: str, slot: str) -> None:
+        await self._write(lambda conn: slots.release(conn, key, slot))
+
+    async def applied_message(self, key: str, slot: str, version: int) -> None:
+        await self._write(lambda conn: slots.applied(conn, key, slot, version))
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Reminder]:
         return await self._write(lambda conn: sql_reminders.claim(conn, now, lease, limit))
