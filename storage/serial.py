@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
@@ -27,6 +28,20 @@ POLL_S = 0.02  # a try-lock polled, so a lock held elsewhere never blocks a work
 def advisory_key(key: str) -> int:
     """A stable signed 64-bit number for the incident key (pg_advisory_lock's argument)."""
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+_SHARED: dict[str, IncidentLocks] = {}
+
+
+def incident_locks(engine: Engine) -> IncidentLocks:
+    """The locks of every store over this SQLite file in this process (two stores over one
+    file, as tools and tests make, still take turns); PostgreSQL's are per store."""
+    if engine.dialect.name != "sqlite":  # replicas take turns by the advisory lock
+        return IncidentLocks(engine)
+    database = engine.url.database or ""
+    memory = database in ("", ":memory:") or database.startswith("file:")
+    where = f"memory:{id(engine)}" if memory else str(Path(database).resolve())
+    return _SHARED.setdefault(where, IncidentLocks(engine))
 
 
 class IncidentLocks:

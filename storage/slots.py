@@ -39,8 +39,8 @@ def claim(conn: Connection, key: str, slot: str, now: datetime, lease: timedelta
         return True
     values = {"incident_key": key, "slot": slot, "message_id": "", "claimed_at": now}
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    inserted = conn.execute(insert(MESSAGES).values(values).on_conflict_do_nothing())
-    return bool(inserted.rowcount)
+    stmt = insert(MESSAGES).values(values).on_conflict_do_nothing().returning(MESSAGES.c.slot)
+    return conn.execute(stmt).first() is not None  # (psycopg counts no rows for this insert)
 
 
 def release(conn: Connection, key: str, slot: str) -> None:

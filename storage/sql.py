@@ -29,7 +29,7 @@ from storage import inbox, slots, sql_reminders
 from storage.engine import DEFERRED, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
 from storage.records import dump_data, summary_of, utc, version_of
-from storage.serial import IncidentLocks
+from storage.serial import incident_locks
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PgInsert
@@ -182,7 +182,7 @@ class SqlStore:
         # SQLite has one writer: writers queue here rather than in SQLite's busy handler,
         # whose sleeps would add whole milliseconds of lateness to every contended write.
         self._writer = writer_lock(engine)
-        self.serial = IncidentLocks(engine).hold
+        self.serial = incident_locks(engine).hold
 
     async def next_key(self, year: int) -> str:
         return await self._write(lambda conn: _next_key(conn, year))

@@ -23,7 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import parse
+from bot.commands import TYPED, parse
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.database import TRY_AGAIN, database_away
@@ -52,9 +52,10 @@ COMMAND = "/ai-incident"
 EVENTS = ("file_shared",)
 
 
-# Commands that change an incident, kept before their ack; the others only answer the asker
-# (a form's trigger id is dead long before a crashed request could be worked again).
-CHANGES = ("ack", "note", "evidence", "aware")
+# Commands that change an incident, kept before their ack: the core's own list of them; the
+# others only answer the asker (a form's trigger id is dead long before a crashed request
+# could be worked again).
+CHANGES = TYPED
 
 
 class Listeners:
