@@ -38,6 +38,7 @@ from bot.ports import ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
 from bot.views import View, view
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
+from handlers.slack.once import OncePoster, Unanswered
 from handlers.slack.people import People
 from handlers.slack.pictures import share_timeline
 
@@ -149,6 +150,7 @@ class SlackChat:
         self.pacer = pacer or Pacer()
         self.people = People(client, runbook, self.waited)
         self._rooms: dict[str, Room] = {}  # incident key → room: a retry reuses it
+        self.once = OncePoster(self)
         self._members: dict[str, set[str]] = {}  # channel → people invited already
 
     @classmethod
@@ -170,7 +172,7 @@ class SlackChat:
                 raise Undeliverable(said) from None
             raise ChatError(said, retry_after(error)) from None
         except (aiohttp.ClientError, TimeoutError) as error:
-            raise ChatError(f"Slack {method}: {error!r}", 5.0) from None
+            raise Unanswered(f"Slack {method}: {error!r}", 5.0) from None
 
     async def waited(
         self, method: str, send: Callable[[], Awaitable[AsyncSlackResponse]], channel: str = ""
@@ -307,7 +309,8 @@ class SlackChat:
         if notice.mentions:
             await self.invite(room, "", notice.mentions)
         first, *rest = await self._render(notice)
-        ts = await self._send(room.id, first)
+        sent = self.once.send(room.id, first, notice.slot) if notice.slot else None
+        ts = await (sent or self._send(room.id, first))
         for part in rest:
             await self._send(room.id, part, ts)
         if notice.kind == "card":

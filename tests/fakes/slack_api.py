@@ -90,7 +90,8 @@ class Chaos:
     A 429 (Retry-After `retry_after` s) or 5xx is answered instead of the method, a slow
     answer is the method's own after `slow_s`, and a dropped connection is closed before the
     method runs: none of them does the work twice, so a client that retries gets it done
-    exactly once."""
+    exactly once. Opt-in, "dropped_after" closes the connection after the method ran: a
+    client that retries blindly then does the work twice."""
 
     rate: float
     seed: int = 0
@@ -162,6 +163,8 @@ class FakeSlack(LoopbackServer):
         self._handlers = SlackMethods(self.state).table()
         self._faults: dict[str, deque[Answer]] = {}
         self._chaos: tuple[Chaos, random.Random] | None = None
+        self._drops_after: dict[str, int] = {}
+        self._drops_before: dict[str, int] = {}
         self.injected: list[tuple[str, str]] = []  # (method, fault kind) chaos injected
         self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
@@ -293,8 +296,7 @@ class FakeSlack(LoopbackServer):
 
     async def _injected(self, request: web.Request, method: str, kind: str) -> Answer | None:
         """The answer a chaos fault gives instead of the method's; None: the method's own."""
-        assert self._chaos is not None
-        chaos = self._chaos[0]
+        chaos = self._chaos[0] if self._chaos is not None else Chaos(0.0)
         if kind == "ratelimited":
             body = {"ok": False, "error": "ratelimited"}
             return Answer(429, body, {"Retry-After": str(chaos.retry_after)})
@@ -305,6 +307,31 @@ class FakeSlack(LoopbackServer):
             return Answer(0, "dropped")
         await asyncio.sleep(chaos.slow_s)
         return None
+
+    def drop_after(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, then lose their connection before
+        the answer: the client cannot tell whether Slack did the work."""
+        self._drops_after[method] = self._drops_after.get(method, 0) + times
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` lose their connection before it runs."""
+        self._drops_before[method] = self._drops_before.get(method, 0) + times
+
+    @staticmethod
+    def _dropping(drops: dict[str, int], method: str) -> bool:
+        left = drops.get(method, 0)
+        if left:
+            drops[method] = left - 1
+        return bool(left)
+
+    def _done_then_dropped(
+        self, request: web.Request, method: str, params: dict[str, Any], token: str
+    ) -> web.Response:
+        answer = self._answer(method, params, token)
+        self._record(method, params, answer.status, answer.error)
+        if request.transport is not None:
+            request.transport.abort()
+        raise web.HTTPBadRequest()
 
     def _queue(self, method: str, answer: Answer, times: int) -> None:
         """Faults for a method are served in the order they were arranged."""
@@ -326,6 +353,10 @@ class FakeSlack(LoopbackServer):
             form_token = params.pop("token", None)  # never kept in the call log
             token = bearer(request) or str(form_token or "")
             kind = self._chaotic(method)
+            if kind == "dropped_after" or self._dropping(self._drops_after, method):
+                return self._done_then_dropped(request, method, params, token)
+            if self._dropping(self._drops_before, method):
+                kind = "dropped"
             injected = await self._injected(request, method, kind) if kind else None
             answer = injected or self._answer(method, params, token)
         self._record(method, params, answer.status, answer.error)

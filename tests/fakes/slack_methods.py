@@ -273,6 +273,7 @@ class SlackMethods:
             "conversations.info": self.conversations_info,
             "conversations.join": self.conversations_join,
             "conversations.members": self.conversations_members,
+            "conversations.history": self.conversations_history,
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.postEphemeral": self.chat_post_ephemeral,
@@ -444,8 +445,22 @@ class SlackMethods:
         text, blocks = message_content(p)
         thread_ts = p.get("thread_ts") or None
         m = Message(self.s.next_ts(), ch.id, text, blocks, self.bot, thread_ts=thread_ts)
+        m.metadata = slack_history.metadata_of(p)
         self.s.messages[ch.id].append(m)
         return {"channel": ch.id, "ts": m.ts, "message": self.message_json(m)}
+
+    def conversations_history(self, p: Params) -> dict[str, Any]:
+        ch = self.visible_channel(p)
+        if self.bot not in ch.members:
+            raise SlackError("not_in_channel")
+        messages = self.s.messages.get(ch.id, [])
+        shown, cursor = slack_history.history_page(p, messages, self.message_json)
+        return {
+            "messages": shown,
+            "has_more": bool(cursor),
+            "pin_count": len(ch.pins),
+            "response_metadata": {"next_cursor": cursor},
+        }
 
     def chat_update(self, p: Params) -> dict[str, Any]:
         ch = self.channel(p)
@@ -611,3 +626,6 @@ class SlackMethods:
         f.created, f.title = int(self.s.now()), title
         self.s.files[f.id] = f
         return f
+
+
+from tests.fakes import slack_history  # noqa: E402  (it uses Params, defined above)

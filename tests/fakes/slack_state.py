@@ -67,6 +67,7 @@ class Message:
     user: str  # the bot's user id; for an ephemeral message, the user who sees it
     updated: int = 0
     thread_ts: str | None = None
+    metadata: dict[str, Any] | None = None  # {"event_type": …, "event_payload": {…}}
 
 
 @dataclass
