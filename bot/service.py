@@ -129,11 +129,17 @@ async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
 
 
 async def declare(deps: Deps, actor: Actor, form: DeclareForm) -> Incident:
+    return await open_room(deps, await record_declaration(deps, actor, form))
+
+
+async def record_declaration(deps: Deps, actor: Actor, form: DeclareForm) -> Incident:
+    """The incident on the record, its room not yet opened (`open_room` does that): what a
+    declare form waits for before it closes."""
     now = deps.clock.now()
     drafts = decisions.declare(deps.runbook, form, now)  # refuses bad input before any write
     key = await deps.store.next_key(now.year)
     incident, _ = await commit(deps, Incident(key=key), drafts, actor, now)
-    return await open_room(deps, incident)
+    return incident
 
 
 async def open_room(deps: Deps, incident: Incident) -> Incident:

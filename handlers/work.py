@@ -46,10 +46,20 @@ class Work:
             self.failures.append(error)
             raise
 
-    async def refusal(self, task: asyncio.Task[None], within_s: float) -> Refused | None:
-        """The task's Refused if it comes within the time; None if it succeeded or runs on."""
-        done, _ = await asyncio.wait({task}, timeout=within_s)
-        if not done or task.cancelled():
+    async def refusal(
+        self, task: asyncio.Task[None], within_s: float, enough: asyncio.Event | None = None
+    ) -> Refused | None:
+        """The task's Refused if it comes within the time; None if it succeeded or runs on,
+        or once `enough` is set (the task has done what its caller waits for)."""
+        waiting = asyncio.ensure_future(enough.wait()) if enough is not None else None
+        done, _ = await asyncio.wait(
+            {task, *([waiting] if waiting else [])},
+            timeout=within_s,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if waiting is not None:
+            waiting.cancel()
+        if task not in done or task.cancelled():
             return None
         error = task.exception()
         return error if isinstance(error, Refused) else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -88,6 +88,8 @@ class Submitted:
     name: str
     meta: dict[str, str]
     closed: asyncio.Event  # set once the modal has closed: a refusal then goes to chat
+    # set once what the person waits for is on the record: the modal closes, the rest follows
+    recorded: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def channel(self) -> str:
@@ -220,7 +222,7 @@ class Interactions:
             return
         s = submitted(kept)
         task = self.edge.kept.start(row, lambda: self._told(job, s))
-        refused = await self.edge.work.refusal(task, self.within_s)
+        refused = await self.edge.work.refusal(task, self.within_s, s.recorded)
         if refused is not None and _confirming(view):  # no field to show it on: tell in chat
             await ack()
             await self.edge.tell(s.channel, s.user, View(refused.message))
@@ -265,8 +267,10 @@ class Interactions:
 
         async def job(s: Submitted) -> None:
             actor = await self.edge.actor(s.user, s.name)
+            incident = await service.record_declaration(self.edge.deps, actor, form)
+            s.recorded.set()  # the form closes now; the room fills in behind it
             try:
-                incident = await service.declare(self.edge.deps, actor, form)
+                incident = await service.open_room(self.edge.deps, incident)
             except ChatError as error:
                 said = (
                     f"The incident is recorded, but Slack failed: {error}. The bot tries "

@@ -165,6 +165,7 @@ class FakeSlack(LoopbackServer):
         self._chaos: tuple[Chaos, random.Random] | None = None
         self._drops_after: dict[str, int] = {}
         self._drops_before: dict[str, int] = {}
+        self._held: dict[str, asyncio.Event] = {}
         self.injected: list[tuple[str, str]] = []  # (method, fault kind) chaos injected
         self._socket_mode: tuple[str, str] = ("", "")  # app token, ws:// URL (slack_socket)
         self.add_user(self.bot_user_id, "", "ai-incident", is_bot=True)
@@ -313,6 +314,10 @@ class FakeSlack(LoopbackServer):
         the answer: the client cannot tell whether Slack did the work."""
         self._drops_after[method] = self._drops_after.get(method, 0) + times
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` wait, unanswered, until the returned event is set."""
+        return self._held.setdefault(method, asyncio.Event())
+
     def drop(self, method: str, times: int = 1) -> None:
         """The next `times` calls of `method` lose their connection before it runs."""
         self._drops_before[method] = self._drops_before.get(method, 0) + times
@@ -352,6 +357,8 @@ class FakeSlack(LoopbackServer):
         else:
             form_token = params.pop("token", None)  # never kept in the call log
             token = bearer(request) or str(form_token or "")
+            if method in self._held:
+                await self._held[method].wait()
             kind = self._chaotic(method)
             if kind == "dropped_after" or self._dropping(self._drops_after, method):
                 return self._done_then_dropped(request, method, params, token)

@@ -1,0 +1,61 @@
+"""The declare form closes as soon as the incident is on the record; its channel, card and
+pages follow behind it, however long Slack takes to make the channel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runbook import Runbook
+from handlers.slack.interactions import Interactions
+from handlers.slack.routes import PATH
+from tests.e2e.slack_driver import FORM, signed
+from tests.e2e.slack_rig import KEY, LEE, T0, TITLE, TOKEN, Rig, rig_over, slack
+from tests.fakes.slack_api import FakeSlack
+
+__all__ = ["slack"]  # fixtures
+
+
+@pytest.fixture
+async def rig(
+    slack: FakeSlack, runbook: Runbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Rig]:
+    """The Slack rig with a form that would wait a minute for the work behind it."""
+    monkeypatch.setattr(Interactions.__init__, "__defaults__", (60.0,))
+    client = AsyncWebClient(token=TOKEN, base_url=slack.url)
+    async with rig_over(slack, runbook, tmp_path, client) as made:
+        yield made
+
+
+async def test_the_declare_form_closes_before_slack_has_made_the_channel(rig: Rig) -> None:
+    await rig.ws.command(LEE, rig.general, f"declare {TITLE}")
+    answers = {
+        "system": "drafting-assistant",
+        "failure_type": "context_leakage",
+        "noticed": "Acme's Q1 report shows Brightside's revenue",
+        "aware_at": T0,
+    }
+    body = urlencode({"payload": json.dumps(rig.ws.submission(LEE, rig.ws.opened(LEE), answers))})
+    held = rig.slack.hold("conversations.create")
+    headers = {"Content-Type": FORM, **signed(body)}
+    async with (
+        asyncio.timeout(30),  # only a form that waits for the channel gets here
+        rig.ws.http.post(PATH, data=body.encode(), headers=headers) as response,
+    ):
+        closed = (response.status, await response.text())
+    assert closed == (200, "")  # no errors on the form: it closes
+    recorded = await rig.deps.store.load(KEY)
+    assert recorded is not None and recorded.room is None
+    assert not [c for c in rig.slack.channels.values() if c.name.startswith("aiinc")]
+
+    held.set()
+    await rig.work.idle()
+    opened = await rig.deps.store.load(KEY)
+    assert opened is not None and opened.room is not None
+    assert f"Declared {KEY}" in rig.ws.told(LEE)
