@@ -19,10 +19,16 @@ from bot.timeline import Actor
 from bot.views import View
 from handlers.kept import Kept
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
-from handlers.slack.chat import SlackChat
+from handlers.slack.chat import SlackChat, retry_after
 from handlers.work import Work
 
 log = logging.getLogger(__name__)
+
+
+# What is left of a trigger's 3 seconds when its request reaches the bot, and how much
+# of it a retried views.open leaves for the call itself.
+TRIGGER_S = 2.5
+MARGIN_S = 0.1
 
 
 @dataclass
@@ -74,10 +80,17 @@ class Edge:
                 log.warning("could not answer %s: %s", user, error.response.get("error"))
 
     async def open_modal(self, trigger_id: str, modal: dict[str, Any]) -> bool:
-        """Open a modal on the click or command that carried `trigger_id` (valid 3 seconds)."""
-        try:
-            await self.chat.client.views_open(trigger_id=trigger_id, view=modal)
-        except SlackApiError as error:
-            log.warning("could not open a modal: %s", error.response.get("error"))
-            return False
-        return True
+        """Open a modal on the click or command that carried `trigger_id` (valid 3 seconds);
+        a 429 is tried again while the trigger is still alive."""
+        pacer = self.chat.pacer
+        started = pacer.clock()
+        while True:
+            try:
+                await self.chat.client.views_open(trigger_id=trigger_id, view=modal)
+                return True
+            except SlackApiError as error:
+                wait, left = retry_after(error), TRIGGER_S - (pacer.clock() - started)
+                if wait is None or left < 2 * MARGIN_S:  # no time left to try again
+                    log.warning("could not open a modal: %s", error.response.get("error"))
+                    return False
+            await pacer.sleep(min(wait, left - MARGIN_S))

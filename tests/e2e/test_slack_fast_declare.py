@@ -59,3 +59,21 @@ async def test_the_declare_form_closes_before_slack_has_made_the_channel(rig: Ri
     opened = await rig.deps.store.load(KEY)
     assert opened is not None and opened.room is not None
     assert f"Declared {KEY}" in rig.ws.told(LEE)
+
+
+async def test_a_form_slack_rate_limits_is_opened_on_a_second_try_within_the_trigger(
+    rig: Rig,
+) -> None:
+    rig.slack.rate_limit("views.open", retry_after=1)
+    await rig.ws.command(LEE, rig.general, f"declare {TITLE}")
+    assert rig.ws.opened(LEE).view["type"] == "modal"
+    assert rig.slack.count("views.open") == 2 and 1 in rig.ticks.waits
+
+
+async def test_a_form_slack_holds_back_past_the_trigger_is_given_up_with_a_word(
+    rig: Rig,
+) -> None:
+    rig.slack.rate_limit("views.open", retry_after=30, times=5)
+    await rig.ws.command(LEE, rig.general, f"declare {TITLE}")
+    assert sum(w for w in rig.ticks.waits) < 3
+    assert "could not open in time" in rig.ws.told(LEE)
