@@ -28,7 +28,7 @@ from bot.tokens import mention, mentions
 @dataclass(frozen=True)
 class Notice:
     incident: Incident
-    kind: str  # card, page, containment, question, obligation, reminder, summary, text, alert
+    kind: str  # card, page, containment, question(s), obligation, reminder, summary, text, alert
     text: str = ""
     question: str = ""
     clock: str = ""

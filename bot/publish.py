@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import kill_switch
-from bot.classification import DEPENDENTS, PERSONAL_DATA_BLOCK, applicable_questions
 from bot.evidence_phase import evidence_start
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
@@ -95,19 +94,8 @@ class RoomPublisher:
 
 
 async def _questions(room: RoomPublisher, event: Event) -> None:
-    inc = room.incident
-    asked = applicable_questions(room.runbook.firm.profile, inc.answer_values)
-    question = str(event.data.get("question", ""))
-    targets = [q.id for q in asked] if question in ("", "Q1", "Q2") else [question]
-    if question in ("Q1", "Q2"):
-        targets += [q for q in PERSONAL_DATA_BLOCK if q not in targets]
-    targets += [q for q in DEPENDENTS.get(question, ()) if q not in targets]
-    for qid in targets:
-        await room.refresh(
-            f"question:{qid}",
-            room.notice("question", question=qid),
-            post_if_missing=any(q.id == qid for q in asked),
-        )
+    """The questions are one message, refreshed whole: one post, then updates in place."""
+    await room.refresh("questions", room.notice("questions"))
 
 
 async def _phase(room: RoomPublisher, event: Event) -> None:

@@ -187,6 +187,18 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
     return View(f"{q.id}. {q.text}", (), (), buttons)
 
 
+def _questions(n: Notice, runbook: Runbook, now: datetime) -> View:
+    """Every question asked, in one message updated in place as the answers come."""
+    lines: list[str] = ["Unsure counts as yes until it is resolved."]
+    buttons: list[Button] = []
+    for q in applicable_questions(runbook.firm.profile, n.incident.answer_values):
+        one = _question(replace(n, question=q.id), runbook, now)
+        said = f" — {one.lines[0]}" if one.lines else ""
+        lines.append(f"{one.title}{said}")
+        buttons += [replace(b, label=f"{q.id}: {b.label}") for b in one.buttons]
+    return View(f"{n.incident.key} — classification questions", tuple(lines), (), tuple(buttons))
+
+
 def obligation_lines(ob: Obligation, runbook: Runbook, now: datetime) -> tuple[str, ...]:
     basis = "law" if ob.terms.basis == "law" else f"{ob.terms.basis} target"
     due = (
@@ -273,6 +285,7 @@ RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
     "page": _page,
     "containment": _containment,
     "question": _question,
+    "questions": _questions,
     "obligation": _obligation,
     "reminder": _reminder,
     "summary": _summary,

@@ -169,7 +169,7 @@ async def test_finishing_containment_brings_the_classification_questions(
 async def test_an_answer_shows_with_who_gave_it(browser: Browser) -> None:
     await browser.declare()
     await browser.contain_all()
-    page = await browser.press("Yes")  # the first Yes on the page is Q1's
+    page = await browser.press("Q1: Yes")
     assert "<strong>yes</strong> — Sam Okafor" in unescape(page)
     incident = await browser.store.load("AI-2026-0001")
     assert incident is not None and incident.answers["Q1"].by.person_id == "sam"

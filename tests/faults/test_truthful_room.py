@@ -46,7 +46,7 @@ def notice_for(slot: str, found: Incident) -> Notice:
         role, _, attempt = rest.partition(":")
         person = next(p.person for p in found.pages if (p.role, p.attempt) == (role, int(attempt)))
         return page(found, role, person, int(attempt))
-    fields = {"question": {"question": rest}, "obligation": {"clock": rest}}.get(kind, {})
+    fields = {"obligation": {"clock": rest}}.get(kind, {})
     return Notice(found, kind, **fields)  # type: ignore[arg-type]
 
 

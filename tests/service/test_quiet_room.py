@@ -1,0 +1,47 @@
+"""The room stays quiet and true: the classification questions are one message, updated in
+place as answers come; a publish that lost its turn never shows the room an older record."""
+
+from __future__ import annotations
+
+from bot import service
+from bot.publish import RoomPublisher
+from bot.service import Deps
+from tests.conftest import person
+from tests.fakes.chat import FakeChat
+from tests.service.test_seed_case import ANSWERS, classified_seed, contained_seed
+
+
+async def test_the_questions_are_one_message_as_soon_as_containment_ends(
+    deps: Deps, chat: FakeChat
+) -> None:
+    await contained_seed(deps)
+    (questions,) = chat.of_kind("questions")
+    assert "Q1. Does it involve information about identifiable living people?" in questions.text
+    assert "classify:Q1:yes" in [b.action_id for b in questions.view.buttons]
+    assert chat.of_kind("question") == []
+
+
+async def test_answers_update_the_one_questions_message_in_place(
+    deps: Deps, chat: FakeChat
+) -> None:
+    await classified_seed(deps)
+    (questions,) = chat.of_kind("questions")
+    assert questions.updates == len(ANSWERS)
+    for question, value in ANSWERS:
+        assert any(
+            line.startswith(f"{question}. ") and f"*{value}*" in line
+            for line in questions.view.lines
+        ), question
+
+
+async def test_a_refresh_from_an_older_record_leaves_the_newer_message_alone(
+    deps: Deps, chat: FakeChat
+) -> None:
+    before = await contained_seed(deps)
+    await service.answer(deps, before.key, person(deps.runbook, "alex"), "Q1", "yes")
+    (questions,) = chat.of_kind("questions")
+    shown = questions.text
+    late = RoomPublisher(chat, deps.store, deps.runbook, before, deps.clock.now())
+    await late.refresh("questions", late.notice("questions"))
+    (questions,) = chat.of_kind("questions")
+    assert questions.text == shown and "*yes*" in shown
