@@ -409,14 +409,21 @@ def explain_delay(incident: Incident, clock: str, reason: str) -> list[Draft]:
 
 
 def _close_blockers(incident: Incident, runbook: Runbook, form: CloseForm) -> list[str]:
+    """What is left, by title, each with who owns it."""
     blockers = [
-        f"obligation '{c}' is still {r.status}"
+        f"{terms(runbook, c).title} — {_people(runbook, terms(runbook, c).owners[:1])}"
         for c, r in incident.obligations.items()
         if r.status == "pending" and c != "breach_log_art33_5"
     ]
     missing = [c for c in runbook.reenable_criteria if c not in form.criteria]
-    blockers += [f"re-enable criterion not confirmed: {c}" for c in missing]
+    lead = _people(runbook, (incident.owner,) if incident.owner else ())
+    blockers += [f"re-enable criterion not confirmed: {c} — {lead}" for c in missing]
     return blockers
+
+
+def _people(runbook: Runbook, ids: Sequence[str]) -> str:
+    found = [runbook.find_person(i) for i in ids]
+    return ", ".join(p.name for p in found if p) or "no owner named"
 
 
 def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -> list[Draft]:
@@ -427,7 +434,7 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
         raise Refused(f"Unknown failure type '{form.failure_type}'.")
     blockers = _close_blockers(incident, runbook, form)
     if blockers and not form.override_reason.strip():
-        raise Refused("Cannot close yet: " + "; ".join(blockers) + ".")
+        raise Refused("Cannot close yet. Still open:\n" + "\n".join(f"• {b}" for b in blockers))
     drafts = []
     if blockers:
         require(runbook, actor, "override_gate", "close with items still open")

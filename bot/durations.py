@@ -60,7 +60,10 @@ def span(delta: timedelta) -> str:
 
 
 def time_left(due: datetime, now: datetime) -> str:
+    """ "5h 12m left", "overdue by 2h 0m", and within a minute either side "due now"."""
     delta = due - now
+    if abs(delta) < timedelta(minutes=1):
+        return "due now"
     if delta < timedelta(0):
         return "overdue by " + span(-delta)
     return span(delta) + " left"

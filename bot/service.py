@@ -21,9 +21,10 @@ from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Refused
 from bot.evidence_files import keep_file
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
+from bot.obligations import terms
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
 from bot.publish import RoomPublisher, publish
-from bot.runbook import Runbook
+from bot.runbook import Person, Runbook
 from bot.schedule import desired_reminders
 from bot.timeline import BOT, Actor, Event, chain
 
@@ -293,9 +294,16 @@ def open_items(incident: Incident, runbook: Runbook) -> list[str]:
     """What still stands between this incident and its close, in words."""
     answers = incident.answer_values
     items = [
-        f"{q.id} unanswered"
+        f"{q.id} unanswered ({q.text})"
         for q in QUESTIONS
         if is_asked(q, runbook.firm.profile, answers) and q.id not in answers
     ]
-    items += [f"{c} {r.status}" for c, r in incident.obligations.items() if r.status == "pending"]
+    for clock, r in incident.obligations.items():
+        if r.status == "pending":
+            owner = runbook.find_person(next(iter(terms(runbook, clock).owners), ""))
+            items.append(f"{terms(runbook, clock).title}: pending, {_owned_by(owner)}")
     return items
+
+
+def _owned_by(owner: Person | None) -> str:
+    return f"owner {owner.name}" if owner else "no owner named"

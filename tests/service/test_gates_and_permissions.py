@@ -101,7 +101,7 @@ async def test_a_clocks_named_owner_may_mark_it_done_but_not_another_clock(deps:
 async def test_close_is_refused_while_an_obligation_is_open(deps: Deps) -> None:
     incident = await classified_seed(deps)
     criteria = deps.runbook.reenable_criteria
-    with pytest.raises(Refused, match="ico_art33"):
+    with pytest.raises(Refused, match="Report the breach to the ICO — Alex Morgan"):
         await service.close(
             deps,
             incident.key,

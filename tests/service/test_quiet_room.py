@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot import service
 from bot.publish import RoomPublisher
 from bot.service import Deps
+from bot.views import status_view
 from tests.conftest import person
 from tests.fakes.chat import FakeChat
 from tests.service.test_seed_case import ANSWERS, classified_seed, contained_seed
@@ -45,3 +46,10 @@ async def test_a_refresh_from_an_older_record_leaves_the_newer_message_alone(
     await late.refresh("questions", late.notice("questions"))
     (questions,) = chat.of_kind("questions")
     assert questions.text == shown and "*yes*" in shown
+
+
+async def test_what_is_left_is_said_by_title_with_its_owner_never_by_id(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    said = "\n".join(status_view(incident, deps.runbook, deps.clock.now()).lines)
+    assert "Report the breach to the ICO: pending, owner Alex Morgan" in said
+    assert "ico_art33" not in said and "client_contract_acme" not in said

@@ -159,7 +159,7 @@ async def test_every_message_the_core_sends_is_valid_block_kit(deps: Deps, style
             valid(part.blocks)
             assert part.text
         kinds.add(notice.kind)
-    assert {"card", "page", "containment", "question", "obligation", "text"} <= kinds
+    assert {"card", "page", "containment", "questions", "obligation", "text"} <= kinds
 
 
 async def test_classification_buttons_carry_the_question_and_the_answer(

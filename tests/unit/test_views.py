@@ -24,3 +24,9 @@ def test_time_left_reads_as_left_or_overdue() -> None:
     assert time_left(SEED_T0 + timedelta(hours=50), SEED_T0) == "2d 2h left"
     assert time_left(SEED_T0, SEED_T0 + timedelta(minutes=90)) == "overdue by 1h 30m"
     assert span(timedelta(days=3, minutes=5)) == "3d 0h"
+
+
+def test_within_a_minute_of_a_deadline_it_is_due_now() -> None:
+    assert time_left(SEED_T0, SEED_T0 - timedelta(seconds=30)) == "due now"
+    assert time_left(SEED_T0, SEED_T0 + timedelta(seconds=59)) == "due now"
+    assert time_left(SEED_T0, SEED_T0 + timedelta(minutes=1)) == "overdue by 0h 1m"
