@@ -40,6 +40,7 @@ class RoomPublisher:
         self.undelivered: list[dict[str, object]] = []
         self.version = incident.last.seq if incident.last else 0
         self._posted = 0  # unnamed posts of this batch, told apart in their idempotency key
+        self.refreshed: set[str] = set()
 
     async def post(self, notice: Notice, slot: str = "") -> None:
         room = self.incident.room
@@ -71,6 +72,7 @@ class RoomPublisher:
 
     async def refresh(self, slot: str, notice: Notice, *, post_if_missing: bool = True) -> None:
         """Update a message in place; post it if it was never posted."""
+        self.refreshed.add(slot)
         room = self.incident.room
         found = await self.store.message_slot(self.incident.key, slot)
         if room is None:
@@ -249,4 +251,6 @@ async def publish(
         handler = HANDLERS.get(event.type)
         if handler is not None:
             await handler(room, event)
+    if "card" not in room.refreshed and any(e.type in HANDLERS for e in events):
+        await room.refresh("card", room.notice("card"))  # its clocks and next step moved
     return room.undelivered

@@ -39,6 +39,7 @@ from bot.ports import IncidentSummary
 from bot.runbook import Runbook
 from bot.runbook_actions import Action
 from bot.service import open_items
+from bot.status_card import card_lines
 from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
 from bot.triage_view import alert_card
 from bot.vendor import learned_line, ours_to_notify, retention_request, vendor_review
@@ -103,7 +104,8 @@ def _card(n: Notice, runbook: Runbook, now: datetime) -> View:
         *vendor_review(inc, runbook),
         ours_to_notify(system) if system else "",
     )
-    return View(f"{inc.key}: {isolated(inc.title)}", tuple(line for line in said if line), fields)
+    lines = tuple(line for line in said if line) + card_lines(inc, runbook, now)
+    return View(f"{inc.key}: {isolated(inc.title)}", lines, fields)
 
 
 def _breach_field(inc: Incident) -> tuple[tuple[str, str], ...]:

@@ -9,7 +9,7 @@ from bot.service import Deps
 from bot.views import status_view
 from tests.conftest import person
 from tests.fakes.chat import FakeChat
-from tests.service.test_seed_case import ANSWERS, classified_seed, contained_seed
+from tests.service.test_seed_case import ANSWERS, classified_seed, contained_seed, declare_seed
 
 
 async def test_the_questions_are_one_message_as_soon_as_containment_ends(
@@ -53,3 +53,34 @@ async def test_what_is_left_is_said_by_title_with_its_owner_never_by_id(deps: De
     said = "\n".join(status_view(incident, deps.runbook, deps.clock.now()).lines)
     assert "Report the breach to the ICO: pending, owner Alex Morgan" in said
     assert "ico_art33" not in said and "client_contract_acme" not in said
+
+
+async def test_the_status_card_shows_each_clock_its_owner_and_the_next_step(
+    deps: Deps, chat: FakeChat
+) -> None:
+    incident = await classified_seed(deps)
+    (card,) = chat.of_kind("card")
+    assert card.updates >= 1
+    assert "⏱ Report the breach to the ICO — due " in card.text
+    assert "UTC)" in card.text and "owner Alex Morgan" in card.text
+    assert "Next: " in card.text
+    assert await deps.store.message_id(incident.key, "card") == card.message_id
+
+
+async def test_the_next_step_moves_from_containment_to_the_questions(
+    deps: Deps, chat: FakeChat
+) -> None:
+    incident = await declare_seed(deps)
+    await service.acknowledge(deps, incident.key, person(deps.runbook, "sam"))
+    (card,) = chat.of_kind("card")
+    assert "Next: Sam Okafor: contain — step 1" in card.text
+    await contained_seed_from(deps, incident.key)
+    (card,) = chat.of_kind("card")
+    assert "Next: Sam Okafor: answer Q1 — Does it involve information" in card.text
+
+
+async def contained_seed_from(deps: Deps, key: str) -> None:
+    system = deps.runbook.system("drafting-assistant")
+    assert system is not None
+    for step in range(len(system.containment)):
+        await service.contain(deps, key, person(deps.runbook, "sam"), step, "done")

@@ -53,9 +53,7 @@ async def test_a_message_a_later_refresh_already_posted_is_not_sent_twice(
     assert chat.fail_once_on == ""  # the card's first post failed ...
     incident = await service.load(deps, incident.key)
     assert [e.data["slot"] for e in incident.events if e.type == "undelivered"] == ["card"]
-    assert chat.of_kind("card") == []
-    await service.acknowledge(deps, incident.key, person(deps.runbook, "sam"))
-    assert len(chat.of_kind("card")) == 1  # ... and a later refresh posted it
+    assert len(chat.of_kind("card")) == 1  # ... and a later refresh (the page's) posted it
 
     clock.advance(timedelta(minutes=2))
     await tick(deps)
