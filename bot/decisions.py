@@ -232,7 +232,7 @@ def answer(
     ]
     if stops:
         require(runbook, actor, "waive_obligation", "stop a running clock")
-        reason = _text(reason, f"a reason: this answer stops {_clock_list(stops)}")
+        reason = _text(reason, f"a reason: this answer stops {_clock_list(stops, runbook)}")
     changes = _clock_changes(incident, runbook, after, question, _free(reason), states)
     data = {
         "question": question,
@@ -243,8 +243,9 @@ def answer(
     return [Draft("answered", data), *changes, *_new_involvements(incident, runbook, after)]
 
 
-def _clock_list(drafts: Sequence[Draft]) -> str:
-    return ", ".join(str(d.data["clock"]) for d in drafts)
+def _clock_list(drafts: Sequence[Draft], runbook: Runbook) -> str:
+    """The clocks by their titles, as people read them."""
+    return ", ".join(f"“{terms(runbook, str(d.data['clock'])).title}”" for d in drafts)
 
 
 def _clock_changes(
