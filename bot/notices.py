@@ -85,18 +85,27 @@ def text(incident: Incident, message: str, mentions: tuple[str, ...] = ()) -> No
     return Notice(incident, "text", text=message, mentions=mentions)
 
 
+def _above(runbook: Runbook, owners: tuple[str, ...]) -> tuple[str, ...]:
+    """Whom an overdue clock escalates to: the managing partner, never the owner herself;
+    where she is the partner, the next in the clock's chain."""
+    owner = owners[0] if owners else ""
+    partners = tuple(p for p in runbook.roles.get("managing_partner", ()) if p != owner)
+    return partners or tuple(p for p in owners[1:2] if p != owner)
+
+
 def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetime) -> Notice:
     """A clock's reminder (kind deadline) or escalation (overdue), as sent at `now`; the
     same again from the reminder's row and its sent_at, to update it later in place."""
     clock = str(r.data["clock"])
     t = terms(runbook, clock)
     if r.kind == "overdue":
-        partners = runbook.roles.get("managing_partner", ())
+        above = _above(runbook, t.owners)
+        escalating = f" — escalating to {mentions(above)}" if above else ""
         said = (
-            f"OVERDUE: {t.title} — escalating to {mentions(partners)}. "
+            f"OVERDUE: {t.title}{escalating}. "
             f"{mentions(t.owners[:1])}, record the reason for the delay."
         )
-        named = (*t.owners[:1], *partners)
+        named = (*t.owners[:1], *above)
     else:
         due = (inc.aware_from(t.runs_from) or now) + (t.within or timedelta(0))
         said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {mentions(t.owners[:1])}."

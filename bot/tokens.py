@@ -26,7 +26,8 @@ def mention(person_id: str) -> str:
 
 
 def mentions(person_ids: Iterable[str], between: str = " ") -> str:
-    return between.join(mention(p) for p in person_ids)
+    """Each person once, in the order first named."""
+    return between.join(mention(p) for p in dict.fromkeys(person_ids))
 
 
 def moment(at: datetime) -> str:

@@ -82,6 +82,12 @@ def utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _named(runbook: Runbook, ids: tuple[str, ...]) -> str:
+    """By name, pinging nobody: the owner is mentioned when a clock is due, not before."""
+    people = [runbook.find_person(i) for i in ids]
+    return ", ".join(p.name for p in people if p) or "nobody named"
+
+
 def _who(runbook: Runbook, ids: tuple[str, ...]) -> str:
     return mentions(ids, ", then ") or "nobody named"
 
@@ -215,7 +221,7 @@ def obligation_lines(ob: Obligation, runbook: Runbook, now: datetime) -> tuple[s
     runs = "a personal-data breach" if ob.terms.runs_from == "breach" else "the incident"
     return (
         f"Notify {ob.terms.recipient}: {ob.terms.wording} [{basis}]; runs from awareness of {runs}",
-        f"{due}; owner {_who(runbook, ob.terms.owners[:1])}; status: {status}",
+        f"{due}; owner {_named(runbook, ob.terms.owners[:1])}; status: {status}",
     )
 
 

@@ -3,12 +3,17 @@ place as answers come; a publish that lost its turn never shows the room an olde
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import service
 from bot.publish import RoomPublisher
 from bot.service import Deps
+from bot.tick import tick
+from bot.tokens import mention, mentions
 from bot.views import status_view
-from tests.conftest import person
+from tests.conftest import SEED_T0, person
 from tests.fakes.chat import FakeChat
+from tests.fakes.clock import FakeClock
 from tests.service.test_seed_case import ANSWERS, classified_seed, contained_seed, declare_seed
 
 
@@ -84,3 +89,30 @@ async def contained_seed_from(deps: Deps, key: str) -> None:
     assert system is not None
     for step in range(len(system.containment)):
         await service.contain(deps, key, person(deps.runbook, "sam"), step, "done")
+
+
+async def test_an_overdue_clock_owned_by_the_partner_is_not_escalated_to_her(
+    deps: Deps, chat: FakeChat, clock: FakeClock
+) -> None:
+    await classified_seed(deps)
+    clock.set(SEED_T0 + timedelta(hours=49))  # the PI insurer's 48 hours, Priya's to give
+    await tick(deps)
+    (overdue,) = [m.text for m in chat.of_kind("reminder") if "OVERDUE: Notify the PI" in m.text]
+    assert "escalating" not in overdue and overdue.count("@Priya Shah") == 1
+    assert "owner Priya Shah" in overdue
+
+
+async def test_an_overdue_clock_owned_by_another_escalates_to_the_partner(
+    deps: Deps, chat: FakeChat, clock: FakeClock
+) -> None:
+    await classified_seed(deps)
+    clock.set(SEED_T0 + timedelta(hours=73))
+    await tick(deps)
+    (overdue,) = [
+        m.text for m in chat.of_kind("reminder") if "OVERDUE: Report the breach" in m.text
+    ]
+    assert "escalating to @Priya Shah" in overdue and "@Alex Morgan, record the reason" in overdue
+
+
+def test_a_person_is_mentioned_once_however_often_named() -> None:
+    assert mentions(("priya", "sam", "priya")) == mention("priya") + " " + mention("sam")
