@@ -10,7 +10,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from bench import board, burst, load, long_incident, reminders, slack_ack, startup
+from bench import board, burst, load, long_incident, reminders, room_speed, slack_ack, startup
 
 BENCHES: dict[str, Callable[[bool], Awaitable[None]]] = {
     "reminders": lambda quick: reminders.run(quick=quick),
@@ -20,6 +20,7 @@ BENCHES: dict[str, Callable[[bool], Awaitable[None]]] = {
     "board": lambda quick: board.run(quick=quick),
     "startup": lambda quick: startup.run(quick=quick),
     "burst": lambda quick: burst.run(quick=quick),
+    "room_speed": lambda quick: room_speed.run(quick=quick),
 }
 OPTIONS = ("--quick", "--help", "-h")
 

@@ -102,10 +102,10 @@ async def _questions(room: RoomPublisher, event: Event) -> None:
 
 async def _phase(room: RoomPublisher, event: Event) -> None:
     to = str(event.data["to"])
+    if to == "classification":  # what the room must act on first, ahead of the news
+        await _questions(room, event)
     await room.post(text(room.incident, f"Phase: {event.data['from']} → {to}"))
     await room.refresh("card", room.notice("card"))
-    if to == "classification":
-        await _questions(room, event)
     if to == "evidence":
         await room.post(text(room.incident, evidence_start(room.incident, room.runbook)))
     if to == "closed":

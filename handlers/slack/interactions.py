@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot import service, tokens, triage
+from bot import decisions, service, tokens, triage
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.kill_switch_run import CONFIRM, confirmation
@@ -215,12 +215,19 @@ class Interactions:
         kept = kept_submission(body, view)
         reader, words = self._forms()[kind]
         job = reader(kept)  # a payload Slack would not send is Malformed here, before the ack
+        checked = self._checked(kind, kept)
+        if checked is not None:  # bad input: said on the form, nothing kept
+            block = forms.error_block(checked.message, words)
+            await ack(response_action="errors", errors={block: checked.message})
+            return
         key = view_key(view)
         row = await self.edge.kept.keep(kind, key, kept)
         if row is None:  # a repeated delivery: already under way or done
             await ack()
             return
         s = submitted(kept)
+        if kind == DECLARE:  # checked and kept: the form closes, the incident follows
+            s.recorded.set()
         task = self.edge.kept.start(row, lambda: self._told(job, s))
         refused = await self.edge.work.refusal(task, self.within_s, s.recorded)
         if refused is not None and _confirming(view):  # no field to show it on: tell in chat
@@ -234,6 +241,18 @@ class Interactions:
             return
         s.closed.set()
         await ack()
+
+    def _checked(self, kind: str, kept: Mapping[str, Any]) -> Refused | None:
+        """The declare form's refusal for bad input, decided before anything is kept (the
+        core's own check, which writes nothing); None when it is fine or not a declare."""
+        if kind != DECLARE:
+            return None
+        form = forms.read_declare(mapping_at(kept, "view"))
+        try:
+            decisions.declare(self.edge.deps.runbook, form, self.edge.deps.clock.now())
+        except Refused as error:
+            return error
+        return None
 
     def replay(self, kind: str) -> Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]:
         """How a kept submission is worked again after a crash: refusals go to chat."""

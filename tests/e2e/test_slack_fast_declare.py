@@ -50,8 +50,6 @@ async def test_the_declare_form_closes_before_slack_has_made_the_channel(rig: Ri
     ):
         closed = (response.status, await response.text())
     assert closed == (200, "")  # no errors on the form: it closes
-    recorded = await rig.deps.store.load(KEY)
-    assert recorded is not None and recorded.room is None
     assert not [c for c in rig.slack.channels.values() if c.name.startswith("aiinc")]
 
     held.set()
