@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import decisions, notices, requests
+from bot import decisions, notices, pins, requests
 from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Refused
@@ -307,3 +307,13 @@ def open_items(incident: Incident, runbook: Runbook) -> list[str]:
 
 def _owned_by(owner: Person | None) -> str:
     return f"owner {owner.name}" if owner else "no owner named"
+
+
+async def pin(deps: Deps, key: str, actor: Actor, said: pins.Said) -> Incident:
+    """A message pinned in the room (or given the 📌 reaction), onto the timeline."""
+    return await act(deps, key, actor, lambda i, now: pins.pinned(i, said))
+
+
+async def unpin(deps: Deps, key: str, actor: Actor, platform: str, message_id: str) -> Incident:
+    """Unpinning is recorded beside the pin; the pin stays on the timeline."""
+    return await act(deps, key, actor, lambda i, now: pins.unpinned(i, platform, message_id))
