@@ -44,12 +44,14 @@ from handlers.slack.interactions import (
 )
 from handlers.slack.keys import delivery_key
 from handlers.slack.payload import Malformed, optional_text, text_at, typed_text
+from handlers.slack.pins import EVENTS as PIN_EVENTS
+from handlers.slack.pins import Pin, PinEvents, read_pin
 from handlers.work import Work
 from storage.inbox import MemoryInbox
 
 log = logging.getLogger(__name__)
 COMMAND = "/ai-incident"
-EVENTS = ("file_shared",)
+EVENTS = ("file_shared", *PIN_EVENTS)
 
 
 # Commands that change an incident, kept before their ack: the core's own list of them; the
@@ -70,6 +72,8 @@ class Listeners:
         kept.on("command", lambda p: self.commands.run(Said(**p)))
         kept.on("click", lambda p: self.interactions.click(Click(**p)))
         kept.on("file", lambda p: self.files.record(p["channel"], p["file_id"], p["user"]))
+        self.pins = PinEvents(edge)
+        kept.on("pin", lambda p: self.pins.record(Pin(**p)))
         for kind in (DECLARE, CLOSE, ASK):
             kept.on(kind, self.interactions.replay(kind))
 
@@ -116,6 +120,16 @@ class Listeners:
         key = delivery_key("file", shared.channel, shared.file_id)
         job = lambda: self.files.record(shared.channel, shared.file_id, shared.user)  # noqa: E731
         await self._keep_then_ack(ack, "file", key, shared, job)
+
+    async def pin_event(self, ack: AsyncAck, event: Mapping[str, Any]) -> None:
+        """A pin or 📌 of a message; keyed by the event, so a retry is worked once and a
+        pin after an unpin is a pin again."""
+        pin = read_pin(event)
+        if pin is None:
+            await ack()
+            return
+        key = delivery_key("pin", pin.channel, pin.ts, pin.user, pin.at, str(pin.added))
+        await self._keep_then_ack(ack, "pin", key, pin, lambda: self.pins.record(pin))
 
 
 @dataclass(frozen=True)
@@ -184,5 +198,9 @@ def build_slack_app(
     app.view(modals.CLOSE)(on.interactions.close)
     app.view(modals.ASK)(on.interactions.ask)
     app.event("file_shared")(on.file_shared)
+    app.event("pin_added")(on.pin_event)
+    app.event("pin_removed")(on.pin_event)
+    app.event("reaction_added")(on.pin_event)
+    app.event("reaction_removed")(on.pin_event)
     app.error(answer_error)
     return app

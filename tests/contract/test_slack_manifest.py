@@ -40,7 +40,13 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files.getUploadURLExternal": {"files:write"},
     "files.completeUploadExternal": {"files:write"},
 }
-EVENT_SCOPES = {"file_shared": {"files:read"}}
+EVENT_SCOPES = {
+    "file_shared": {"files:read"},
+    "pin_added": {"pins:read"},
+    "pin_removed": {"pins:read"},
+    "reaction_added": {"reactions:read"},
+    "reaction_removed": {"reactions:read"},
+}
 
 
 @pytest.fixture(scope="module")

@@ -504,7 +504,11 @@ class SlackMethods:
         return {"channel": ch.id, "permalink": link}
 
     def message_json(self, m: Message) -> dict[str, Any]:
-        return message_json(m, self.s.bot_id, self.s.team_id)
+        out = message_json(m, self.s.bot_id, self.s.team_id)
+        if m.user != self.bot:  # a person's message carries no bot_id or app_id
+            out.pop("bot_id", None)
+            out.pop("app_id", None)
+        return out
 
     # --- pins ---
 
