@@ -45,6 +45,7 @@ from handlers.web.chat import (
     room_id,
 )
 from handlers.web.pictures import add_pictures, picture_url
+from handlers.web.pins import pin_said
 from handlers.web.replies import Replies
 from handlers.web.uploads import regression_case, shared_file
 
@@ -157,6 +158,7 @@ class LocalChat:
             "/close": self._close,
             "/clock": self._fast_forward,
             "/evidence": self._upload,
+            "/pin": self._pin,
         }
 
     async def page(self, request: web.Request) -> web.Response:
@@ -338,6 +340,10 @@ class LocalChat:
         except ConnectionResetError:  # the page was closed or moved on: normal, not a fault
             pass
         return response
+
+    async def _pin(self, form: Form) -> str:
+        await pin_said(self.deps, self.chat, form.room, form.text("message"), self._actor(form))
+        return url(form.room, info="Pinned to the incident's timeline.")
 
     async def _command(self, form: Form) -> str:
         said, actor = form.text("text"), self._actor(form)
