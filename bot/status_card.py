@@ -4,7 +4,7 @@ thing the room should do. Pinned in the room and updated in place on every chang
 
     card_lines(incident, runbook, now)
     # -> ("Next: Alex Morgan: answer Q3 — Is it likely to risk those people …?",
-    #     "⏱ Report the breach to the ICO — due Sat 28 Mar 2026 09:00 GMT (09:00 UTC), …")
+    #     "• Report the breach to the ICO — due Sat 28 Mar 2026 09:00 GMT (09:00 UTC), …")
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def clock_line(ob: Obligation, runbook: Runbook, now: datetime) -> str:
     owner = _name(runbook, next(iter(ob.terms.owners), None))
     left = f", {time_left(ob.due_at, now)}" if ob.due_at and ob.status != "done" else ""
     flag = "OVERDUE " if ob.status == "overdue" else ""
-    return f"⏱ {flag}{ob.terms.title} — {_deadline(ob, runbook)}{left}; owner {owner}; {ob.status}"
+    return f"• {flag}{ob.terms.title} — {_deadline(ob, runbook)}{left}; owner {owner}; {ob.status}"
 
 
 def next_action(incident: Incident, runbook: Runbook, now: datetime) -> str:

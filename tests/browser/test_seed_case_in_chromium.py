@@ -58,6 +58,9 @@ async def test_the_seed_case_from_declare_to_close_in_a_browser(
         for question, value in ANSWERS:
             await page.click(f"form:has(input[value='classify:{question}:{value}']) button")
         await page.screenshot(path=ARTIFACTS / "02-classified.png", full_page=True)
+        card = page.locator("article.message.card").first
+        assert "Next: " in await card.inner_text() and "UTC)" in await card.inner_text()
+        await card.screenshot(path=ARTIFACTS / "status-card.png")
 
         await page.goto(server + "board")
         board = await page.inner_text("body")

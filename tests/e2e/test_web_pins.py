@@ -15,7 +15,7 @@ async def test_a_pinned_remark_is_on_the_timeline_with_who_said_it_and_when(
 ) -> None:
     await browser.declare()
     await browser.command("note Client called at 10:05")
-    page = await browser.press("📌 Pin")
+    page = await browser.press("Pin to the timeline")
     assert "Pinned to the incident's timeline." in unescape(page)
     incident = await browser.store.load("AI-2026-0001")
     assert incident is not None
@@ -28,7 +28,7 @@ async def test_a_pinned_remark_is_on_the_timeline_with_who_said_it_and_when(
 async def test_a_message_not_in_the_room_cannot_be_pinned(browser: Browser) -> None:
     await browser.declare()
     await browser.command("note Checked")
-    form, _ = form_with(browser.page, "📌 Pin")
+    form, _ = form_with(browser.page, "Pin to the timeline")
     data = {**form.fields, "message": "nope-1"}
     response = await browser.client.post("/pin", data=data)
     assert response.status == 200

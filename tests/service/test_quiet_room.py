@@ -66,7 +66,7 @@ async def test_the_status_card_shows_each_clock_its_owner_and_the_next_step(
     incident = await classified_seed(deps)
     (card,) = chat.of_kind("card")
     assert card.updates >= 1
-    assert "⏱ Report the breach to the ICO — due " in card.text
+    assert "• Report the breach to the ICO — due " in card.text
     assert "UTC)" in card.text and "owner Alex Morgan" in card.text
     assert "Next: " in card.text
     assert await deps.store.message_id(incident.key, "card") == card.message_id
