@@ -39,6 +39,8 @@ class Notice:
     late_by_s: float = 0.0
     alert: AlertRecord | None = None  # kind "alert": a suspected incident (bot.triage)
     slot: str = ""  # `KEY/slot`: which message this is, for a platform to find it again
+    thread: str = ""  # the slot of the message it answers (a clock's reminders: its obligation)
+    loud: bool = False  # in a thread, shown in the room too (a clock due or overdue)
 
 
 def fields_of(notice: Notice) -> dict[str, object]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.decisions import Draft
@@ -82,11 +83,16 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
         return ""
     if r.kind == "repost":
         return await _repost(deps, inc, r, now)
-    if r.kind in ("deadline", "overdue"):
+    if r.kind in ("deadline", "overdue"):  # under its obligation; in the room once due
         notice = deadline_reminder(deps.runbook, inc, r, now)
+        notice = replace(notice, thread=f"obligation:{r.data['clock']}", loud=_due(notice))
     else:
         notice = _other_notice(deps, inc, r, now)
     return await deps.chat.post(inc.room, notice)
+
+
+def _due(notice: Notice) -> bool:
+    return notice.text.startswith("OVERDUE") or "due now" in notice.text
 
 
 async def _repost(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:

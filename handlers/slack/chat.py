@@ -295,11 +295,23 @@ class SlackChat:
         except TooLong as error:
             raise Undeliverable(f"The message is over Slack's limits: {error}") from None
 
-    async def _send(self, channel: str, message: Message, thread: str = "") -> str:
+    async def _parent(self, notice: Notice) -> str:
+        """The ts of the message a threaded notice answers; "" when it has none yet."""
+        if not notice.thread or self.store is None:
+            return ""
+        return await self.store.message_id(notice.incident.key, notice.thread) or ""
+
+    async def _send(
+        self, channel: str, message: Message, thread: str = "", broadcast: bool = False
+    ) -> str:
         async def send() -> AsyncSlackResponse:
             await self.pacer.turn(channel)
             return await self.client.chat_postMessage(
-                channel=channel, text=message.text, blocks=message.blocks, **_thread(thread)
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                reply_broadcast=bool(thread and broadcast) or None,
+                **_thread(thread),
             )
 
         answer = await self.call("chat.postMessage", send, channel)
@@ -309,8 +321,12 @@ class SlackChat:
         if notice.mentions:
             await self.invite(room, "", notice.mentions)
         first, *rest = await self._render(notice)
-        sent = self.once.send(room.id, first, notice.slot) if notice.slot else None
-        ts = await (sent or self._send(room.id, first))
+        parent = await self._parent(notice)
+        if parent:  # a reply under the message it is about; in the room too when loud
+            ts = await self._send(room.id, first, parent, broadcast=notice.loud)
+        else:
+            sent = self.once.send(room.id, first, notice.slot) if notice.slot else None
+            ts = await (sent or self._send(room.id, first))
         for part in rest:
             await self._send(room.id, part, ts)
         if notice.kind == "card":

@@ -1,9 +1,10 @@
 """Message metadata and `conversations.history`, as Slack has them.
 
 A message posted with `metadata` ({"event_type": …, "event_payload": {…}}) keeps it;
-`conversations.history` lists a channel's messages newest first (thread replies left out,
-as on Slack), `limit` at a time (default 100, at most 999) with a cursor for the rest,
-within `oldest`/`latest`, and shows the metadata only with `include_all_metadata`.
+`conversations.history` lists a channel's messages newest first (thread replies left out
+unless broadcast to the channel, as on Slack), `limit` at a time (default 100, at most
+999) with a cursor for the rest, within `oldest`/`latest`, and shows the metadata only
+with `include_all_metadata`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def _window(p: Params, messages: list[Message]) -> list[Message]:
         if (oldest <= float(m.ts) if inclusive else oldest < float(m.ts))
         and (float(m.ts) <= latest if inclusive else float(m.ts) < latest)
     ]
-    top = [m for m in inside if m.thread_ts in (None, m.ts)]
+    top = [m for m in inside if m.thread_ts in (None, m.ts) or m.broadcast]
     return sorted(top, key=lambda m: float(m.ts), reverse=True)
 
 

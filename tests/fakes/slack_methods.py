@@ -446,6 +446,7 @@ class SlackMethods:
         thread_ts = p.get("thread_ts") or None
         m = Message(self.s.next_ts(), ch.id, text, blocks, self.bot, thread_ts=thread_ts)
         m.metadata = slack_history.metadata_of(p)
+        m.broadcast = bool(thread_ts) and p.flag("reply_broadcast")
         self.s.messages[ch.id].append(m)
         return {"channel": ch.id, "ts": m.ts, "message": self.message_json(m)}
 

@@ -68,6 +68,7 @@ class Message:
     updated: int = 0
     thread_ts: str | None = None
     metadata: dict[str, Any] | None = None  # {"event_type": …, "event_payload": {…}}
+    broadcast: bool = False  # a thread reply also shown in the channel (reply_broadcast)
 
 
 @dataclass
