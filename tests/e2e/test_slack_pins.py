@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.export import export_json
+from bot.papers.export import export_json
 from tests.e2e.slack_rig import ALEX, KEY, SAM, Rig, declared, rig, slack
 
 __all__ = ["rig", "slack"]  # fixtures

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import service
-from bot.export import export_json
+from bot.papers.export import export_json
 from bot.pins import Said
 from bot.service import Deps
 from tests.conftest import SEED_T0, person
