@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.runbook import load_runbook
+from bot.runbook_parse import load_runbook
 from handlers.slack.chat import Pacer, SlackChat
 from handlers.slack.routes import PATH
 from tests.e2e.slack_driver import FORM, buttons, signed
@@ -56,7 +56,7 @@ def interaction(payload: dict[str, Any]) -> str:
 
 async def declare_answer(rig: Rig) -> float:
     await rig.ws.command(LEE, rig.general, f"declare {TITLE}")
-    answers = {"system": "drafting-assistant", "failure_type": "context_leakage"}
+    answers: dict[str, Any] = {"system": "drafting-assistant", "failure_type": "context_leakage"}
     answers |= {"noticed": "Acme's Q1 report shows Brightside's revenue", "aware_at": T0}
     seconds = await answered(rig, interaction(rig.ws.submission(LEE, rig.ws.opened(LEE), answers)))
     await rig.work.idle()
