@@ -4,7 +4,8 @@ questions appearing, each beside `/ai-incident status`'s ack in the same run.
 The Slack rig of the tests (signed requests, the fake Slack Web API, a SQLite file) with
 the bot's real pacing (about one post a second per channel). Per round: a status ack, the
 declare form's submission answered (the form closes), and, from the ack of the click that
-finishes containment, the time until every question's buttons are in the channel.
+records the kill switch (which opens classification), the time until every question's
+buttons are in the channel.
 Targets: declare ≤ 3× a status ack; questions ≤ 2 s after containment.
 
     python -m bench room_speed [--quick]
@@ -74,10 +75,9 @@ def questions_shown(rig: Rig, room: str) -> bool:
 
 
 async def questions_after_containment(rig: Rig, room: str) -> float:
-    for step in range(3):
-        action = f"contain:{step}:done"
-        await rig.ws.click(SAM, rig.ws.message_with(room, action), action)
-    action = "contain:3:done"
+    """From the ack of the click that records the kill switch (step 1), which opens the
+    questions, until every question's buttons are in the channel."""
+    action = "contain:0:done"
     message = rig.ws.message_with(room, action)
     payload = rig.ws._base("block_actions", SAM) | {
         "container": {"type": "message", "message_ts": message.ts, "channel_id": room},

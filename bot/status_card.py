@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from bot.classification import open_questions
 from bot.durations import time_left
-from bot.incident import Incident, containment_confirmed
+from bot.incident import Incident, classification_open
 from bot.obligations import Obligation, obligations
 from bot.runbook import Runbook
 
@@ -46,7 +46,7 @@ def next_action(incident: Incident, runbook: Runbook, now: datetime) -> str:
         chain = runbook.roles.get("incident_lead", ())
         return f"{_name(runbook, next(iter(chain), None))}: acknowledge the page to lead."
     system = runbook.system(incident.system)
-    if system and not containment_confirmed(incident, runbook):
+    if system and not classification_open(incident, runbook):  # the kill switch comes first
         step = next(i for i in range(len(system.containment)) if i not in incident.steps)
         return f"{_name(runbook, lead)}: contain — step {step + 1}, {system.containment[step]}"
     asked = open_questions(runbook.firm.profile, incident.answer_values)

@@ -116,3 +116,14 @@ async def test_an_overdue_clock_owned_by_another_escalates_to_the_partner(
 
 def test_a_person_is_mentioned_once_however_often_named() -> None:
     assert mentions(("priya", "sam", "priya")) == mention("priya") + " " + mention("sam")
+
+
+async def test_once_the_kill_switch_is_recorded_the_next_step_is_the_first_question(
+    deps: Deps, chat: FakeChat
+) -> None:
+    incident = await declare_seed(deps)
+    sam = person(deps.runbook, "sam")
+    await service.acknowledge(deps, incident.key, sam)
+    await service.contain(deps, incident.key, sam, 0, "done")
+    (card,) = chat.of_kind("card")
+    assert "Next: Sam Okafor: answer Q1 — Does it involve information" in card.text
