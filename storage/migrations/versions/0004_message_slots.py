@@ -1,7 +1,7 @@
 """Message slots claimed before they are posted, with the version each last showed.
 
 Revision ID: 0004
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
