@@ -45,6 +45,11 @@ class Busy(Refused):
     where the person waits for the answer; a kept request is left to be worked again."""
 
 
+class Forbidden(Refused):
+    """Refused because the runbook gives this person no say in it: the attempt itself goes
+    on the timeline (who, and what they were told), so the record shows it."""
+
+
 @dataclass(frozen=True)
 class Draft:
     type: str
@@ -82,7 +87,7 @@ def _names(runbook: Runbook, action: str) -> str:
 
 def require(runbook: Runbook, actor: Actor, action: str, verb: str) -> None:
     if not runbook.may(actor.person_id, action):
-        raise Refused(f"Only {_names(runbook, action)} may {verb}.")
+        raise Forbidden(f"Only {_names(runbook, action)} may {verb}.")
 
 
 def _free(value: str) -> str:
@@ -147,7 +152,7 @@ def acknowledge(incident: Incident, runbook: Runbook, actor: Actor, role: str) -
     lead_allowed = role == "incident_lead" and runbook.may(actor.person_id, "acknowledge")
     if not (in_chain or lead_allowed):
         names = ", ".join(p.name for p in runbook.chain(role)) or "nobody"
-        raise Refused(f"Only the {role.replace('_', ' ')} chain ({names}) may acknowledge.")
+        raise Forbidden(f"Only the {role.replace('_', ' ')} chain ({names}) may acknowledge.")
     return [Draft("acknowledged", {"role": role, "person": actor.person_id})]
 
 
@@ -161,7 +166,7 @@ def handover(
     if lead is None:
         raise Refused("Nobody leads this incident yet: acknowledge the page first.")
     if actor.person_id != lead and not runbook.may(actor.person_id, "acknowledge"):
-        raise Refused(f"Only the lead or {_names(runbook, 'acknowledge')} may hand over.")
+        raise Forbidden(f"Only the lead or {_names(runbook, 'acknowledge')} may hand over.")
     if to == lead:
         person = runbook.find_person(to)
         raise Refused(f"{person.name if person else to} already leads this incident.")

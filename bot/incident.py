@@ -102,6 +102,7 @@ class Incident:
     overrides: Mapping[str, str] = field(default_factory=dict)
     answers: Mapping[str, Answer] = field(default_factory=dict)
     history: tuple[Answer, ...] = ()
+    proposed: Mapping[str, Answer] = field(default_factory=dict)  # awaiting their decider
     obligations: Mapping[str, ObligationRecord] = field(default_factory=dict)
     involved: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pages: tuple[Page, ...] = ()
@@ -166,7 +167,14 @@ def _awareness(inc: Incident, e: Event) -> Incident:
 
 def _answered(inc: Incident, e: Event) -> Incident:
     a = Answer(e.data["question"], e.data["value"], e.actor, e.at, e.data.get("reason", ""))
-    return replace(inc, answers={**inc.answers, a.question: a}, history=(*inc.history, a))
+    proposed = {q: p for q, p in inc.proposed.items() if q != a.question}
+    answers = {**inc.answers, a.question: a}
+    return replace(inc, answers=answers, history=(*inc.history, a), proposed=proposed)
+
+
+def _proposed(inc: Incident, e: Event) -> Incident:
+    a = Answer(e.data["question"], e.data["value"], e.actor, e.at, e.data.get("reason", ""))
+    return replace(inc, proposed={**inc.proposed, a.question: a})
 
 
 def _step(inc: Incident, e: Event) -> Incident:
@@ -260,6 +268,7 @@ APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
         i, overrides={**i.overrides, e.data["gate"]: e.data["reason"]}
     ),
     "answered": _answered,
+    "answer_proposed": _proposed,
     "obligation_opened": _obligation_opened,
     "obligation_done": _settle("done"),
     "obligation_waived": _settle("waived"),

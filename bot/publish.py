@@ -178,6 +178,8 @@ async def _simple(room: RoomPublisher, event: Event) -> None:
         "gate_overridden": f"{event.actor.name} overrode the {d.get('gate')} gate: "
         f"{d.get('reason')}",
         "overdue_reason": f"Reason for delay on {d.get('clock')}: {d.get('reason')}",
+        "answer_proposed": f"{event.actor.name} proposes {d.get('question')}: "
+        f"{d.get('value')} (proposed until {d.get('decided_by')} confirms it)",
     }.get(event.type)
     if said:
         await room.post(text(room.incident, said))
@@ -234,6 +236,7 @@ HANDLERS = {
     "evidence_added": _simple,
     "gate_overridden": _simple,
     "overdue_reason": _simple,
+    "answer_proposed": _simple,
 }
 
 

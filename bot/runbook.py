@@ -17,8 +17,18 @@ from bot.runbook_actions import Action
 # A Microsoft id (an app, a tenant, a team's group): the whole text, as Entra writes it.
 GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
+# Who a permission can name besides a role: anyone the runbook names, the incident's system's
+# kill-switch chain, the incident's current lead, and members of its room (reads only).
+EVERYONE, KILL_SWITCH, LEAD, ROOM = "everyone", "kill_switch", "lead", "room"
+GRANTEES = (EVERYONE, KILL_SWITCH, LEAD, ROOM)
+
 # Actions a runbook can grant to roles, and the roles that hold them when the runbook is silent.
 DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "change": (EVERYONE,),
+    "read": (EVERYONE, ROOM),
+    "contain": (KILL_SWITCH, LEAD),
+    "decide_data_protection": ("dpo",),
+    "decide_regulator": ("compliance", "managing_partner"),
     "acknowledge": ("incident_lead",),
     "mark_notified": ("dpo", "managing_partner"),
     "waive_obligation": ("dpo", "managing_partner"),
@@ -201,11 +211,19 @@ class Runbook:
     def roles_of(self, person_id: str) -> tuple[str, ...]:
         return tuple(role for role, chain in self.roles.items() if person_id in chain)
 
+    def granted(self, action: str) -> tuple[str, ...]:
+        """The roles (and GRANTEES) holding `action`: the runbook's, else the default."""
+        return self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
+
     def may(self, person_id: str | None, action: str) -> bool:
-        allowed = self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
-        return person_id is not None and any(person_id in self.roles.get(r, ()) for r in allowed)
+        allowed = self.granted(action)
+        if person_id is None or self.find_person(person_id) is None:
+            return False
+        return EVERYONE in allowed or any(person_id in self.roles.get(r, ()) for r in allowed)
 
     def who_may(self, action: str) -> tuple[Person, ...]:
-        allowed = self.permissions.get(action, DEFAULT_PERMISSIONS.get(action, ()))
+        allowed = self.granted(action)
+        if EVERYONE in allowed:
+            return self.people
         ids = dict.fromkeys(pid for role in allowed for pid in self.roles.get(role, ()))
         return tuple(self.person(pid) for pid in ids)

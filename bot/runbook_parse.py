@@ -28,6 +28,7 @@ from bot.runbook import (
     AI_ACT_ROLES,
     DEFAULT_PERMISSIONS,
     FCA_TIERS,
+    GRANTEES,
     GUID,
     PROFESSIONAL_BODIES,
     REQUIRED_ROLES,
@@ -356,7 +357,8 @@ def _roles(value: _Value, known: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _permissions(f: _Fields, roles: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    return {action: f[action].ids(tuple(roles), "role") for action in f.found}
+    known = (*roles, *GRANTEES)
+    return {action: f[action].ids(known, "role") for action in f.found}
 
 
 def _escalation(f: _Fields) -> Escalation:

@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import decisions, notices, pins, requests
+from bot import decisions, notices, pins, proposals, requests
 from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
-from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Refused
+from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Forbidden, Refused
 from bot.evidence_files import keep_file
+from bot.permissions import permit, permit_read, permit_sign_offs
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
 from bot.obligations import terms
@@ -109,18 +110,41 @@ async def load(deps: Deps, key: str) -> Incident:
     return incident
 
 
+async def read(deps: Deps, key: str, actor: Actor, in_room: bool = False) -> Incident:
+    """The incident, for someone the runbook lets see it (`in_room`: asked in its room);
+    anyone else is refused without a word of its detail."""
+    incident = await load(deps, key)
+    permit_read(deps.runbook, incident, actor, in_room)
+    return incident
+
+
+def _decided(
+    deps: Deps, incident: Incident, actor: Actor, decide: Decide, now: datetime
+) -> tuple[list[Draft], Forbidden | None]:
+    """What to append: the decision's drafts, or the refused attempt itself."""
+    try:
+        permit(deps.runbook, incident, actor, "change", f"change {incident.key}")
+        return decide(incident, now), None
+    except Forbidden as refusal:
+        return [Draft("refused", {"said": refusal.message})], refusal
+
+
 async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
     """Load, decide, save and tell the room, one piece of work per incident at a time (so
     the room is told in the order the record changed); deciding again if a writer that
-    holds no turn (another version of the bot) appended first."""
+    holds no turn (another version of the bot) appended first. An attempt the runbook does
+    not permit is recorded as refused, then refused."""
     async with deps.store.serial(key.strip().upper()):
         for _ in range(ATTEMPTS):
             incident = await load(deps, key)
             now = deps.clock.now()
+            drafts, refusal = _decided(deps, incident, actor, decide, now)
             try:
-                incident, events = await commit(deps, incident, decide(incident, now), actor, now)
+                incident, events = await commit(deps, incident, drafts, actor, now)
             except Conflict:
                 continue
+            if refusal is not None:
+                raise refusal
             failed = await publish(deps.chat, deps.store, deps.runbook, incident, events, now)
             break
         else:
@@ -183,9 +207,11 @@ async def handover(deps: Deps, key: str, actor: Actor, to: str, reason: str = ""
 async def contain(
     deps: Deps, key: str, actor: Actor, step: int, status: str, reason: str = ""
 ) -> Incident:
-    return await act(
-        deps, key, actor, lambda i, now: decisions.contain(i, deps.runbook, step, status, reason)
-    )
+    def decide(incident: Incident, now: datetime) -> list[Draft]:
+        permit(deps.runbook, incident, actor, "contain", "mark containment steps")
+        return decisions.contain(incident, deps.runbook, step, status, reason)
+
+    return await act(deps, key, actor, decide)
 
 
 async def override_gate(deps: Deps, key: str, actor: Actor, gate: str, reason: str) -> Incident:
@@ -201,6 +227,8 @@ async def answer(
     deps: Deps, key: str, actor: Actor, question: str, value: str, reason: str = ""
 ) -> Incident:
     def decide(incident: Incident, now: datetime) -> list[Draft]:
+        if not proposals.decides(deps.runbook, incident, actor, question):
+            return proposals.propose(incident, deps.runbook, question, value, reason)
         drafts = decisions.answer(incident, deps.runbook, actor, question, value, reason)
         return drafts + _pages_for(incident, drafts, deps.runbook)
 
@@ -287,7 +315,11 @@ async def explain_delay(deps: Deps, key: str, actor: Actor, clock: str, reason: 
 
 
 async def close(deps: Deps, key: str, actor: Actor, form: CloseForm) -> Incident:
-    return await act(deps, key, actor, lambda i, now: decisions.close(i, deps.runbook, actor, form))
+    def decide(incident: Incident, now: datetime) -> list[Draft]:
+        permit_sign_offs(deps.runbook, actor, form.criteria)
+        return decisions.close(incident, deps.runbook, actor, form)
+
+    return await act(deps, key, actor, decide)
 
 
 def open_items(incident: Incident, runbook: Runbook) -> list[str]:

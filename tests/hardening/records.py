@@ -23,6 +23,19 @@ async def snapshot(store: IncidentStore) -> Snapshot:
     return held
 
 
+def refused_attempts_only(before: Snapshot, after: Snapshot) -> list[str]:
+    """The refusals recorded since `before`, asserting nothing else changed."""
+    assert before.keys() == after.keys(), "an incident appeared or disappeared"
+    said = []
+    for key, events in after.items():
+        old = before[key]
+        assert events[: len(old)] == old, f"{key}: recorded events were changed"
+        added = events[len(old) :]
+        assert all(e.type == "refused" for e in added), [e.type for e in added]
+        said += [str(e.data["said"]) for e in added]
+    return said
+
+
 def event_count(held: Snapshot) -> int:
     return sum(len(events) for events in held.values())
 

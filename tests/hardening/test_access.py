@@ -1,6 +1,6 @@
 """Who may do what: each privileged action, tried through Slack by someone the example
 runbook does not permit (a colleague in another role, and a Slack user it does not name at
-all), is refused with a message saying who may, and nothing is recorded.
+all), is refused with a message saying who may, and nothing is recorded but the refused attempt.
 
 The runbook grants: acknowledge → incident lead chain (Sam, Priya); mark notified and waive →
 DPO or managing partner (Alex, Priya); override a gate → managing partner (Priya); close →
@@ -28,7 +28,7 @@ from tests.e2e.slack_rig import (
     contained,
     declared,
 )
-from tests.hardening.records import event_count, snapshot
+from tests.hardening.records import event_count, refused_attempts_only, snapshot
 
 STRANGER = "U0STRANGER"  # in the workspace, not in the runbook
 Attempt = Callable[[Rig, str], Awaitable[str]]
@@ -134,7 +134,9 @@ async def test_a_privileged_action_by_someone_without_the_role_is_refused_and_ch
     said = await attempt(rig, user)
     # A stranger may be refused an earlier permission (closing at all, before overriding).
     assert refusal in said if who == "colleague" else said.startswith("Only "), said
-    assert await snapshot(rig.deps.store) == before
+    # Nothing changed: the record gained only the refused attempt, in the words they saw.
+    refusals = refused_attempts_only(before, await snapshot(rig.deps.store))
+    assert len(refusals) == 1 and refusals[0] in said, (refusals, said)
 
 
 async def test_the_same_attempt_by_someone_permitted_is_recorded(rig: Rig) -> None:

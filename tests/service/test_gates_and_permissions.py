@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot import service
-from bot.decisions import CloseForm, Refused
+from bot.decisions import CloseForm, Forbidden, Refused
+from bot.incident import Incident
 from bot.service import Deps
 from bot.timeline import Actor
 from tests.conftest import person
 from tests.fakes.chat import FakeChat
-from tests.service.test_seed_case import classified_seed, declare_seed
+from tests.service.test_seed_case import classified_seed, contained_seed, declare_seed
 
 OUTSIDER = Actor(id="test:jo", name="Jo Bloggs", person_id=None)
 
@@ -58,29 +59,97 @@ async def test_an_override_by_someone_without_the_role_is_refused(deps: Deps) ->
         )
 
 
+def refused_only(before: Incident, after: Incident | None, actor: Actor) -> None:
+    """Nothing changed but one more event: the refused attempt, by `actor`."""
+    assert after is not None
+    assert after.events[:-1] == before.events
+    last = after.events[-1]
+    assert last.type == "refused" and last.actor == actor and "Only " in last.data["said"]
+
+
+@pytest.mark.parametrize("action", ["close", "waived", "done", "note", "evidence", "contain"])
+async def test_an_outsiders_change_is_refused_and_only_the_attempt_is_recorded(
+    deps: Deps, action: str
+) -> None:
+    incident = await classified_seed(deps)
+    attempts = {
+        "close": lambda: service.close(deps, incident.key, OUTSIDER, CloseForm("cause")),
+        "note": lambda: service.note(deps, incident.key, OUTSIDER, "hello"),
+        "evidence": lambda: service.add_evidence(deps, incident.key, OUTSIDER, "a link"),
+        "contain": lambda: service.contain(deps, incident.key, OUTSIDER, 0, "done"),
+    }
+    attempt = attempts.get(action) or (
+        lambda: service.mark_obligation(deps, incident.key, OUTSIDER, "ico_art33", action, "x")
+    )
+    with pytest.raises(Forbidden, match="Only people named in the runbook may change"):
+        await attempt()
+    refused_only(incident, await deps.store.load(incident.key), OUTSIDER)
+
+
 @pytest.mark.parametrize(
     ("action", "expected"),
-    [
-        ("close", "close an incident"),
-        ("waived", "decide not to notify"),
-        ("done", "mark a notification as sent"),
-    ],
+    [("waived", "decide not to notify"), ("done", "mark a notification as sent")],
 )
-async def test_an_outsider_cannot_close_waive_or_mark_notified(
+async def test_a_runbook_person_without_the_role_cannot_waive_or_mark_notified(
     deps: Deps, action: str, expected: str
 ) -> None:
     incident = await classified_seed(deps)
-    before = await deps.store.load(incident.key)
-    with pytest.raises(Refused, match=expected) as refused:
-        if action == "close":
-            await service.close(deps, incident.key, OUTSIDER, CloseForm("cause"))
-        else:
-            await service.mark_obligation(
-                deps, incident.key, OUTSIDER, "ico_art33", action, "ICO-123"
-            )
-    assert "Only " in refused.value.message
-    after = await deps.store.load(incident.key)
-    assert after is not None and before is not None and after.events == before.events
+    sam = person(deps.runbook, "sam")
+    with pytest.raises(Forbidden, match=expected):
+        await service.mark_obligation(deps, incident.key, sam, "ico_art33", action, "ICO-123")
+    refused_only(incident, await deps.store.load(incident.key), sam)
+
+
+async def test_an_outsider_cannot_read_an_incident_and_learns_nothing_of_it(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    with pytest.raises(Forbidden) as refused:
+        await service.read(deps, incident.key, OUTSIDER)
+    assert incident.title not in refused.value.message
+    assert "Only people named in the runbook or members of its room" in refused.value.message
+    member = await service.read(deps, incident.key, OUTSIDER, in_room=True)
+    assert member.title == incident.title
+
+
+async def test_containment_is_marked_by_the_kill_switch_chain_or_the_lead(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    alex = person(deps.runbook, "alex")  # in the runbook, not on the kill switch
+    with pytest.raises(Forbidden, match="Lee Chen .IT Lead. or Sam Okafor"):
+        await service.contain(deps, incident.key, alex, 0, "done")
+    incident = await service.contain(deps, incident.key, person(deps.runbook, "lee"), 0, "done")
+    assert incident.steps[0].by.person_id == "lee"
+
+
+async def test_a_data_protection_answer_is_proposed_until_the_dpo_confirms(deps: Deps) -> None:
+    incident = await contained_seed(deps)
+    lee = person(deps.runbook, "lee")
+    incident = await service.answer(deps, incident.key, lee, "Q1", "yes")
+    assert "Q1" not in incident.answers
+    assert incident.proposed["Q1"].value == "yes" and incident.obligations == {}
+    incident = await service.answer(deps, incident.key, person(deps.runbook, "alex"), "Q1", "yes")
+    assert incident.answers["Q1"].by.person_id == "alex" and incident.proposed == {}
+
+
+async def test_a_regulator_answer_is_decided_by_the_compliance_role(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    alex = person(deps.runbook, "alex")  # the DPO: may propose Q12, not decide it
+    incident = await service.answer(deps, incident.key, alex, "Q12", "yes")
+    assert "Q12" not in incident.answers and incident.proposed["Q12"].value == "yes"
+    jordan = person(deps.runbook, "jordan")
+    incident = await service.answer(deps, incident.key, jordan, "Q12", "yes")
+    assert incident.answers["Q12"].value == "yes"
+
+
+async def test_the_partners_sign_off_is_confirmed_by_the_partner_alone(deps: Deps) -> None:
+    incident = await classified_seed(deps)
+    form = CloseForm(
+        "Unknown yet",
+        criteria=deps.runbook.reenable_criteria,
+        override_reason="Partner accepts the risk",
+    )
+    sam = person(deps.runbook, "sam")
+    with pytest.raises(Forbidden, match="Only Priya Shah .Managing Partner. may confirm 'Sign"):
+        await service.close(deps, incident.key, sam, form)
+    refused_only(incident, await deps.store.load(incident.key), sam)
 
 
 async def test_a_clocks_named_owner_may_mark_it_done_but_not_another_clock(deps: Deps) -> None:

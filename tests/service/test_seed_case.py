@@ -11,6 +11,7 @@ from bot.decisions import DeclareForm, Refused
 from bot.durations import local_time
 from bot.incident import Incident
 from bot.obligations import obligations
+from bot.permissions import REGULATOR
 from bot.runbook import Runbook
 from bot.service import Deps
 from tests.conftest import SEED_T0, person
@@ -50,9 +51,11 @@ async def contained_seed(deps: Deps) -> Incident:
 
 async def classified_seed(deps: Deps) -> Incident:
     incident = await contained_seed(deps)
-    alex = person(deps.runbook, "alex")
+    alex, jordan = person(deps.runbook, "alex"), person(deps.runbook, "jordan")
     for question, value in ANSWERS:
-        incident = await service.answer(deps, incident.key, alex, question, value)
+        # The regulator questions are the compliance role's to decide (the DPO's the rest).
+        by = jordan if question in REGULATOR else alex
+        incident = await service.answer(deps, incident.key, by, question, value)
     return incident
 
 

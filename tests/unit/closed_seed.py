@@ -68,8 +68,9 @@ async def closed_seed(deps: Deps, clock: FakeClock, facts: str = "") -> Incident
         await actions.typed(deps, "facts", key, sam, facts, "chat")
     await service.acknowledge(deps, key, sam)
     await service.correct_awareness(deps, key, sam, SEED_T0 - timedelta(minutes=30), CORRECTED)
+    jordan = person(runbook, "jordan")  # the compliance role decides the ICAEW question
     for question, value in LATER_ANSWERS:
-        await service.answer(deps, key, alex, question, value)
+        await service.answer(deps, key, jordan if question == "Q12" else alex, question, value)
     await service.note(deps, key, sam, "ExampleAI confirmed a retrieval change on 24 Mar")
     for item, text, content in EVIDENCE:
         await service.add_evidence(deps, key, sam, text, item, content, "chat")
