@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from ai_incident import cli_alerts, cli_kill_switch
 from bot.runbook import Runbook, RunbookError
 from bot.settings import Settings, SettingsError, load_settings
-from bot.timeline import first_broken_link
 
 # The papers (reports, drafts, pictures, packs) are imported by the commands that make
 # them, so a command that only lists or verifies starts quickly.
@@ -62,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "md", "html"), default="json")
     verify = sub.add_parser("verify", help="re-walk an incident's hash chain")
     verify.add_argument("key")
+    verify.add_argument("--expect-head", default="", help="a head hash published earlier")
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.add_argument(
         "--new", action="store_true", help="start a new, empty history beside earlier records"
@@ -317,15 +317,17 @@ def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
-    _, incident = _load(settings, args.key)
-    broken = first_broken_link(incident.key, incident.events)
-    if broken is None:
-        print(f"{incident.key}: {len(incident.events)} events, hash chain intact")
+    from bot.anchor import head_of, problem
+
+    store, incident = _load(settings, args.key)
+    rows = asyncio.run(store.list_incidents(include_closed=True))
+    row = next(r for r in rows if r.key == incident.key)
+    events = incident.events
+    found = problem(incident.key, events, row.version, row.head_hash, args.expect_head)
+    if found is None:
+        print(f"{incident.key}: {len(events)} events, hash chain intact, head {head_of(events)}")
         return 0
-    print(
-        f"{incident.key}: hash chain broken at event {broken} (timeline row seq={broken})",
-        file=sys.stderr,
-    )
+    print(f"{incident.key}: {found}", file=sys.stderr)
     return 1
 
 

@@ -128,15 +128,21 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     from handlers.reminders import Ticker
     from handlers.server import add_health
     from handlers.web.board import add_board
+    from handlers.web.gate import Gate, guard_hosts
 
     runbook = runbook or load_runbook(settings.runbook_path)
     store = open_store(settings)
     app = web.Application()
+    gate = Gate.of(settings.host, settings.allowed_hosts, settings.trusted_proxies)
+    if settings.platforms != ("web",):  # the web chat guards its own (loopback) names
+        app.middlewares.append(guard_hosts(gate))
     if settings.platforms == ("web",):
         deps = _web(app, settings, runbook, store)
     else:
         deps = _platforms(app, settings, runbook, store)
-    add_board(app, deps, settings.board_token, open_to_loopback=_loopback(settings.host))
+    # With Slack or Teams set, the board always needs BOARD_TOKEN (without one it is off).
+    local_only = _loopback(settings.host) and settings.platforms == ("web",)
+    add_board(app, deps, settings.board_token, open_to_loopback=local_only, gate=gate)
     add_alerts(app, deps, settings.alerts_token, settings.alerts_secret)
     ticker = Ticker(deps, settings.tick_seconds)
     engine = make_engine(settings.database_url)

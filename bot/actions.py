@@ -54,10 +54,10 @@ def _whole(text: str, what: str) -> int:
         raise UnknownAction(f"{what} must be a whole number.") from None
 
 
-async def draft_notice(deps: Deps, key: str, clock: str) -> Reply:
+async def draft_notice(deps: Deps, key: str, clock: str, actor: Actor) -> Reply:
     """The notice for `clock`, drafted from the record for its owner to check and send
-    themselves (the bot never sends it); nothing is recorded."""
-    incident = await service.load(deps, key)
+    themselves (the bot never sends it); nothing is recorded. Only for the runbook's people."""
+    incident = await service.read(deps, key, actor)
     kind = terms(deps.runbook, clock).draft if clock in incident.obligations else ""
     if not kind:
         raise Refused(f"{incident.key} has no notice to draft for '{clock[:40]}'.")
@@ -84,7 +84,7 @@ async def press(deps: Deps, key: str, actor: Actor, action: str, text: str) -> R
         case ["evidence", item]:
             await service.add_evidence(deps, key, actor, text, item, source="chat")
         case ["draft", clock]:
-            return await draft_notice(deps, key, clock)
+            return await draft_notice(deps, key, clock, actor)
         case ["killswitch", step]:
             await kill_switch_run.run(deps, key, actor, _whole(step, "The step"))
         case ["alert", "dismiss", alert_id] if deps.alerts is not None:

@@ -42,7 +42,10 @@ def findings(settings: Settings, runbook: Runbook) -> list[Finding]:
         found += _slack(settings, runbook)
     if "teams" in platforms:
         found += _teams(settings, runbook)
-    if settings.host not in LOOPBACK and not settings.board_token:
+    if platforms != ("web",) and not settings.board_token:
+        said = "BOARD_TOKEN is not set: with Slack or Teams the board is off until it is"
+        found.append(Finding(PROBLEM, "board", said))
+    elif settings.host not in LOOPBACK and not settings.board_token:
         said = f"HOST is {settings.host} and BOARD_TOKEN is not set: nobody can open /board"
         found.append(Finding(WARNING, "board", said))
     return found

@@ -81,9 +81,7 @@ def signers(runbook: Runbook, criterion: str) -> tuple[str, ...] | None:
     for role, chain in runbook.roles.items():
         if who == role.replace("_", " ") or who == role:
             return chain
-    matches = [
-        p.id for p in runbook.people if who in (p.id, p.name.lower(), p.title.lower())
-    ]
+    matches = [p.id for p in runbook.people if who in (p.id, p.name.lower(), p.title.lower())]
     return tuple(matches) or None
 
 

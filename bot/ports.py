@@ -50,6 +50,8 @@ class IncidentSummary:
     closed_at: datetime | None
     room_platform: str = ""
     room_id: str = ""
+    version: int = 0  # the seq of the last event: how many events the record holds
+    head_hash: str = ""  # the last event's hash, kept apart from the events themselves
     next_due_at: datetime | None = None  # the earliest deadline of a clock still pending
     next_clock: str = ""  # that clock's id
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.classification import BY_ID, is_asked
 from bot.decisions import Draft, Refused
+from bot.decisions import _classification_open as classification_open
 from bot.incident import Incident
 from bot.permissions import allowed, decider, holders, names
 from bot.runbook import Runbook
@@ -26,6 +27,7 @@ def propose(
 ) -> list[Draft]:
     if incident.closed_at is not None:
         raise Refused(f"{incident.key} is closed; nothing more can be changed.")
+    classification_open(incident, runbook)
     q = BY_ID.get(question)
     if q is None or value not in q.options:
         options = ", ".join(q.options) if q else "Q1–Q14"

@@ -19,10 +19,10 @@ from bot.alerts import AlertStore
 from bot.classification import QUESTIONS, is_asked
 from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Forbidden, Refused
 from bot.evidence_files import keep_file
-from bot.permissions import permit, permit_read, permit_sign_offs
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
 from bot.obligations import terms
+from bot.permissions import permit, permit_read, permit_sign_offs
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
 from bot.publish import RoomPublisher, publish
 from bot.runbook import Person, Runbook

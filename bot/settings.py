@@ -36,6 +36,8 @@ class Settings:
     teams_allowed_tenants: tuple[str, ...] = ()  # MultiTenant: the tenants it answers
     teams_emulator: bool = False  # TEAMS_EMULATOR=1 without TEAMS_APP_ID: no Teams auth
     board_token: str = ""
+    allowed_hosts: str = ""  # names the board and web chat answer to, besides loopback's
+    trusted_proxies: str = ""  # proxy addresses whose X-Forwarded-Proto is believed
     records_dir: Path = Path("var/records")  # reports, register entries, regression cases
     tick_seconds: float = 5.0
     clock_offset_s: float = 0.0  # local web chat only: start with the clock moved forward
@@ -149,6 +151,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         teams_allowed_tenants=teams.allowed_tenants,
         teams_emulator=teams.emulator,
         board_token=env.get("BOARD_TOKEN", ""),
+        allowed_hosts=env.get("ALLOWED_HOSTS", ""),
+        trusted_proxies=env.get("TRUSTED_PROXIES", ""),
         records_dir=Path(env.get("RECORDS_DIR") or "var/records"),
         tick_seconds=_float(env, "TICK_SECONDS", 5.0),
         clock_offset_s=_offset(env),

@@ -71,6 +71,7 @@ class IncidentRow(SQLModel, table=True):
     # lists and filters (overdue) without loading an incident.
     next_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     next_clock: str = ""
+    head_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class TimelineEventRow(SQLModel, table=True):

@@ -69,6 +69,8 @@ def summary_of(incident: Incident, specs: Sequence[ReminderSpec] = ()) -> Incide
         room_id=room.id if room else "",
         next_due_at=due,
         next_clock=clock,
+        version=version_of(incident),
+        head_hash=incident.last.hash if incident.last else "",
     )
 
 

@@ -16,6 +16,8 @@ from bot import service
 from bot.actions import typed
 from bot.commands import TYPED, Command, parse
 from bot.decisions import Refused
+from bot.incident import Incident
+from bot.permissions import permit_read
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.database import TRY_AGAIN, database_away
 from handlers.slack.blocks import TooLong
@@ -71,9 +73,16 @@ class SlashCommands:
         if not await self.edge.open_modal(said.trigger, modal):
             await self._tell(said, View(TOO_SLOW))
 
-    async def _close(self, command: Command, said: Said) -> None:
+    async def _read(self, command: Command, said: Said) -> Incident:
+        """The incident, if this person may see it (the runbook's people; its room's members)."""
         key = await self.edge.key(command.key, said.channel)
         incident = await service.load(self.edge.deps, key)
+        actor = await self.edge.actor(said.user, said.name)
+        in_room = incident.room is not None and incident.room.id == said.channel
+        return await service.read(self.edge.deps, incident.key, actor, in_room)
+
+    async def _close(self, command: Command, said: Said) -> None:
+        incident = await self._read(command, said)
         if incident.closed_at is not None:
             raise Refused(f"{incident.key} is already closed.")
         meta = {"channel": said.channel, "key": incident.key}
@@ -84,18 +93,18 @@ class SlashCommands:
 
     async def _status(self, command: Command, said: Said) -> None:
         deps = self.edge.deps
-        incident = await service.load(deps, await self.edge.key(command.key, said.channel))
+        incident = await self._read(command, said)
         await self._tell(said, status_view(incident, deps.runbook, deps.clock.now()))
 
     async def _list(self, command: Command, said: Said) -> None:
+        actor = await self.edge.actor(said.user, said.name)
+        permit_read(self.edge.deps.runbook, None, actor)
         incidents = await self.edge.deps.store.list_incidents(False)
         await self._tell(said, list_view(incidents, rooms_on="slack"))  # with channel links
 
     async def _evidence(self, command: Command, said: Said) -> None:
         if not command.text:
-            incident = await service.load(
-                self.edge.deps, await self.edge.key(command.key, said.channel)
-            )
+            incident = await self._read(command, said)
             await self._tell(said, evidence_view(incident), incident.key)
             return
         await self._typed(command, said)

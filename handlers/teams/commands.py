@@ -15,6 +15,8 @@ from bot import service
 from bot.actions import typed
 from bot.commands import TYPED, Command, parse
 from bot.decisions import Refused
+from bot.incident import Incident
+from bot.permissions import permit_read
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 from handlers.teams.activity import Turn
 from handlers.teams.edge import Edge
@@ -49,18 +51,25 @@ class Commands:
         now = self.edge.deps.clock.now()
         await self.edge.send(turn, declare_card(self.edge.deps.runbook, now, command.text))
 
+    async def _read(self, command: Command, turn: Turn) -> Incident:
+        """The incident, if this person may see it (the runbook's people; its room's members)."""
+        key = (await service.load(self.edge.deps, await self.edge.key(command.key, turn))).key
+        in_room = await self.edge.room_of(turn) == key
+        return await service.read(self.edge.deps, key, await self.edge.actor(turn), in_room)
+
     async def _close(self, command: Command, turn: Turn) -> None:
-        incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
+        incident = await self._read(command, turn)
         if incident.closed_at is not None:
             raise Refused(f"{incident.key} is already closed.")
         await self.edge.send(turn, close_card(self.edge.deps.runbook, incident))
 
     async def _status(self, command: Command, turn: Turn) -> None:
         deps = self.edge.deps
-        incident = await service.load(deps, await self.edge.key(command.key, turn))
+        incident = await self._read(command, turn)
         await self.edge.tell(turn, status_view(incident, deps.runbook, deps.clock.now()))
 
     async def _list(self, command: Command, turn: Turn) -> None:
+        permit_read(self.edge.deps.runbook, None, await self.edge.actor(turn))
         await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
 
     async def _evidence(self, command: Command, turn: Turn) -> None:
@@ -68,7 +77,7 @@ class Commands:
             await self._files(command, turn)
             return
         if not command.text:
-            incident = await service.load(self.edge.deps, await self.edge.key(command.key, turn))
+            incident = await self._read(command, turn)
             await self.edge.tell(turn, evidence_view(incident), incident.key)
             return
         await self._typed(command, turn)

@@ -24,6 +24,7 @@ from bot.obligations import Obligation, obligations
 from bot.ports import LIST_VIEWS
 from bot.service import Deps
 from handlers.web.board_list import BadListing, board_page, parse
+from handlers.web.gate import SESSION_DAYS, Gate
 
 TEMPLATES = Path(__file__).parent / "templates"
 URGENT = timedelta(hours=6)
@@ -67,15 +68,20 @@ def _row(incident: Incident, deps: Deps, now: datetime) -> dict[str, Any]:
 
 
 class Board:
-    def __init__(self, deps: Deps, token: str, open_to_loopback: bool) -> None:
+    def __init__(self, deps: Deps, token: str, open_to_loopback: bool, gate: Gate) -> None:
         self.deps, self.token, self.open_to_loopback = deps, token, open_to_loopback
+        self.gate = gate
         self.pages = Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
         )
 
     def allowed(self, request: web.Request) -> bool:
-        if self.open_to_loopback:
+        # "Local" is who asks, not where we listen: behind a proxy every peer is loopback.
+        if self.open_to_loopback and self.gate.local(request):
             return True
+        return self.has_token(request)
+
+    def has_token(self, request: web.Request) -> bool:
         if not self.token:
             return False
         offered = request.headers.get("Authorization", "").removeprefix(
@@ -124,7 +130,7 @@ def session_of(token: str) -> str:
     return hmac.new(token.encode(), b"ai-incident board session", hashlib.sha256).hexdigest()
 
 
-def _logged_in(request: web.Request, token: str) -> web.StreamResponse:
+def _logged_in(request: web.Request, token: str, secure: bool) -> web.StreamResponse:
     """A login by link: the same page again without the token in its address (so it leaves
     the address bar and the next page's Referer), with the session cookie set."""
     query = {k: v for k, v in request.query.items() if k != "token"}
@@ -132,7 +138,12 @@ def _logged_in(request: web.Request, token: str) -> web.StreamResponse:
         status=303, headers={"Location": str(request.rel_url.with_query(query))}
     )
     response.set_cookie(
-        COOKIE, session_of(token), httponly=True, samesite="Strict", secure=request.secure
+        COOKIE,
+        session_of(token),
+        httponly=True,
+        samesite="Strict",
+        secure=secure,
+        max_age=SESSION_DAYS * 24 * 3600,
     )
     return response
 
@@ -140,12 +151,15 @@ def _logged_in(request: web.Request, token: str) -> web.StreamResponse:
 def _guard(board: Board) -> Any:
     @web.middleware
     async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
-        if request.path.startswith("/board") and not board.allowed(request):
+        metrics = request.path == "/metrics" and not board.gate.local(request)
+        if (request.path.startswith("/board") and not board.allowed(request)) or (
+            metrics and not board.has_token(request)
+        ):
             raise web.HTTPUnauthorized(
                 text="The board needs a login: send the BOARD_TOKEN as 'Authorization: Bearer …'."
             )
         if request.path.startswith("/board") and request.query.get("token") and board.token:
-            return _logged_in(request, board.token)
+            return _logged_in(request, board.token, board.gate.https(request))
         response: web.StreamResponse = await handler(request)
         return response
 
@@ -171,9 +185,17 @@ def hide_token_in_access_log() -> None:
         access.addFilter(HideToken())
 
 
-def add_board(app: web.Application, deps: Deps, token: str, open_to_loopback: bool) -> None:
-    """Mount `/board`; with `open_to_loopback` False every request must carry the token."""
-    board = Board(deps, token, open_to_loopback)
+def add_board(
+    app: web.Application,
+    deps: Deps,
+    token: str,
+    open_to_loopback: bool,
+    gate: Gate | None = None,
+) -> None:
+    """Mount `/board`; with `open_to_loopback` False every request must carry the token,
+    and with it True only a request from this machine (no proxy's headers) goes without.
+    `/metrics` needs the token too, unless asked from this machine."""
+    board = Board(deps, token, open_to_loopback, gate or Gate())
     hide_token_in_access_log()
     app.middlewares.append(_guard(board))
     app.router.add_get("/board", board.index)

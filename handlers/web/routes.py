@@ -44,6 +44,7 @@ from handlers.web.chat import (
     WebRoom,
     room_id,
 )
+from handlers.web.gate import Gate, guard_hosts
 from handlers.web.pictures import add_pictures, picture_url
 from handlers.web.pins import pin_said
 from handlers.web.replies import Replies
@@ -417,6 +418,7 @@ def _pages(runbook: Runbook) -> Environment:
 def add_web_chat(app: web.Application, deps: Deps, chat: WebChat, clock: OffsetClock) -> None:
     """Mount the local web chat on `app`; `clock` is the one `deps` reads, fast-forwarded here."""
     local = LocalChat(deps, chat, clock, _pages(deps.runbook))
+    app.middlewares.append(guard_hosts(Gate()))  # loopback names only: no DNS rebinding
     app.router.add_get("/", local.page)
     app.router.add_get("/runbook", local.runbook_page)
     app.router.add_get("/events", local.events)

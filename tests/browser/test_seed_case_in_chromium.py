@@ -55,6 +55,7 @@ async def test_the_seed_case_from_declare_to_close_in_a_browser(
         await page.click("button:has-text('Acknowledge')")
         for step in range(1, 5):
             await page.click(f"button:has-text('{step}: Done')")
+        await _speak_as(page, "alex")  # the DPO decides the data-protection questions
         for question, value in ANSWERS:
             await page.click(f"form:has(input[value='classify:{question}:{value}']) button")
         await page.screenshot(path=ARTIFACTS / "02-classified.png", full_page=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import AlertStore
 from bot.kill_switch import KillSwitchSender
+from bot.permissions import REGULATOR
 from bot.ports import Clock
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -44,6 +45,7 @@ from tests.fakes.slack_api import FakeSlack
 
 TOKEN = "xoxb-test"
 LEE, SAM, PRIYA, ALEX = "U0LEE", "U0SAMOKAFOR", "U0PRIYA", "U0ALEX"
+JORDAN = "U0JORDAN"  # the compliance role: decides the regulator questions (Q10–Q13)
 TITLE = "Report shows another client's figures"
 CHANNEL = "aiinc-20260326-report-shows-another-client-s-figures"
 KEY = "AI-2026-0001"
@@ -108,6 +110,7 @@ async def workspace_slack() -> AsyncIterator[FakeSlack]:
         fake.add_user(SAM, "sam@harbourvale.example", "Sam Okafor")
         fake.add_user(PRIYA, "priya@harbourvale.example", "Priya Shah", deleted=True)
         fake.add_user(ALEX, "alex@harbourvale.example", "Alex Morgan")
+        fake.add_user(JORDAN, "jordan@harbourvale.example", "Jordan Ellis")
         yield fake
 
 
@@ -129,10 +132,23 @@ def kept_at(tmp_path: Path, clock: Clock, work: Work | None = None) -> Kept:
     return Kept(SqlInbox(engine), work or Work(), clock)
 
 
+def signed_off_by_the_lead(runbook: Runbook) -> Runbook:
+    """This workspace's runbook: Priya's Slack account is deactivated, so the firm has its
+    incident lead give the re-enable sign-off instead of the managing partner."""
+    criteria = tuple(
+        c.replace("by the managing partner", "by the incident lead")
+        for c in runbook.reenable_criteria
+    )
+    return replace(runbook, reenable_criteria=criteria)
+
+
 @pytest.fixture
 async def rig(slack: FakeSlack, runbook: Runbook, tmp_path: Path) -> AsyncIterator[Rig]:
     async with rig_over(
-        slack, runbook, tmp_path, AsyncWebClient(token=TOKEN, base_url=slack.url)
+        slack,
+        signed_off_by_the_lead(runbook),
+        tmp_path,
+        AsyncWebClient(token=TOKEN, base_url=slack.url),
     ) as made:
         yield made
     assert made.kept.work.failures == []
@@ -200,9 +216,10 @@ async def classified(rig: Rig) -> None:
     for question, value in ANSWERS:
         action = f"classify:{question}:{value}"
         before = len(rig.slack.views)
-        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+        who = JORDAN if question in REGULATOR else ALEX  # the DPO decides the rest
+        await rig.ws.click(who, rig.ws.message_with(rig.room, action), action)
         if len(rig.slack.views) > before:  # the answer stops a clock: the bot asks why
-            await rig.ws.submit(ALEX, rig.ws.opened(ALEX), {"text": f"{question}: ruled out"})
+            await rig.ws.submit(who, rig.ws.opened(who), {"text": f"{question}: ruled out"})
 
 
 async def closed(rig: Rig) -> Answer:

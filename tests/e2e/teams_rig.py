@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.kill_switch import KillSwitchSender
+from bot.permissions import REGULATOR
 from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.kept import Kept
@@ -55,6 +56,7 @@ LEE = User("29:1lee", "Lee Chen", "aad-lee", "lee@harbourvale.example")
 SAM = User("29:1sam", "Sam Okafor", "aad-sam", "sam@harbourvale.example")
 ALEX = User("29:1alex", "Alex Morgan", "aad-alex", "alex@harbourvale.example")
 PRIYA = User("29:1priya", "Priya Shah", "aad-priya", "priya@harbourvale.example")
+JORDAN = User("29:1jordan", "Jordan Ellis", "aad-jordan", "jordan@harbourvale.example")
 POST = f"{CHANNEL};messageid=1774539602583"  # Lee's post in the incidents channel
 __all__ = ["ANSWERS", "KEY", "TITLE"]
 
@@ -83,7 +85,7 @@ class TeamsRig:
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
     async with FakeConnector() as fake:
-        for user in (LEE, SAM, ALEX, PRIYA):
+        for user in (LEE, SAM, ALEX, PRIYA, JORDAN):
             fake.add_member(user.id, user.name, user.email, user.aad)
         yield fake
 
@@ -205,14 +207,16 @@ async def contained(rig: TeamsRig) -> None:
 
 
 async def classified(rig: TeamsRig) -> None:
-    """Answer as the DPO; an answer that stops a clock is asked for its reason, then given."""
+    """Answer as the DPO (the regulator questions as the compliance principal); an answer
+    that stops a clock is asked for its reason, then given."""
     for question, value in ANSWERS:
         action = f"classify:{question}:{value}"
         before = len(rig.tenant.messages(rig.room))
-        await rig.tenant.click(ALEX, rig.tenant.with_action(rig.room, action), action)
+        who = JORDAN if question in REGULATOR else ALEX
+        await rig.tenant.click(who, rig.tenant.with_action(rig.room, action), action)
         asking = [m for m in rig.tenant.messages(rig.room)[before:] if _asks(m, action)]
         if asking:
-            await rig.tenant.click(ALEX, asking[0], action, f"{question}: ruled out")
+            await rig.tenant.click(who, asking[0], action, f"{question}: ruled out")
 
 
 def _asks(message: Sent, action: str) -> bool:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,83 @@ def test_editing_one_timeline_row_makes_verify_name_that_row(
         )
     assert main(["verify", key]) == 1
     assert f"broken at event {seq}" in capsys.readouterr().err
+
+
+def head_now(capsys: pytest.CaptureFixture[str], key: str) -> str:
+    """The head `verify` prints for an untouched record, as published in the room."""
+    assert main(["verify", key]) == 0
+    return capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+
+
+def test_deleting_the_last_two_events_makes_verify_fail_saying_which_are_missing(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    with sqlite3.connect(db_env) as db:
+        (last,) = db.execute("SELECT max(seq) FROM timeline_events").fetchone()
+        db.execute("DELETE FROM timeline_events WHERE seq > ?", (last - 2,))
+    assert main(["verify", key]) == 1
+    said = capsys.readouterr().err
+    assert f"records {last} events, the timeline holds {last - 2}" in said
+    assert f"events {last - 1}–{last} are missing" in said
+
+
+def test_a_rewritten_and_recomputed_chain_fails_against_a_published_head(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    published = head_now(capsys, key)
+    rewrite_note_and_recompute(db_env, key, "Vendor never called")
+    assert main(["verify", key]) == 0  # the chain and the row agree with each other
+    capsys.readouterr()
+    assert main(["verify", key, "--expect-head", published]) == 1
+    assert f"published head {published[:16]} is no event of this timeline" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_published_head_of_an_untouched_record_verifies_after_more_events(
+    db_env: Path, runbook: Runbook, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = declared_incident(runbook, clock)
+    published = head_now(capsys, key)
+
+    async def later_note() -> None:
+        store = open_store(load_settings({"DATABASE_URL": _url()}))
+        deps = Deps(runbook, store, FakeChat(runbook), clock)
+        await service.note(deps, key, person(runbook, "sam"), "Vendor sent the logs")
+
+    asyncio.run(later_note())
+    assert main(["verify", key, "--expect-head", published[:16]]) == 0
+    assert head_now(capsys, key) != published
+
+
+def rewrite_note_and_recompute(db_path: Path, key: str, text: str) -> None:
+    """What someone with the database could do: change an event, then rehash every event
+    after it and set the incident row's head to match."""
+    from bot.timeline import Actor, event_hash
+
+    with sqlite3.connect(db_path) as db:
+        db.execute(
+            "UPDATE timeline_events SET data = ? WHERE type = 'note'", (json.dumps({"text": text}),)
+        )
+        rows = db.execute(
+            "SELECT id, seq, at, actor_id, actor_name, actor_person_id, type, data"
+            " FROM timeline_events WHERE incident_key = ? ORDER BY seq",
+            (key,),
+        ).fetchall()
+        prev = "0" * 64
+        for id_, seq, at, aid, aname, apid, type_, data in rows:
+            moment = datetime.fromisoformat(at)
+            digest = event_hash(
+                key, seq, moment, Actor(aid, aname, apid), type_, json.loads(data), prev
+            )
+            db.execute(
+                "UPDATE timeline_events SET prev_hash = ?, hash = ? WHERE id = ?",
+                (prev, digest, id_),
+            )
+            prev = digest
+        db.execute("UPDATE incidents SET head_hash = ? WHERE key = ?", (prev, key))
 
 
 def test_export_json_carries_the_contract_fields(

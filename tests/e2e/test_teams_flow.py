@@ -121,9 +121,15 @@ async def test_evidence_reminder_and_close(teams_rig: TeamsRig) -> None:
     assert "re-enable criterion not confirmed" in text_of(form) and form.updates == 1
     every = ",".join(str(i) for i in range(len(rig.deps.runbook.reenable_criteria)))
     await rig.tenant.fill(SAM, form, answers | {"reenable": every})
+    # The managing partner's sign-off is hers alone to tick: Sam is refused, Priya closes.
+    signoff = "Only Priya Shah (Managing Partner) may confirm 'Sign-off by the managing partner'"
+    assert signoff in text_of(form)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.closed_at is None
+    await rig.tenant.fill(PRIYA, form, answers | {"reenable": every})
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.closed_at is not None
-    assert f"Closed {KEY} by Sam Okafor." in text_of(form)
+    assert f"Closed {KEY} by Priya Shah." in text_of(form)
     said = rig.tenant.said(rig.room)
     assert f"{KEY} closed: {TITLE}" in said and "Root cause: Cache keyed without client id" in said
     (picture,) = [i for m in rig.tenant.messages(rig.room) for i in m.images]

@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.papers.drafts import ART33_3
+from bot.permissions import REGULATOR
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -170,9 +171,16 @@ async def test_an_answer_shows_with_who_gave_it(browser: Browser) -> None:
     await browser.declare()
     await browser.contain_all()
     page = await browser.press("Q1: Yes")
-    assert "<strong>yes</strong> — Sam Okafor" in unescape(page)
+    # Sam is not the DPO: his answer to the personal-data question is only proposed.
+    proposed = "Sam Okafor proposes Q1: yes (proposed until Alex Morgan (Data Protection Lead)"
+    assert proposed in unescape(page)
     incident = await browser.store.load("AI-2026-0001")
-    assert incident is not None and incident.answers["Q1"].by.person_id == "sam"
+    assert incident is not None and "Q1" not in incident.answers
+    await browser.press("Switch", **{"as": "alex"})
+    page = await browser.press("Q1: Yes")
+    assert "<strong>yes</strong> — Alex Morgan" in unescape(page)
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.answers["Q1"].by.person_id == "alex"
 
 
 async def test_a_refused_answer_shows_why_and_changes_nothing(browser: Browser) -> None:
@@ -205,10 +213,15 @@ async def test_fast_forwarding_a_day_posts_the_ico_reminder(browser: Browser) ->
 
 
 async def _answer(browser: Browser, question: str, label: str) -> None:
+    """Answer as the question's decider (the DPO; the compliance principal for the
+    regulator questions), then speak as Sam again."""
+    decider = "jordan" if question in REGULATOR else "alex"
     for form in Forms(browser.page).forms:
         if form.fields.get("action") == f"classify:{question}:{label.lower()}":
-            response = await browser.client.post("/action", data=form.fields)
+            data = {**form.fields, "as": decider}
+            response = await browser.client.post("/action", data=data)
             browser.page = await response.text()
+            await browser.press("Switch", **{"as": "sam"})
             return
     raise AssertionError(f"{question} has no {label} button")
 
@@ -357,7 +370,8 @@ async def test_the_close_form_closes_an_incident_that_needs_no_notice(browser: B
     page = await browser.command("close")
     form, _ = form_with(page, "Close the incident")
     criteria = [value for name, value in form.checkboxes if name == "criteria"]
-    data = [*form.fields.items(), ("root_cause", "Cache keyed without the client id")]
+    fields = {**form.fields, "as": "priya"}  # the managing partner's sign-off is hers to give
+    data = [*fields.items(), ("root_cause", "Cache keyed without the client id")]
     data += [("failure_type", "context_leakage"), *(("criteria", c) for c in criteria)]
     response = await browser.client.post("/close", data=data)
     page = await response.text()

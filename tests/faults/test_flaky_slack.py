@@ -24,11 +24,13 @@ from pathlib import Path
 import pytest
 
 from bot.incident import Incident
+from bot.permissions import REGULATOR
 from bot.runbook import Runbook
 from handlers.slack.chat import web_client
 from tests.e2e.slack_rig import (
     ALEX,
     ANSWERS,
+    JORDAN,
     KEY,
     LEE,
     SAM,
@@ -37,6 +39,7 @@ from tests.e2e.slack_rig import (
     TOKEN,
     Rig,
     rig_over,
+    signed_off_by_the_lead,
     workspace_slack,
 )
 from tests.fakes.slack_api import Chaos, FakeSlack
@@ -56,7 +59,9 @@ async def workspace(runbook: Runbook, folder: Path, chaos: Chaos | None) -> Asyn
     folder.mkdir()
     async with (
         workspace_slack() as slack,
-        rig_over(slack, runbook, folder, web_client(TOKEN, slack.url)) as rig,
+        rig_over(
+            slack, signed_off_by_the_lead(runbook), folder, web_client(TOKEN, slack.url)
+        ) as rig,
     ):
         slack.chaos(chaos)
         yield rig
@@ -138,7 +143,8 @@ async def run_seed_case(rig: Rig) -> None:
 
         action = f"classify:{question}:{value}"
         why = f"{question}: ruled out"
-        await until_done(rig, action, answered, lambda a=action, w=why: click(rig, ALEX, a, w))
+        who = JORDAN if question in REGULATOR else ALEX  # each question by its decider
+        await until_done(rig, action, answered, lambda a=action, w=why, u=who: click(rig, u, a, w))
     for clock in CLOCKS:
 
         async def notified(c: str = clock) -> bool:

@@ -24,7 +24,9 @@ def test_the_local_web_chat_out_of_the_box_is_ready(runbook: Runbook) -> None:
 
 
 def test_teams_with_no_incidents_channel_or_a_bad_app_id_is_a_problem(runbook: Runbook) -> None:
-    teams = Settings(teams_app_id="my-bot", teams_app_password="pw", teams_tenant_id="t-1")
+    teams = Settings(
+        teams_app_id="my-bot", teams_app_password="pw", teams_tenant_id="t-1", board_token="b"
+    )
     found = said(teams, runbook)
     problems = [text for level, text in found if level == PROBLEM]
     assert problems == [
@@ -41,21 +43,25 @@ def test_dedicated_channels_without_the_tenant_is_a_problem(runbook: Runbook) ->
         teams_dedicated_channels=True,
     )
     book = replace(runbook, rooms=rooms)
-    teams = Settings(teams_app_id=APP_ID, teams_app_password="pw")
+    teams = Settings(teams_app_id=APP_ID, teams_app_password="pw", board_token="b")
     assert (PROBLEM, "Teams rooms: dedicated_channels needs TEAMS_TENANT_ID; incidents will "
             "open as threads") in said(teams, book)  # fmt: skip
     with_tenant = said(replace(teams, teams_tenant_id="tenant-hv"), book)
     assert not [t for level, t in with_tenant if level == PROBLEM]
 
 
-def test_beyond_loopback_a_board_nobody_can_open_is_a_warning(runbook: Runbook) -> None:
+def test_with_a_platform_and_no_board_token_the_board_is_off_and_a_problem(
+    runbook: Runbook,
+) -> None:
     slack = Settings(slack_bot_token="xoxb-1", slack_signing_secret="s", host="0.0.0.0")
     found = said(slack, runbook)
-    assert (WARNING, "board: HOST is 0.0.0.0 and BOARD_TOKEN is not set: nobody can open "
-            "/board") in found  # fmt: skip
+    assert (PROBLEM, "board: BOARD_TOKEN is not set: with Slack or Teams the board is off "
+            "until it is") in found  # fmt: skip
     assert (WARNING, "Slack people: found by email at first use (no slack id): priya, alex, "
             "jordan, lee") in found  # fmt: skip
-    assert not [t for level, t in found if level == PROBLEM]
+    assert not [
+        t for level, t in said(replace(slack, board_token="b"), runbook) if level == PROBLEM
+    ]
 
 
 def test_a_single_tenant_bot_without_its_tenant_is_a_problem(runbook: Runbook) -> None:
