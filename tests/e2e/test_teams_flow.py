@@ -7,7 +7,7 @@ import base64
 from datetime import timedelta
 
 from bot.tick import tick
-from tests.e2e.teams_driver import CHANNEL, actions, text_of
+from tests.e2e.teams_driver import CHANNEL, User, actions, text_of
 from tests.e2e.teams_rig import (
     ALEX,
     DECLARED,
@@ -179,3 +179,28 @@ async def test_nobody_acknowledging_pages_the_next_in_the_chain(teams_rig: Teams
     assert "Paging <at>Priya Shah</at> (incident lead, attempt 2)" in text_of(page)
     (entity,) = page.cards[0]["msteams"]["entities"]
     assert entity["mentioned"] == {"id": PRIYA.id, "name": "Priya Shah"}
+
+
+async def test_a_stranger_in_teams_changes_and_reads_nothing(teams_rig: TeamsRig) -> None:
+    """Someone in the tenant the runbook does not name: each change is refused and kept on
+    the record as a refused attempt; a read is refused without the title or a deadline."""
+    rig = teams_rig
+    jo = User("29:1jo", "Jo Bloggs", "aad-jo", "jo@elsewhere.example")
+    rig.connector.add_member(jo.id, jo.name, jo.email, jo.aad)
+    room = await declared(rig)
+    await acknowledged(rig)
+    before = await rig.deps.store.load(KEY)
+    assert before is not None
+    for typed in ("note I was here", "evidence a link", "aware 2026-03-26T14:00+00:00 x"):
+        await rig.tenant.say(jo, room, typed)
+    after = await rig.deps.store.load(KEY)
+    assert after is not None and after.events[: len(before.events)] == before.events
+    added = after.events[len(before.events) :]
+    assert [e.type for e in added] == ["refused"] * 3
+    assert all(e.actor.name == "Jo Bloggs" and e.actor.person_id is None for e in added)
+    post = f"{CHANNEL};messageid=1774539609999"  # another thread in the channel
+    shown = len(rig.tenant.messages(post))
+    await rig.tenant.say(jo, post, f"status {KEY}")
+    said = "\n".join(text_of(m) for m in rig.tenant.messages(post)[shown:])
+    assert "Only people named in the runbook" in said
+    assert TITLE not in said and "due" not in said

@@ -291,6 +291,22 @@ async def test_a_post_from_another_site_is_refused(browser: Browser) -> None:
     assert browser.clock.offset == timedelta(0)
 
 
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:3000", "127.0.0.1.nip.io"])
+async def test_a_dns_rebinding_form_post_is_refused_and_declares_nothing(
+    browser: Browser, host: str
+) -> None:
+    """A page on another site whose name resolves to 127.0.0.1: Host and Origin agree with
+    each other, and both name the other site."""
+    headers = {"Host": host, "Origin": f"http://{host}"}
+    fields = {"as": "sam", "title": "Rebound", "system": "drafting-assistant"}
+    fields |= {"failure_type": "other", "aware_at": "2026-03-26T15:30"}
+    response = await browser.client.post("/declare", data=fields, headers=headers)
+    assert response.status == 421
+    assert await browser.store.list_incidents() == []
+    page = await browser.client.get("/", headers={"Host": host})
+    assert page.status == 421 and "Harbour" not in await page.text()
+
+
 async def test_every_post_answers_with_a_redirect_back_to_the_room(browser: Browser) -> None:
     await browser.declare()
     form, button = form_with(browser.page, "Acknowledge")

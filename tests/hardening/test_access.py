@@ -22,6 +22,7 @@ from tests.e2e.slack_rig import (
     KEY,
     LEE,
     SAM,
+    TITLE,
     Rig,
     acknowledged,
     classified,
@@ -155,3 +156,66 @@ async def test_incident_channels_are_created_private(rig: Rig) -> None:
     created = [c for c in rig.slack.calls if c.method == "conversations.create"]
     assert len(created) == 1 and created[0].ok
     assert str(created[0].params["is_private"]).lower() in ("true", "1")
+
+
+# --- someone the runbook does not name at all, through Slack ------------------------------
+
+Try = Callable[[Rig], Awaitable[object]]
+
+
+async def click(rig: Rig, action: str) -> None:
+    await rig.ws.click(STRANGER, rig.ws.message_with(rig.room, action), action)
+
+
+STRANGER_CHANGES: dict[str, Try] = {
+    "note": lambda rig: rig.ws.command(STRANGER, rig.room, "note I was here"),
+    "evidence": lambda rig: rig.ws.command(STRANGER, rig.room, f"evidence {KEY} a link"),
+    "handover": lambda rig: rig.ws.command(STRANGER, rig.room, "handover priya"),
+    "containment": lambda rig: click(rig, "contain:0:done"),
+    "answer": lambda rig: click(rig, "classify:Q9:yes"),
+}
+
+
+@pytest.mark.parametrize("change", list(STRANGER_CHANGES))
+async def test_a_strangers_change_is_refused_and_only_the_attempt_is_recorded(
+    rig: Rig, change: str
+) -> None:
+    rig.slack.add_user(STRANGER, "jo@elsewhere.example", "Jo Bloggs")
+    await declared(rig)
+    await acknowledged(rig)
+    if change == "answer":
+        await contained(rig)
+    before = await snapshot(rig.deps.store)
+    await STRANGER_CHANGES[change](rig)
+    refusals = refused_attempts_only(before, await snapshot(rig.deps.store))
+    assert refusals == [f"Only people named in the runbook may change {KEY}."]
+    assert refusals[0] in rig.ws.told(STRANGER)
+
+
+@pytest.mark.parametrize("read", ["status", "list", "evidence", "close"])
+async def test_a_strangers_read_is_refused_without_the_title_or_deadlines(
+    rig: Rig, read: str
+) -> None:
+    rig.slack.add_user(STRANGER, "jo@elsewhere.example", "Jo Bloggs")
+    await in_classification(rig)
+    before = await snapshot(rig.deps.store)
+    key = "" if read == "list" else f" {KEY}"
+    await rig.ws.command(STRANGER, rig.general, f"{read}{key}")
+    said = rig.ws.told(STRANGER)
+    assert "Only people named in the runbook" in said, said
+    assert TITLE not in said and "due" not in said and "ICO" not in said
+    assert await snapshot(rig.deps.store) == before  # a refused read is not recorded
+
+
+async def test_a_runbook_person_without_the_role_proposes_and_the_dpo_decides(rig: Rig) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    await rig.ws.click(LEE, rig.ws.message_with(rig.room, "classify:Q1:yes"), "classify:Q1:yes")
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "Q1" not in incident.answers
+    assert incident.proposed["Q1"].by.person_id == "lee"
+    assert "Lee Chen proposes Q1: yes (proposed until Alex Morgan" in rig.ws.said(rig.room)
+    await rig.ws.click(ALEX, rig.ws.message_with(rig.room, "classify:Q1:yes"), "classify:Q1:yes")
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and incident.answers["Q1"].by.person_id == "alex"
