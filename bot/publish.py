@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import kill_switch
+from bot.anchor import short
 from bot.evidence_phase import evidence_start
 from bot.incident import Incident
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
@@ -104,7 +105,9 @@ async def _phase(room: RoomPublisher, event: Event) -> None:
     to = str(event.data["to"])
     if to == "classification":  # what the room must act on first, ahead of the news
         await _questions(room, event)
-    await room.post(text(room.incident, f"Phase: {event.data['from']} → {to}"))
+    # The record's head goes out with each phase change, beyond reach of the database.
+    head = f"record head {short(event.hash)}, event {event.seq}"
+    await room.post(text(room.incident, f"Phase: {event.data['from']} → {to} ({head})"))
     await room.refresh("card", room.notice("card"))
     if to == "evidence":
         await room.post(text(room.incident, evidence_start(room.incident, room.runbook)))

@@ -274,6 +274,8 @@ def _summary(n: Notice, runbook: Runbook, now: datetime) -> View:
     lines += vendor_review(inc, runbook)
     if inc.closing.get("lessons"):
         lines.append(f"Lessons: {inc.closing['lessons']}")
+    if inc.last is not None:  # published outside the database: `verify --expect-head` it
+        lines.append(f"Record head: {inc.last.hash} (event {inc.last.seq})")
     return View(f"{inc.key} closed: {isolated(inc.title)}", tuple(lines))
 
 

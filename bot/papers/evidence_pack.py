@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from bot.anchor import head_of
 from bot.incident import Evidence, Incident
 from bot.papers.export import export_json
 from bot.papers.picture import timeline_png
@@ -171,9 +172,10 @@ How to check it with standard tools:
 2. Check every file's hash:  sha256sum -c SHA256SUMS
    Each line must say OK. A changed byte in any file makes its line FAILED.
 3. Check the timeline against the bot's own record (on the bot's host):
-                             ai-incident verify {key}
-   It re-walks the hash chain in the database; manifest.json's hash_chain.last_hash must
-   equal the hash of the last event in timeline.json.
+                             ai-incident verify {key} --expect-head {head_of(incident.events)}
+   It re-walks the hash chain in the database and finds this pack's head in it (a record
+   cut short or rewritten since fails); manifest.json's hash_chain.last_hash must equal
+   the hash of the last event in timeline.json.
 4. Recompute the chain yourself if you wish: each event's hash is the
    {CANONICAL}.
 

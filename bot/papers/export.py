@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from bot.anchor import head_of
 from bot.facts import facts_of
 from bot.incident import Incident
 from bot.obligations import obligations
@@ -121,6 +122,7 @@ def export_json(
         ],
         "facts": asdict(facts_of(incident)),
         "closing": dict(incident.closing),
+        "head_hash": head_of(incident.events),  # for `ai-incident verify KEY --expect-head`
         "timeline": [
             {
                 "seq": e.seq,

@@ -27,7 +27,7 @@ def neutral(value: Any) -> Any:
     if isinstance(value, dict):
         is_room = set(value) >= ROOM_FIELDS
         return {
-            k: "<platform>" if is_room or k in ("hash", "prev_hash") else neutral(v)
+            k: "<platform>" if is_room or k in ("hash", "prev_hash", "head_hash") else neutral(v)
             for k, v in value.items()
         }
     if isinstance(value, list):
