@@ -104,13 +104,19 @@ def _text(value: str, what: str, *, required: bool = True, limit: int = MAX_TEXT
     return value
 
 
+def _line(value: str) -> str:
+    """A one-line field (a title, a reference, a file name): line breaks become spaces, so
+    no paper made from the record can be given a forged heading or list by it."""
+    return " ".join(value.split())
+
+
 def _open(incident: Incident) -> None:
     if incident.closed_at is not None:
         raise Refused(f"{incident.key} is closed; nothing more can be changed.")
 
 
 def declare(runbook: Runbook, form: DeclareForm, now: datetime) -> list[Draft]:
-    title = _text(form.title, "a title", limit=MAX_TITLE)
+    title = _line(_text(form.title, "a title", limit=MAX_TITLE))
     if runbook.system(form.system) is None:
         known = ", ".join(s.id for s in runbook.systems)
         raise Refused(f"Unknown AI system '{form.system}'. The runbook lists: {known}.")
@@ -308,7 +314,7 @@ def add_evidence(
         "sha256": hashlib.sha256(body).hexdigest(),
         "size": len(body),
         "source": source,
-        "filename": _free(filename),
+        "filename": _line(_free(filename)),
     }
     extra = {"content_type": _free(content_type)[:200], "stored": stored}
     data |= {k: v for k, v in extra.items() if v}
@@ -380,7 +386,7 @@ def mark_done(
     # The clock's named owner is the one reminded to do it, so may record that it is done.
     if actor.person_id not in terms(runbook, clock).owners:
         require(runbook, actor, "mark_notified", "mark a notification as sent")
-    reference = _text(reference, "the reference (case number, email subject, who was told)")
+    reference = _line(_text(reference, "the reference (case number, email subject, who was told)"))
     return [Draft("obligation_done", {"clock": clock, "reference": reference})]
 
 

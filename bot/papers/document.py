@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass
 
 
@@ -52,9 +53,9 @@ class Section:
 
 
 def render_markdown(title: str, sections: tuple[Section, ...]) -> str:
-    lines = [f"# {title}", ""]
+    lines = [f"# {_one_line(title)}", ""]
     for section in sections:
-        lines += [f"## {section.title}", ""]
+        lines += [f"## {_one_line(section.title)}", ""]
         for block in section.blocks:
             lines += [*_markdown_block(block), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -62,7 +63,7 @@ def render_markdown(title: str, sections: tuple[Section, ...]) -> str:
 
 def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
-        return [block.text]
+        return [_line_start(line) for line in _md(block.text).split("\n")]
     if isinstance(block, Bullets):
         return [f"- {_one_line(item)}" for item in block.items]
     if isinstance(block, Facts):
@@ -73,13 +74,38 @@ def _markdown_block(block: Block) -> list[str]:
     ]
 
 
+# Text people typed is plain text: what Markdown or HTML would read as a link, an image, a
+# tag, code or emphasis is escaped (an underscore inside a word, as in ico_art33, is safe).
+MD_SPECIAL = re.compile(r"[\\`*\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+BLOCK_START = re.compile(r"^(\s*)(#+|[>+*-]|=+|-+|\d+[.)])(?=\s|$)")
+
+
+def _md(text: str) -> str:
+    escaped = MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    return escaped.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _line_start(line: str) -> str:
+    """A line of a paragraph never starts a heading, quote, list or rule."""
+
+    def escape(m: re.Match[str]) -> str:
+        mark = m.group(2)  # "1." is escaped as "1\.", a backslash before a digit stays one
+        marked = mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark
+        return m.group(1) + marked
+
+    return BLOCK_START.sub(escape, line)
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """One line of escaped text (a newline here would forge a heading or a list item)."""
+    return _line_start(_md(" ".join(text.split())))
+
 
 
 def _cell(text: str) -> str:
-    # A pipe or a line break inside a cell would end the Markdown table row.
-    return _one_line(text).replace("|", "\\|")
+    # A pipe or a line break inside a cell would end the Markdown table row; a cell starts
+    # no block, so "1. Turn off…" stays as it is.
+    return _md(" ".join(text.split())).replace("|", "\\|")
 
 
 def render_html(title: str, sections: tuple[Section, ...], picture: bytes | None = None) -> str:

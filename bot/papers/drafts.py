@@ -100,5 +100,6 @@ def render(title: str, owner: str, body: Body) -> str:
     for text in _preamble(owner, body):
         lines += ["", text]
     for heading, text_lines in body:
-        lines += ["", f"## {heading}", "", *text_lines]
+        # A line break someone typed into a field would start a forged heading here.
+        lines += ["", f"## {heading}", "", *(" ".join(t.splitlines()) for t in text_lines)]
     return "\n".join(lines) + "\n"

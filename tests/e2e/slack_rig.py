@@ -110,7 +110,6 @@ async def workspace_slack() -> AsyncIterator[FakeSlack]:
         fake.add_user(SAM, "sam@harbourvale.example", "Sam Okafor")
         fake.add_user(PRIYA, "priya@harbourvale.example", "Priya Shah", deleted=True)
         fake.add_user(ALEX, "alex@harbourvale.example", "Alex Morgan")
-        fake.add_user(JORDAN, "jordan@harbourvale.example", "Jordan Ellis")
         yield fake
 
 
@@ -213,6 +212,8 @@ async def contained(rig: Rig) -> None:
 
 
 async def classified(rig: Rig) -> None:
+    if JORDAN not in rig.slack.state.users:  # he joins Slack to answer the ICAEW question
+        rig.slack.add_user(JORDAN, "jordan@harbourvale.example", "Jordan Ellis")
     for question, value in ANSWERS:
         action = f"classify:{question}:{value}"
         before = len(rig.slack.views)

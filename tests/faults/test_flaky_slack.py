@@ -63,6 +63,7 @@ async def workspace(runbook: Runbook, folder: Path, chaos: Chaos | None) -> Asyn
             slack, signed_off_by_the_lead(runbook), folder, web_client(TOKEN, slack.url)
         ) as rig,
     ):
+        slack.add_user(JORDAN, "jordan@harbourvale.example", "Jordan Ellis")  # compliance
         slack.chaos(chaos)
         yield rig
 
