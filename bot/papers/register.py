@@ -144,8 +144,10 @@ def _ico(
     delay = f"late by {span(late)}: {delay}" if late else delay
     if ob.status == "done":
         return ("yes", rec.settled_at, rec.reference, "", delay)
-    if ob.status == "waived":
-        return ("no", None, "", settled_text(ob), delay)
+    if ob.status == "waived":  # a decision not to notify: why, who decided, and when
+        by = rec.settled_by.name if rec.settled_by else "unknown"
+        at = rec.settled_at.isoformat() if rec.settled_at else "?"
+        return ("no", None, "", f"{settled_text(ob)} (decided by {by} at {at})", delay)
     return ("not yet", None, "", "", delay)
 
 

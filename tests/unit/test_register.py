@@ -47,7 +47,8 @@ async def test_a_breach_not_reported_is_listed_with_the_reason(
     incident = await not_reported_by_answer(deps)
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     assert (entry.key, entry.ico_told, entry.ico_told_at) == (incident.key, "no", None)
-    assert entry.reason_not_reported == f"stopped by the answer to Q3: {NO_RISK}"
+    decided = "(decided by Alex Morgan at 2026-03-26T15:40:00+00:00)"
+    assert entry.reason_not_reported == f"stopped by the answer to Q3: {NO_RISK} {decided}"
 
 
 async def test_a_decision_not_to_notify_is_listed_with_its_reason(
@@ -59,7 +60,8 @@ async def test_a_decision_not_to_notify_is_listed_with_its_reason(
         deps, incident.key, alex, "ico_art33", "waived", NOT_NOTIFYING
     )
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
-    assert (entry.ico_told, entry.reason_not_reported) == ("no", NOT_NOTIFYING)
+    decided = f"{NOT_NOTIFYING} (decided by Alex Morgan at 2026-03-26T15:40:00+00:00)"
+    assert (entry.ico_told, entry.reason_not_reported) == ("no", decided)
 
 
 async def test_a_late_report_is_listed_with_when_the_ico_was_told_and_why_late(

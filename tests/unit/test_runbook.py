@@ -559,3 +559,20 @@ def test_actions_the_runbook_omits_fall_back_to_the_default_roles() -> None:
     assert runbook.may("priya", "waive_obligation")
     assert runbook.may("sam", "acknowledge")
     assert not runbook.may("sam", "waive_obligation")
+
+
+def test_a_permission_naming_no_role_is_an_error_naming_its_path() -> None:
+    text = edited("  contain: [kill_switch, lead]", "  contain: [kill_switch, bosses]")
+    (error,) = problems(text)
+    line = line_of(text, "contain: [kill_switch, bosses]")
+    assert error.startswith(f"runbook.yaml:{line}: permissions.contain[1]: unknown role 'bosses'")
+    assert "everyone, kill_switch, lead, room" in error
+
+
+def test_the_runbook_can_widen_who_decides_and_narrow_who_reads() -> None:
+    text = edited("  decide_data_protection: [dpo]", "  decide_data_protection: [dpo, it_lead]")
+    text = text.replace("  read: [everyone, room]", "  read: [incident_lead, dpo]")
+    runbook = parse_runbook(text, source="runbook.yaml")
+    assert runbook.may("lee", "decide_data_protection")
+    assert runbook.may("alex", "read") and not runbook.may("jordan", "read")
+    assert runbook.may("jordan", "change")  # everyone the runbook names, by default
