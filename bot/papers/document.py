@@ -101,7 +101,6 @@ def _one_line(text: str) -> str:
     return _line_start(_md(" ".join(text.split())))
 
 
-
 def _cell(text: str) -> str:
     # A pipe or a line break inside a cell would end the Markdown table row; a cell starts
     # no block, so "1. Turn off…" stays as it is.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.main import build
+from ai_incident.main import build
 from bot.runbook import Runbook
 from bot.settings import Settings
 from tests.e2e.slack_rig import settings_for, workspace_slack

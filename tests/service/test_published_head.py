@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.evidence_pack import verify_text
-from bot.export import export_json
+from bot.papers.evidence_pack import verify_text
+from bot.papers.export import export_json
 from bot.service import Deps
 from tests.fakes.chat import FakeChat
 from tests.fakes.clock import FakeClock

@@ -10,9 +10,9 @@ import pytest
 
 from bot import service
 from bot.decisions import CloseForm, DeclareForm
+from bot.incident import Incident
 from bot.papers import drafts
 from bot.papers.evidence_pack import artefacts
-from bot.incident import Incident
 from bot.papers.register import entry, register_markdown
 from bot.papers.report import report_html, report_markdown
 from bot.service import Deps
