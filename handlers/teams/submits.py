@@ -17,6 +17,7 @@ from bot import service, triage
 from bot.actions import Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.incident import Room
+from bot.permissions import readable
 from bot.ports import ChatError
 from bot.views import Button, View
 from handlers.kept import key_of
@@ -174,7 +175,8 @@ class Submits:
             await service.close(self.edge.deps, key, actor, form)
         except Refused as error:
             loaded = await self.edge.deps.store.load(key.upper())
-            if loaded is None:
+            asker = await self.edge.actor(turn)  # the form again only for who may see it
+            if loaded is None or not readable(runbook, loaded, asker, in_room=False):
                 await self.edge.tell(turn, View(error.message))
                 return
             await self.edge.replace(turn, close_card(runbook, loaded, turn.value, error.message))
