@@ -78,3 +78,19 @@ async def test_a_long_draft_is_split_into_sections_slack_accepts(rig: Rig) -> No
     sections = _sections(rig.slack.ephemerals[shown:])
     assert len(sections) > 1 and all(len(s) <= MAX_SECTION for s in sections)
     assert "\n".join(sections).count("Acme&amp;Brightside") == 187  # nothing cut
+
+
+async def test_a_stranger_pressing_draft_sees_no_draft_and_nothing_of_the_incident(
+    rig: Rig,
+) -> None:
+    stranger = "U0STRANGER"  # in the room (a guest, say), not in the runbook
+    rig.slack.add_user(stranger, "jo@elsewhere.example", "Jo Bloggs")
+    await declared(rig)
+    reminder = await _ico_reminder(rig)
+    before = await rig.deps.store.load(KEY)
+    await rig.ws.click(stranger, reminder, "draft:ico_art33")
+    told = rig.ws.told(stranger)
+    assert "Only people named in the runbook" in told
+    assert "DRAFT" not in told and TITLE not in told and "72" not in told
+    after = await rig.deps.store.load(KEY)
+    assert before is not None and after is not None and after.events == before.events

@@ -404,7 +404,8 @@ async def test_the_close_form_records_the_regression_case_as_slack_and_teams_do(
         await _answer(browser, question, "No")
     form, _ = form_with(await browser.command("close"), "Close the incident")
     criteria = [value for name, value in form.checkboxes if name == "criteria"]
-    data = [*form.fields.items(), ("root_cause", "Cache keyed without the client id")]
+    fields = {**form.fields, "as": "priya"}  # the managing partner's sign-off is hers
+    data = [*fields.items(), ("root_cause", "Cache keyed without the client id")]
     data += [*(("criteria", c) for c in criteria), ("regression_input", "Draft Acme's Q1")]
     data += [("regression_output", "Brightside revenue 1.2m"), ("must_contain", "Acme\n")]
     data += [("must_not_contain", "Brightside\n1.2m")]
@@ -417,6 +418,26 @@ async def test_the_close_form_records_the_regression_case_as_slack_and_teams_do(
         "must_contain": ["Acme"],
         "must_not_contain": ["Brightside", "1.2m"],
     }
+
+
+async def test_the_partners_sign_off_ticked_by_another_is_refused_and_recorded(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    await browser.contain_all()
+    for question in ("Q1", "Q7", "Q8", "Q9", "Q12", "Q14"):
+        await _answer(browser, question, "No")
+    page = await browser.command("close")
+    form, _ = form_with(page, "Close the incident")
+    criteria = [value for name, value in form.checkboxes if name == "criteria"]
+    data = [*form.fields.items(), ("root_cause", "Cache keyed without the client id")]
+    data += [("failure_type", "context_leakage"), *(("criteria", c) for c in criteria)]
+    page = await (await browser.client.post("/close", data=data)).text()  # as Sam
+    said = "Only Priya Shah (Managing Partner) may confirm 'Sign-off by the managing partner'"
+    assert said in unescape(page)
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and incident.closed_at is None
+    assert incident.events[-1].type == "refused" and incident.events[-1].actor.name == "Sam Okafor"
 
 
 async def test_the_closed_room_shows_the_timeline_picture_under_the_summary(
