@@ -129,10 +129,15 @@ def _vendor(system: System) -> str:
     return "; ".join([*parts, *([system.contract.notes] if system.contract.notes else [])])
 
 
+def _regulator(runbook: Runbook) -> str:
+    return _people(runbook.who_may("decide_regulator"))
+
+
 def _decisions(runbook: Runbook) -> tuple[Block, ...]:
     rows = (
         ("Declare and lead the incident", _people(runbook.chain("incident_lead"))),
-        ("Is it a personal-data breach?", _people(runbook.chain("dpo"))),
+        ("Is it a personal-data breach?", _people(runbook.who_may("decide_data_protection"))),
+        ("The regulator questions (FCA, SRA, ICAEW, AI Act)", _regulator(runbook)),
         ("Notify the ICO; mark a notice as sent", _people(runbook.who_may("mark_notified"))),
         ("Decide not to notify (waive)", _people(runbook.who_may("waive_obligation"))),
         ("Override the re-enable gate", _people(runbook.who_may("override_gate"))),
