@@ -103,7 +103,8 @@ def test_register_lists_both_breaches_with_the_unreported_ones_reason(
     assert rows.keys() == set(keys)
     assert rows[keys[0]]["ico_told"] == "yes"
     assert rows[keys[1]]["ico_told"] == "no"
-    assert rows[keys[1]]["reason_not_reported"] == f"stopped by the answer to Q3: {NO_RISK}"
+    said = rows[keys[1]]["reason_not_reported"]  # why, and who decided it when
+    assert said.startswith(f"stopped by the answer to Q3: {NO_RISK} (decided by Alex Morgan at ")
     assert main(["register", "--format", "md"]) == 0
     assert NO_RISK in capsys.readouterr().out
 
