@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.decisions import Draft, Refused
+from bot.decisions import Draft, Forbidden, Refused
 from bot.incident import Incident
 from bot.runbook import Runbook
 from bot.runbook_actions import ENV_REFERENCE, Action
@@ -138,7 +138,7 @@ def start(incident: Incident, runbook: Runbook, actor: Actor, step: int) -> list
     who = system.kill_switch.who if system else ()
     if actor.person_id not in who:
         names = ", ".join(p.name for p in map(runbook.person, who)) or "nobody"
-        raise Refused(f"Only the kill-switch chain ({names}) may run this step.")
+        raise Forbidden(f"Only the kill-switch chain ({names}) may run this step.")
     if step in incident.steps:
         raise Refused(f"Step {step + 1} is already recorded as {incident.steps[step].status}.")
     history = runs(incident, step)

@@ -122,6 +122,8 @@ async def test_only_the_kill_switch_chain_may_run_it(
     with pytest.raises(Refused, match="Only the kill-switch chain"):
         await actions.press(deps, incident.key, person(deps.runbook, "alex"), RUN, "")
     assert receiver.seen == []
+    last = (await service.load(deps, incident.key)).events[-1]  # kept as a refused attempt
+    assert last.type == "refused" and last.actor.person_id == "alex"
 
 
 async def test_a_double_click_sends_once(
