@@ -188,6 +188,11 @@ async def _simple(room: RoomPublisher, event: Event) -> None:
         await room.post(text(room.incident, said))
 
 
+async def _proposed(room: RoomPublisher, event: Event) -> None:
+    await _simple(room, event)
+    await _questions(room, event)
+
+
 async def _awareness(room: RoomPublisher, event: Event) -> None:
     d = event.data
     await room.post(
@@ -239,7 +244,7 @@ HANDLERS = {
     "evidence_added": _simple,
     "gate_overridden": _simple,
     "overdue_reason": _simple,
-    "answer_proposed": _simple,
+    "answer_proposed": _proposed,
 }
 
 

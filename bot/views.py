@@ -174,6 +174,10 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
     asked = q in applicable_questions(runbook.firm.profile, n.incident.answer_values)
     if not asked:
         return View(f"{q.id}. {q.text}", ("Skipped: an earlier answer rules it out.",))
+    p = n.incident.proposed.get(q.id)  # shown as proposed until its decider confirms
+    proposed = (
+        (f"Proposed: *{p.value}* — {p.by.name}, {moment(p.at)}; not decided yet",) if p else ()
+    )
     if a is not None:
         said = f"*{a.value}* — {a.by.name}, {moment(a.at)}" + (f" ({a.reason})" if a.reason else "")
         change = tuple(
@@ -181,7 +185,7 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
             for o in q.options
             if o != a.value
         )
-        return View(f"{q.id}. {q.text}", (said,), (), change)
+        return View(f"{q.id}. {q.text}", (said, *proposed), (), change)
     asks = ASKS_FOR_TEXT.get(q.id, "")
     buttons = tuple(
         Button(
@@ -192,7 +196,7 @@ def _question(n: Notice, runbook: Runbook, now: datetime) -> View:
         )
         for o in q.options
     )
-    return View(f"{q.id}. {q.text}", (), (), buttons)
+    return View(f"{q.id}. {q.text}", proposed, (), buttons)
 
 
 def _questions(n: Notice, runbook: Runbook, now: datetime) -> View:

@@ -16,7 +16,7 @@ import pytest
 from bot import service
 from bot.decisions import Refused
 from handlers.slack.chat import SlackChat
-from tests.e2e.slack_driver import Answer
+from tests.e2e.slack_driver import Answer, text_of
 from tests.e2e.slack_rig import (
     ALEX,
     KEY,
@@ -216,6 +216,8 @@ async def test_a_runbook_person_without_the_role_proposes_and_the_dpo_decides(ri
     assert incident is not None and "Q1" not in incident.answers
     assert incident.proposed["Q1"].by.person_id == "lee"
     assert "Lee Chen proposes Q1: yes (proposed until Alex Morgan" in rig.ws.said(rig.room)
+    question = text_of(rig.ws.message_with(rig.room, "classify:Q1:yes"))
+    assert "Proposed: *yes* — Lee Chen" in question and "not decided yet" in question
     await rig.ws.click(ALEX, rig.ws.message_with(rig.room, "classify:Q1:yes"), "classify:Q1:yes")
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.answers["Q1"].by.person_id == "alex"
