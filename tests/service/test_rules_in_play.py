@@ -83,9 +83,11 @@ async def test_questions_open_once_the_kill_switch_is_recorded(deps: Deps) -> No
 async def test_harm_still_ongoing_keeps_the_incident_out_of_remediation(deps: Deps) -> None:
     incident = await classified_seed(deps)
     alex, sam = person(deps.runbook, "alex"), person(deps.runbook, "sam")
+    jordan = person(deps.runbook, "jordan")  # the compliance role decides the ICAEW question
     for question in ("Q4", "Q5", "Q8a", "Q8b", "Q8c", "Q8d", "Q12"):
         value = "unsure" if question == "Q5" else "no"
-        incident = await service.answer(deps, incident.key, alex, question, value)
+        by = jordan if question == "Q12" else alex
+        incident = await service.answer(deps, incident.key, by, question, value)
     await service.add_evidence(deps, incident.key, sam, "Prompt log", "E4")
     incident = await service.answer(deps, incident.key, alex, "Q14", "yes")
     assert phase_of(incident, deps.runbook) == "evidence"
