@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 
 from bot.incident import Incident
+from bot.permissions import REGULATOR
 from bot.runbook_parse import load_runbook
 from handlers.teams.routes import PATH
 from storage.engine import make_engine
@@ -25,7 +26,7 @@ from storage.sql import SqlStore
 from tests.conftest import ROOT
 from tests.e2e.slack_rig import ANSWERS, KEY, TITLE
 from tests.e2e.teams_driver import CHANNEL, TEAM, Tenant, actions, text_of
-from tests.e2e.teams_rig import ALEX, LEE, POST, PRIYA, SAM, _asks
+from tests.e2e.teams_rig import ALEX, JORDAN, LEE, POST, PRIYA, SAM, _asks
 from tests.fakes.teams_connector import FakeConnector
 from tests.faults.servers import SERVE, ServerProcess, until
 
@@ -117,7 +118,7 @@ async def emulator(tmp_path: Path) -> AsyncIterator[Run]:
     server = ServerProcess(env, tmp_path / "serve.log")
     try:
         async with FakeConnector() as connector, aiohttp.ClientSession() as http:
-            for user in (LEE, SAM, ALEX, PRIYA):
+            for user in (LEE, SAM, ALEX, PRIYA, JORDAN):
                 connector.add_member(user.id, user.name, user.email, user.aad)
             await server.ready()
             store = SqlStore(make_engine(url))
@@ -151,8 +152,8 @@ async def test_the_emulator_drives_declare_to_close_through_api_messages(emulato
     for step in range(3):
         await run.click(SAM, f"contain:{step}:done")
     await run.click(SAM, "contain:3:not_possible", "The vendor holds the key")
-    for question, value in ANSWERS:
-        await run.click(ALEX, f"classify:{question}:{value}")
+    for question, value in ANSWERS:  # each by its decider: the DPO, or compliance
+        await run.click(JORDAN if question in REGULATOR else ALEX, f"classify:{question}:{value}")
     for clock in CLOCKS:
         await run.click(ALEX, f"obligation:{clock}:done", f"{clock} told, ref 77")
 
@@ -164,7 +165,7 @@ async def test_the_emulator_drives_declare_to_close_through_api_messages(emulato
     answers = {"root_cause": "Cache keyed without client id", "failure_type": "context_leakage"}
     answers |= {"lessons": "Key caches by client", "must_contain": "Acme", "reenable": every}
     form = tenant.last(run.room)
-    assert await tenant.fill(SAM, form, answers) == 202
+    assert await tenant.fill(PRIYA, form, answers) == 202  # her sign-off is hers to give
     await run.after("the close form to be answered", lambda: form.updates)
     found = await run.incident()
     assert found is not None and found.closed_at is not None, text_of(form)
