@@ -2,7 +2,7 @@
 the last event's seq), so `ai-incident verify` notices events cut from the end.
 
 Revision ID: 0003
-Revises: 0007
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0007"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
