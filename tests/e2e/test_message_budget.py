@@ -49,7 +49,8 @@ async def test_the_seed_case_on_teams_stays_within_the_message_budget(
     await rig.tenant.say(SAM, rig.room, "close")
     every = ",".join(str(i) for i in range(len(rig.deps.runbook.reenable_criteria)))
     answers = {"root_cause": "Cache keyed without client id", "reenable": every}
-    await rig.tenant.fill(SAM, rig.tenant.last(rig.room), answers)
+    # The managing partner's sign-off is hers to give: she submits the close form.
+    await rig.tenant.fill(teams.PRIYA, rig.tenant.last(rig.room), answers)
     closed = await rig.deps.store.load(teams.KEY)
     assert closed is not None and closed.closed_at is not None
     sent = rig.tenant.messages(rig.room)
