@@ -93,31 +93,20 @@ def parse_aware(text: str) -> tuple[datetime, str]:
     return when, reason.strip()
 
 
-SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|([^>]*))?>")
-
-
 def parse_person(text: str, runbook: Runbook, me: str | None) -> tuple[Person, str]:
-    """`<person> [the rest]`: a runbook id, a full or first name (with or without @), a Slack
-    mention, or "me"; the person and the rest. Raises ValueError with a message for the user."""
-    said = text.strip()
-    mention = SLACK_MENTION.match(said)
-    if mention:
-        name = (mention.group(2) or "").lower()
-        found = [p for p in runbook.people if p.slack == mention.group(1)] or [
-            p for p in runbook.people if name and name in (p.id, p.name.split()[0].lower())
-        ]
-        rest = said[mention.end() :]
+    """`<person> [the rest]`: a runbook id, a full or first name (with or without @), or "me";
+    the person and the rest. Each edge turns its own mention syntax into one of these first.
+    Raises ValueError with a message for the user."""
+    said = text.strip().removeprefix("@")
+    by_name = [p for p in runbook.people if said.lower().startswith(p.name.lower())]
+    word, _, rest = said.partition(" ")
+    if by_name:
+        found, rest = by_name[:1], said[len(by_name[0].name) :]
+    elif word.lower() == "me":
+        found = [p for p in runbook.people if p.id == me]
     else:
-        said = said.removeprefix("@")
-        by_name = [p for p in runbook.people if said.lower().startswith(p.name.lower())]
-        word, _, rest = said.partition(" ")
-        if by_name:
-            found, rest = by_name[:1], said[len(by_name[0].name) :]
-        elif word.lower() == "me":
-            found = [p for p in runbook.people if p.id == me]
-        else:
-            first = word.lower()
-            found = [p for p in runbook.people if first in (p.id, p.name.split()[0].lower())]
+        first = word.lower()
+        found = [p for p in runbook.people if first in (p.id, p.name.split()[0].lower())]
     if len(found) != 1:
         known = ", ".join(p.id for p in runbook.people)
         who = text.strip().split(" ", 1)[0][:40] or "nobody"

@@ -1,124 +1,127 @@
-"""`@AI Incident …` in Teams: the shared command language (bot.commands), answered in the
+"""`@AI Incident …` in Teams: the core's command table (bot.command_answers), answered in the
 conversation it was said in.
 
     await Commands(edge).run(turn)   # turn.text is "status" with the bot's mention stripped
 
 In an incident's thread the incident is implied; elsewhere its key comes first. A refusal
-(an unknown key, a missing permission) is an answer, never an error.
+(an unknown key, a missing permission) is an answer, never an error. Teams' `<at>Name</at>`
+mentions reach the core as the plain name (handlers.teams.activity strips the markup); this
+edge only sends its form cards and renders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from bot import service
-from bot.actions import typed
-from bot.commands import TYPED, Command, parse
+from bot.command_answers import (
+    Answer,
+    OpenClose,
+    OpenDeclare,
+    Platform,
+    Refusal,
+    Show,
+    answer_command,
+)
+from bot.commands import Command, parse
 from bot.decisions import Refused
-from bot.incident import Incident
-from bot.permissions import permit_read
-from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
+from bot.service import Deps
+from bot.timeline import Actor
+from bot.views import View
+from handlers.database import TRY_AGAIN, database_away
 from handlers.teams.activity import Turn
+from handlers.teams.cards import MAX_BYTES, Card, size
 from handlers.teams.edge import Edge
-from handlers.teams.files import NotFetched, fetch, shared_files
+from handlers.teams.files import NotFetched, SharedFile, fetch, shared_files
 from handlers.teams.forms import close_card, declare_card
 
-SLASH, MENTION = "/ai-incident", "@AI Incident"
+MENTION = "@AI Incident"
+TEAMS = Platform(
+    "teams",
+    "Outside an incident thread, put the incident's key first: status AI-2026-0001.",
+    typed_as=MENTION,
+)
+TOO_LONG = "That form is over Teams' limits: {error}"
+
+
+class Asking:
+    """The person who spoke in a conversation, as the core's table asks after them."""
+
+    platform = TEAMS
+
+    def __init__(self, edge: Edge, turn: Turn) -> None:
+        self.edge, self.turn = edge, turn
+
+    async def actor(self) -> Actor:
+        return await self.edge.actor(self.turn)
+
+    async def room_key(self) -> str:
+        return await self.edge.room_of(self.turn)
 
 
 class Commands:
     def __init__(self, edge: Edge) -> None:
         self.edge = edge
-        self.table: dict[str, Callable[[Command, Turn], Awaitable[None]]] = {
-            **dict.fromkeys(TYPED, self._typed),
-            "declare": self._declare,
-            "status": self._status,
-            "list": self._list,
-            "evidence": self._evidence,
-            "close": self._close,
-            "runbook": self._runbook,
-            "help": self._help,
-        }
 
     async def run(self, turn: Turn) -> None:
         command = parse(turn.text)
         try:
-            await self.table[command.name](command, turn)
-        except Refused as error:
-            await self.edge.tell(turn, View(error.message))
+            if command.name == "evidence" and shared_files(turn.attachments):
+                await self._files(command, turn)  # Teams' own transport: the files' bytes
+                return
+            answer = await answer_command(self.edge.deps, command, Asking(self.edge, turn))
+            await self._show(turn, answer)
+        except Exception as error:  # worked after the answer to Teams: say so in the thread
+            if not database_away(error):
+                raise
+            await self.edge.tell(turn, View(TRY_AGAIN))
 
-    async def _declare(self, command: Command, turn: Turn) -> None:
-        now = self.edge.deps.clock.now()
-        await self.edge.send(turn, declare_card(self.edge.deps.runbook, now, command.text))
-
-    async def _read(self, command: Command, turn: Turn) -> Incident:
-        """The incident, if this person may see it (the runbook's people; its room's members)."""
-        key = (await service.load(self.edge.deps, await self.edge.key(command.key, turn))).key
-        in_room = await self.edge.room_of(turn) == key
-        return await service.read(self.edge.deps, key, await self.edge.actor(turn), in_room)
-
-    async def _close(self, command: Command, turn: Turn) -> None:
-        incident = await self._read(command, turn)
-        if incident.closed_at is not None:
-            raise Refused(f"{incident.key} is already closed.")
-        await self.edge.send(turn, close_card(self.edge.deps.runbook, incident))
-
-    async def _status(self, command: Command, turn: Turn) -> None:
-        deps = self.edge.deps
-        incident = await self._read(command, turn)
-        await self.edge.tell(turn, status_view(incident, deps.runbook, deps.clock.now()))
-
-    async def _list(self, command: Command, turn: Turn) -> None:
-        permit_read(self.edge.deps.runbook, None, await self.edge.actor(turn))
-        await self.edge.tell(turn, list_view(await self.edge.deps.store.list_incidents(False)))
-
-    async def _evidence(self, command: Command, turn: Turn) -> None:
-        if shared_files(turn.attachments):
-            await self._files(command, turn)
-            return
-        if not command.text:
-            incident = await self._read(command, turn)
-            await self.edge.tell(turn, evidence_view(incident), incident.key)
-            return
-        await self._typed(command, turn)
+    async def _show(self, turn: Turn, answer: Answer) -> None:
+        runbook = self.edge.deps.runbook
+        match answer:
+            case Show(view=view, key=key):
+                await self.edge.tell(turn, view, key)
+            case Refusal(message=message):
+                await self.edge.tell(turn, View(message))
+            case OpenDeclare(title=title):
+                await self._open(turn, declare_card(runbook, self.edge.deps.clock.now(), title))
+            case OpenClose(incident=incident):
+                await self._open(turn, close_card(runbook, incident))
 
     async def _files(self, command: Command, turn: Turn) -> None:
         """Each attached file downloaded and recorded from its bytes, as Slack's are."""
-        deps, key = self.edge.deps, await self.edge.key(command.key, turn)
-        actor = await self.edge.actor(turn)
-        for shared in shared_files(turn.attachments):
-            try:
-                content = await fetch(shared, self.edge.files)
-            except NotFetched as error:
-                said = f"I could not record {shared.name} as evidence ({error}); share a link."
-                await self.edge.tell(turn, View(said))
-                continue
-            text = command.text or shared.name
-            incident = await service.add_evidence(
-                deps,
-                key,
-                actor,
-                text,
-                None,
-                content,
-                "teams-file",
-                shared.name,
-                shared.content_type,
-            )
-            digest = incident.evidence[-1].sha256
-            await self.edge.tell(
-                turn, View(f"Evidence recorded on {key}: {shared.name} (sha256 {digest}).")
-            )
+        try:
+            deps, key = self.edge.deps, await self.edge.key(command.key, turn)
+            actor = await self.edge.actor(turn)
+            for shared in shared_files(turn.attachments):
+                await self.edge.tell(
+                    turn, View(await self._file(deps, key, actor, command, shared))
+                )
+        except Refused as error:
+            await self.edge.tell(turn, View(error.message))
 
-    async def _typed(self, command: Command, turn: Turn) -> None:
-        key = await self.edge.key(command.key, turn)
-        actor = await self.edge.actor(turn)
-        done = await typed(self.edge.deps, command.name, key, actor, command.text, "teams")
-        await self.edge.tell(turn, View(done))
+    async def _file(
+        self, deps: Deps, key: str, actor: Actor, command: Command, shared: SharedFile
+    ) -> str:
+        try:
+            content = await fetch(shared, self.edge.files)
+        except NotFetched as error:
+            return f"I could not record {shared.name} as evidence ({error}); share a link."
+        incident = await service.add_evidence(
+            deps,
+            key,
+            actor,
+            command.text or shared.name,
+            None,
+            content,
+            "teams-file",
+            shared.name,
+            shared.content_type,
+        )
+        return f"Evidence recorded on {key}: {shared.name} (sha256 {incident.evidence[-1].sha256})."
 
-    async def _runbook(self, command: Command, turn: Turn) -> None:
-        await self.edge.tell(turn, runbook_view(self.edge.deps.runbook))
-
-    async def _help(self, command: Command, turn: Turn) -> None:
-        v = help_view(command.error)
-        await self.edge.tell(turn, View(v.title, tuple(x.replace(SLASH, MENTION) for x in v.lines)))
+    async def _open(self, turn: Turn, form: Card) -> None:
+        """A form is one card: one Teams would refuse is answered, never sent."""
+        if (bytes_ := size(form)) > MAX_BYTES:
+            error = f"the form is {bytes_:,} bytes; a card may be {MAX_BYTES:,}."
+            await self.edge.tell(turn, View(TOO_LONG.format(error=error)))
+            return
+        await self.edge.send(turn, form)

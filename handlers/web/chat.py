@@ -17,13 +17,20 @@ import contextlib
 import itertools
 import re
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot import service
-from bot.actions import typed
-from bot.commands import TYPED, Command, parse
+from bot.command_answers import (
+    SLASH,
+    Answer,
+    OpenClose,
+    OpenDeclare,
+    Platform,
+    Refusal,
+    Show,
+    answer_command,
+)
+from bot.commands import parse
 from bot.decisions import Refused
 from bot.incident import Incident, Room
 from bot.notices import Notice
@@ -31,7 +38,7 @@ from bot.ports import Clock
 from bot.runbook import Runbook
 from bot.service import Deps
 from bot.timeline import Actor
-from bot.views import View, help_view, list_view, status_view, view
+from bot.views import View, view
 
 LOBBY = "lobby"
 SLUG_LIMIT = 40
@@ -63,10 +70,11 @@ class WebMessage:
     updates: int = 0
     links: tuple[tuple[str, str], ...] = ()  # (label, href) shown under the text
     by: str = ""  # who typed it, for a command echoed into the room; "" is the bot
+    about: str = ""  # for an answer: the incident its buttons act on
 
     @property
     def key(self) -> str:
-        return self.notice.incident.key if self.notice else ""
+        return self.notice.incident.key if self.notice else self.about
 
 
 @dataclass
@@ -162,9 +170,11 @@ class WebChat:
         at: datetime,
         links: tuple[tuple[str, str], ...] = (),
         by: str = "",
+        about: str = "",
     ) -> WebMessage:
-        """A command (`by` who typed it) or the bot's answer, shown in the room it was typed in."""
-        message = WebMessage(self._next_id(), None, answer, at, links=links, by=by)
+        """A command (`by` who typed it) or the bot's answer (`about` an incident, whose key
+        its buttons carry), shown in the room it was typed in."""
+        message = WebMessage(self._next_id(), None, answer, at, links=links, by=by, about=about)
         self.rooms.get(room, self.rooms[LOBBY]).messages.append(message)
         self._touch()
         return message
@@ -203,65 +213,59 @@ class Next:
     info: str = ""
 
 
+WEB = Platform("web", "Outside an incident room, put its key first: status AI-2026-0001.")
+RUNBOOK = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))
+
+
+class Asking:
+    """The person speaking in a web room, as the core's table asks after them."""
+
+    platform = WEB
+
+    def __init__(self, deps: Deps, chat: WebChat, room: str, actor: Actor) -> None:
+        self.deps, self.chat, self.room, self.who = deps, chat, room, actor
+
+    async def actor(self) -> Actor:
+        return self.who
+
+    async def room_key(self) -> str:
+        found = self.chat.rooms.get(self.room)
+        key = found.key if found else ""
+        return key or await self.deps.store.find_by_room("web", self.room) or ""
+
+
 class Commands:
-    """`/ai-incident …` typed into a web room; in an incident's room its key is implied."""
+    """`/ai-incident …` typed into a web room, answered by the core's command table; in an
+    incident's room its key is implied. The page opens the forms and shows the answers."""
 
     def __init__(self, deps: Deps, chat: WebChat) -> None:
         self.deps, self.chat = deps, chat
-        self.table: dict[str, Callable[[Command, str, Actor], Awaitable[Next]]] = {
-            **dict.fromkeys(TYPED, self._typed),
-            "declare": self._declare,
-            "status": self._status,
-            "list": self._list,
-            "close": self._close,
-            "runbook": self._runbook,
-            "help": self._help,
-        }
 
     async def run(self, said: str, room: str, actor: Actor) -> Next:
         said = said.strip()
         if said:
             self.chat.reply(room, View(actor.name, (said,)), self.deps.clock.now(), by=actor.name)
-        command = parse(said.removeprefix("/ai-incident").strip())
-        return await self.table[command.name](command, room, actor)
+        command = parse(said.removeprefix(SLASH).strip())
+        answer = await answer_command(self.deps, command, Asking(self.deps, self.chat, room, actor))
+        return self._next(room, answer)
 
-    def _reply(self, room: str, answer: View, *links: tuple[str, str]) -> Next:
-        self.chat.reply(room, answer, self.deps.clock.now(), links)
+    def _next(self, room: str, answer: Answer) -> Next:
+        match answer:
+            case Refusal(message=message):
+                raise Refused(message)  # shown at the top of the room
+            case OpenDeclare(title=title):
+                return Next(room, form="declare", title=title)
+            case OpenClose(incident=incident):
+                return Next(room_id(incident.key), form="close")
+            case Show(changed=True, key=key, in_room=in_room, view=view):
+                # The room shows the change itself; what it does not show is said in words.
+                return Next(room_id(key), info="" if in_room else view.title)
+            case Show(paper="runbook"):
+                return self._reply(room, RUNBOOK, ("Open the runbook", "/runbook"))
+            case Show(view=view, key=key):
+                return self._reply(room, view, about=key)
+        raise AssertionError(f"an answer no edge knows: {answer!r}")
+
+    def _reply(self, room: str, answer: View, *links: tuple[str, str], about: str = "") -> Next:
+        self.chat.reply(room, answer, self.deps.clock.now(), links, about=about)
         return Next(room)
-
-    async def _key(self, command: Command, room: str) -> str:
-        found = self.chat.rooms.get(room)
-        key = command.key or (found.key if found else "")
-        key = key or await self.deps.store.find_by_room("web", room) or ""
-        if not key:
-            raise Refused("Outside an incident room, put its key first: status AI-2026-0001.")
-        return key.upper()
-
-    async def _declare(self, command: Command, room: str, actor: Actor) -> Next:
-        return Next(room, form="declare", title=command.text)
-
-    async def _close(self, command: Command, room: str, actor: Actor) -> Next:
-        incident = await service.load(self.deps, await self._key(command, room))
-        return Next(room_id(incident.key), form="close")
-
-    async def _help(self, command: Command, room: str, actor: Actor) -> Next:
-        return self._reply(room, help_view(command.error))
-
-    async def _runbook(self, command: Command, room: str, actor: Actor) -> Next:
-        answer = View("The one-page runbook", ("Who decides, the clocks, each kill switch.",))
-        return self._reply(room, answer, ("Open the runbook", "/runbook"))
-
-    async def _list(self, command: Command, room: str, actor: Actor) -> Next:
-        return self._reply(room, list_view(await self.deps.store.list_incidents(False)))
-
-    async def _status(self, command: Command, room: str, actor: Actor) -> Next:
-        incident = await service.load(self.deps, await self._key(command, room))
-        return self._reply(room, status_view(incident, self.deps.runbook, self.deps.clock.now()))
-
-    async def _typed(self, command: Command, room: str, actor: Actor) -> Next:
-        """Ack, handover, evidence and T0 show in the room itself; only a note (which the
-        room does not show) is confirmed in words."""
-        shown = command.name == "note"
-        key = await self._key(command, room)
-        done = await typed(self.deps, command.name, key, actor, command.text, "web")
-        return Next(room_id(key), info=done if shown else "")
