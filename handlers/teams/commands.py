@@ -26,7 +26,6 @@ from bot.decisions import Refused
 from bot.service import Deps
 from bot.timeline import Actor
 from bot.views import View
-from handlers.database import TRY_AGAIN, database_away
 from handlers.teams.activity import Turn
 from handlers.teams.cards import MAX_BYTES, Card, size
 from handlers.teams.edge import Edge
@@ -63,16 +62,11 @@ class Commands:
 
     async def run(self, turn: Turn) -> None:
         command = parse(turn.text)
-        try:
-            if command.name == "evidence" and shared_files(turn.attachments):
-                await self._files(command, turn)  # Teams' own transport: the files' bytes
-                return
-            answer = await answer_command(self.edge.deps, command, Asking(self.edge, turn))
-            await self._show(turn, answer)
-        except Exception as error:  # worked after the answer to Teams: say so in the thread
-            if not database_away(error):
-                raise
-            await self.edge.tell(turn, View(TRY_AGAIN))
+        if command.name == "evidence" and shared_files(turn.attachments):
+            await self._files(command, turn)  # Teams' own transport: the files' bytes
+            return
+        answer = await answer_command(self.edge.deps, command, Asking(self.edge, turn))
+        await self._show(turn, answer)
 
     async def _show(self, turn: Turn, answer: Answer) -> None:
         runbook = self.edge.deps.runbook

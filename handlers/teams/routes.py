@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.views import View
+from handlers.database import TRY_AGAIN, database_away
 from handlers.kept import Kept, key_of
 from handlers.teams.activity import MAX_BODY, Malformed, Turn, read_turn
 from handlers.teams.auth import Inbound
@@ -58,11 +60,17 @@ class Teams:
             Submits.check(turn)
 
     async def handle(self, turn: Turn) -> None:
-        await self.edge.arrived(turn)
-        if turn.kind == "command":
-            await self.commands.run(turn)
-        elif turn.kind == "submit":
-            await self.submits.run(turn)
+        try:
+            await self.edge.arrived(turn)
+            if turn.kind == "command":
+                await self.commands.run(turn)
+            elif turn.kind == "submit":
+                await self.submits.run(turn)
+        except Exception as error:  # worked after Teams had its answer: say so where it was said
+            if not database_away(error):
+                raise
+            log.warning("the database is away: %s", error)
+            await self.edge.tell(turn, View(TRY_AGAIN))
 
     async def again(self, body: Mapping[str, Any]) -> None:
         """A kept activity worked again after a crash (checked when it came)."""
