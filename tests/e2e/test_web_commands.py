@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from html import unescape
 
+from tests.e2e.test_web_chat import Browser, browser
 from tests.e2e.test_web_chat import (
-    Browser,
-    browser,
-    test_the_close_form_closes_an_incident_that_needs_no_notice,
+    test_the_close_form_closes_an_incident_that_needs_no_notice as closed_by_its_form,
 )
 
 __all__ = ["browser"]  # fixtures
@@ -32,7 +31,7 @@ async def test_evidence_alone_shows_the_checklist_whose_buttons_record_evidence(
 async def test_close_of_a_closed_incident_is_refused_as_in_slack_and_teams(
     browser: Browser,
 ) -> None:
-    await test_the_close_form_closes_an_incident_that_needs_no_notice(browser)
+    await closed_by_its_form(browser)
     page = await browser.command("close")
     assert "AI-2026-0001 is already closed." in unescape(page)
 
