@@ -27,6 +27,9 @@ from bot.timeline import Actor
 from bot.views import View, evidence_view, help_view, list_view, runbook_view, status_view
 
 SLASH = "/ai-incident"
+# The changes the incident's room shows by itself; what any other command says (a note's
+# confirmation) is for words.
+SHOWN_IN_ROOM = ("ack", "handover", "evidence", "aware")
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ async def _typed(deps: Deps, command: Command, asker: Asker) -> Answer:
     key = await _key(command, asker)
     actor = await asker.actor()
     done = await typed(deps, command.name, key, actor, command.text, asker.platform.name)
-    return Show(View(done), key, changed=True, in_room=command.name != "note")
+    return Show(View(done), key, changed=True, in_room=command.name in SHOWN_IN_ROOM)
 
 
 async def _runbook(deps: Deps, command: Command, asker: Asker) -> Answer:
