@@ -194,3 +194,11 @@ async def test_help_lists_the_commands_as_they_are_typed_on_the_platform(deps: D
         mention.view.lines
     )
     assert not any("/ai-incident" in line for line in mention.view.lines)
+
+
+async def test_facts_are_said_in_words_for_the_room_does_not_show_them(deps: Deps) -> None:
+    incident = await declare_seed(deps)
+    answer = await said(deps, "facts", in_room(deps, incident))
+    assert isinstance(answer, Show) and answer.key == incident.key and not answer.in_room
+    assert answer.view.title.startswith(f"Facts of {incident.key} for the notices")
+    assert "Still missing" in answer.view.title
