@@ -92,14 +92,35 @@ async def test_an_unknown_key_is_a_refusal(deps: Deps) -> None:
 async def test_list_names_the_rooms_only_where_the_platform_links_them(deps: Deps) -> None:
     incident = await declare_seed(deps)
     assert incident.room is not None
-    links = Typist(None, platform=Platform(incident.room.platform, OUTSIDE, room_links=True))
-    linked, plain = await said(deps, "list", links), await said(deps, "list", Typist(None))
+    sam = person(deps.runbook, "sam")
+    links = Typist(sam, platform=Platform(incident.room.platform, OUTSIDE, room_links=True))
+    linked, plain = await said(deps, "list", links), await said(deps, "list", Typist(sam))
     assert isinstance(linked, Show) and isinstance(plain, Show)
     assert linked.view.title == plain.view.title == "Open incidents"
     assert plain.view.lines == (
         f"{incident.key}: {incident.title} — {incident.phase}, lead not yet acknowledged",
     )
     assert linked.view.lines[0].startswith(plain.view.lines[0] + " in ")
+
+
+OUTSIDER = Actor("slack:U0STRANGER", "A stranger")
+
+
+async def test_outside_its_room_someone_the_runbook_does_not_name_reads_nothing(
+    deps: Deps,
+) -> None:
+    incident = await declare_seed(deps)
+    for typed in (
+        "list",
+        f"status {incident.key}",
+        f"evidence {incident.key}",
+        "close AI-2026-0001",
+    ):
+        answer = await said(deps, typed, Typist(OUTSIDER))
+        assert isinstance(answer, Refusal), typed
+        assert incident.title not in answer.message
+    in_its_room = await said(deps, "status", Typist(OUTSIDER, incident.key))
+    assert isinstance(in_its_room, Show)  # the room's members may read it
 
 
 async def test_declare_opens_the_form_with_the_title_typed(deps: Deps) -> None:
