@@ -19,6 +19,7 @@ from bot.awareness import awareness_problem, learned_record
 from bot.classification import BY_ID, involvements, is_asked, member_states
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident, classification_open, phase_of
+from bot.kinds import EventType
 from bot.notice_rules import late_without_reason, waiver_barred
 from bot.obligations import terms, triggered_clocks
 from bot.runbook import Runbook
@@ -52,7 +53,7 @@ class Forbidden(Refused):
 
 @dataclass(frozen=True)
 class Draft:
-    type: str
+    type: EventType
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,7 +137,7 @@ def declare(runbook: Runbook, form: DeclareForm, now: datetime) -> list[Draft]:
         "aware_at": aware.isoformat(),
         **_learned(form, now),
     }
-    return [Draft("declared", data)]
+    return [Draft(EventType.DECLARED, data)]
 
 
 def _learned(form: DeclareForm, now: datetime) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def acknowledge(incident: Incident, runbook: Runbook, actor: Actor, role: str) -
     if not (in_chain or lead_allowed):
         names = ", ".join(p.name for p in runbook.chain(role)) or "nobody"
         raise Forbidden(f"Only the {role.replace('_', ' ')} chain ({names}) may acknowledge.")
-    return [Draft("acknowledged", {"role": role, "person": actor.person_id})]
+    return [Draft(EventType.ACKNOWLEDGED, {"role": role, "person": actor.person_id})]
 
 
 def handover(
@@ -180,7 +181,10 @@ def handover(
         raise Refused(f"The lead goes to {_names(runbook, 'acknowledge')}.")
     reason = _text(reason, "the reason", required=False)
     return [
-        Draft("handed_over", {"role": "incident_lead", "from": lead, "to": to, "reason": reason})
+        Draft(
+            EventType.HANDED_OVER,
+            {"role": "incident_lead", "from": lead, "to": to, "reason": reason},
+        )
     ]
 
 
@@ -197,7 +201,7 @@ def contain(
     current = incident.steps.get(step)
     if current and current.status == status and current.reason == reason:
         return []
-    return [Draft("containment_step", {"step": step, "status": status, "reason": reason})]
+    return [Draft(EventType.CONTAINMENT_STEP, {"step": step, "status": status, "reason": reason})]
 
 
 def override_gate(
@@ -206,7 +210,7 @@ def override_gate(
     _open(incident)
     require(runbook, actor, "override_gate", f"override the {gate} gate")
     reason = _text(reason, "a reason for the override")
-    return [Draft("gate_overridden", {"gate": gate, "reason": reason})]
+    return [Draft(EventType.GATE_OVERRIDDEN, {"gate": gate, "reason": reason})]
 
 
 def _classification_open(incident: Incident, runbook: Runbook) -> None:
@@ -239,7 +243,7 @@ def answer(
     stops = [
         d
         for d in _clock_changes(incident, runbook, after, question, "", states)
-        if d.type == "obligation_waived"
+        if d.type == EventType.OBLIGATION_WAIVED
     ]
     if stops:
         require(runbook, actor, "waive_obligation", "stop a running clock")
@@ -251,7 +255,7 @@ def answer(
         "reason": _free(reason),
         "previous": before.get(question),
     }
-    return [Draft("answered", data), *changes, *_new_involvements(incident, runbook, after)]
+    return [Draft(EventType.ANSWERED, data), *changes, *_new_involvements(incident, runbook, after)]
 
 
 def _clock_list(drafts: Sequence[Draft], runbook: Runbook) -> str:
@@ -273,19 +277,24 @@ def _clock_changes(
     for clock, because in wanted.items():
         record = incident.obligations.get(clock)
         if record is None:
-            drafts.append(Draft("obligation_opened", {"clock": clock, "because": because}))
+            drafts.append(Draft(EventType.OBLIGATION_OPENED, {"clock": clock, "because": because}))
         elif record.status == "waived" and (record.by_answer or clock in escalated):
-            drafts.append(Draft("obligation_reopened", {"clock": clock, "because": because}))
+            drafts.append(
+                Draft(EventType.OBLIGATION_REOPENED, {"clock": clock, "because": because})
+            )
     for clock, record in incident.obligations.items():
         if record.status == "pending" and clock not in wanted:
             data = {"clock": clock, "reason": reason, "by_answer": question}
-            drafts.append(Draft("obligation_waived", data))
+            drafts.append(Draft(EventType.OBLIGATION_WAIVED, data))
     return drafts
 
 
 def _new_involvements(incident: Incident, runbook: Runbook, after: dict[str, str]) -> list[Draft]:
     return [
-        Draft("involved", {"id": inv.id, "who": inv.who, "because": inv.because, "role": inv.role})
+        Draft(
+            EventType.INVOLVED,
+            {"id": inv.id, "who": inv.who, "because": inv.because, "role": inv.role},
+        )
         for inv in involvements(runbook.firm.profile, after)
         if inv.id not in incident.involved
     ]
@@ -320,7 +329,7 @@ def add_evidence(
     data |= {k: v for k, v in extra.items() if v}
     if content is None and is_link(text):
         data["link"] = True
-    return [Draft("evidence_added", data)]
+    return [Draft(EventType.EVIDENCE_ADDED, data)]
 
 
 def is_link(text: str) -> bool:
@@ -330,7 +339,7 @@ def is_link(text: str) -> bool:
 
 def note(incident: Incident, text: str) -> list[Draft]:
     _open(incident)
-    return [Draft("note", {"text": _text(text, "the note's text")})]
+    return [Draft(EventType.NOTE, {"text": _text(text, "the note's text")})]
 
 
 def correct_awareness(
@@ -360,7 +369,7 @@ def correct_awareness(
         return []
     data: dict[str, Any] = {"from": current.isoformat() if current else None}
     data |= {"to": new.isoformat(), "reason": reason, "which": which, "confirmed": confirmed}
-    return [Draft("awareness_corrected", data)]
+    return [Draft(EventType.AWARENESS_CORRECTED, data)]
 
 
 def _pending(incident: Incident, clock: str) -> None:
@@ -387,7 +396,7 @@ def mark_done(
     if actor.person_id not in terms(runbook, clock).owners:
         require(runbook, actor, "mark_notified", "mark a notification as sent")
     reference = _line(_text(reference, "the reference (case number, email subject, who was told)"))
-    return [Draft("obligation_done", {"clock": clock, "reference": reference})]
+    return [Draft(EventType.OBLIGATION_DONE, {"clock": clock, "reference": reference})]
 
 
 def _delay_explained(incident: Incident, runbook: Runbook, clock: str, now: datetime) -> None:
@@ -410,14 +419,16 @@ def waive(
     _pending(incident, clock)
     _statutory_and_definite(incident, runbook, clock)
     reason = _text(reason, "the reason for deciding not to notify")
-    return [Draft("obligation_waived", {"clock": clock, "reason": reason})]
+    return [Draft(EventType.OBLIGATION_WAIVED, {"clock": clock, "reason": reason})]
 
 
 def explain_delay(incident: Incident, clock: str, reason: str) -> list[Draft]:
     _open(incident)
     if clock not in incident.obligations:
         raise Refused(f"There is no '{clock}' obligation on {incident.key}.")
-    return [Draft("overdue_reason", {"clock": clock, "reason": _text(reason, "the reason")})]
+    return [
+        Draft(EventType.OVERDUE_REASON, {"clock": clock, "reason": _text(reason, "the reason")})
+    ]
 
 
 def _close_blockers(incident: Incident, runbook: Runbook, form: CloseForm) -> list[str]:
@@ -452,7 +463,7 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
         require(runbook, actor, "override_gate", "close with items still open")
         drafts.append(
             Draft(
-                "gate_overridden",
+                EventType.GATE_OVERRIDDEN,
                 {"gate": "close", "reason": _free(form.override_reason), "blockers": blockers},
             )
         )
@@ -461,7 +472,7 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
     ):
         drafts.append(
             Draft(
-                "obligation_done",
+                EventType.OBLIGATION_DONE,
                 {"clock": "breach_log_art33_5", "reference": f"breach register: {incident.key}"},
             )
         )
@@ -475,7 +486,7 @@ def close(incident: Incident, runbook: Runbook, actor: Actor, form: CloseForm) -
             k: _free(v) if isinstance(v, str) else v for k, v in form.regression.items()
         },
     }
-    return [*drafts, Draft("closed", data)]
+    return [*drafts, Draft(EventType.CLOSED, data)]
 
 
 def phase_change(incident: Incident, runbook: Runbook) -> list[Draft]:
@@ -483,5 +494,5 @@ def phase_change(incident: Incident, runbook: Runbook) -> list[Draft]:
     return (
         []
         if phase == incident.phase
-        else [Draft("phase_changed", {"from": incident.phase, "to": phase})]
+        else [Draft(EventType.PHASE_CHANGED, {"from": incident.phase, "to": phase})]
     )

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time
 
 from bot.decisions import Draft, Refused
 from bot.incident import Incident
+from bot.kinds import EventType
 from bot.tokens import scrub
 
 MAX_VALUE = 500
@@ -81,7 +82,7 @@ def facts_of(incident: Incident) -> Facts:
     """The latest value of each fact, folded from the timeline's facts_recorded events."""
     found = Facts()
     for event in incident.events:
-        if event.type == "facts_recorded":
+        if event.type == EventType.FACTS_RECORDED:
             known = {k: str(v) for k, v in event.data.items() if k in LABELS}
             found = replace(found, **known)
     return found
@@ -147,7 +148,7 @@ def record(incident: Incident, text: str, now: datetime) -> list[Draft]:
         raise Refused("When the breach began cannot be in the future.")
     known = facts_of(incident)
     changed = {k: v for k, v in said.items() if getattr(known, k) != v}
-    return [Draft("facts_recorded", changed)] if changed else []
+    return [Draft(EventType.FACTS_RECORDED, changed)] if changed else []
 
 
 def summary(incident: Incident) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.classification import member_states, open_questions
+from bot.kinds import EventType
 from bot.runbook import Runbook
 from bot.timeline import Actor, Event
 
@@ -257,28 +258,29 @@ def _involved(inc: Incident, e: Event) -> Incident:
     return replace(inc, involved={**inc.involved, e.data["id"]: dict(e.data)})
 
 
+# Keyed by EventType; an event read back from storage looks itself up by its plain string.
 APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
-    "declared": _declared,
-    "room_opened": _room,
-    "paged": _paged,
-    "acknowledged": _acknowledged,
-    "handed_over": _handed_over,
-    "containment_step": _step,
-    "gate_overridden": lambda i, e: replace(
+    EventType.DECLARED: _declared,
+    EventType.ROOM_OPENED: _room,
+    EventType.PAGED: _paged,
+    EventType.ACKNOWLEDGED: _acknowledged,
+    EventType.HANDED_OVER: _handed_over,
+    EventType.CONTAINMENT_STEP: _step,
+    EventType.GATE_OVERRIDDEN: lambda i, e: replace(
         i, overrides={**i.overrides, e.data["gate"]: e.data["reason"]}
     ),
-    "answered": _answered,
-    "answer_proposed": _proposed,
-    "obligation_opened": _obligation_opened,
-    "obligation_done": _settle("done"),
-    "obligation_waived": _settle("waived"),
-    "obligation_reopened": _obligation_opened,
-    "overdue_reason": _overdue_reason,
-    "involved": _involved,
-    "evidence_added": _evidence,
-    "awareness_corrected": _awareness,
-    "phase_changed": lambda i, e: replace(i, phase=e.data["to"]),
-    "closed": lambda i, e: replace(i, closed_at=e.at, closing=dict(e.data)),
+    EventType.ANSWERED: _answered,
+    EventType.ANSWER_PROPOSED: _proposed,
+    EventType.OBLIGATION_OPENED: _obligation_opened,
+    EventType.OBLIGATION_DONE: _settle("done"),
+    EventType.OBLIGATION_WAIVED: _settle("waived"),
+    EventType.OBLIGATION_REOPENED: _obligation_opened,
+    EventType.OVERDUE_REASON: _overdue_reason,
+    EventType.INVOLVED: _involved,
+    EventType.EVIDENCE_ADDED: _evidence,
+    EventType.AWARENESS_CORRECTED: _awareness,
+    EventType.PHASE_CHANGED: lambda i, e: replace(i, phase=e.data["to"]),
+    EventType.CLOSED: lambda i, e: replace(i, closed_at=e.at, closing=dict(e.data)),
 }
 
 
@@ -289,19 +291,27 @@ def apply(incident: Incident, event: Event) -> Incident:
     return replace(folded, events=(*incident.events, event))
 
 
+# The event types that add one item to a log kept on the incident (its evidence, its pages),
+# with the field and how the item is read: fold appends to a list instead of copying the
+# tuple once per event.
+GROWS: dict[str, tuple[str, Callable[[Event], Any]]] = {
+    EventType.EVIDENCE_ADDED: ("evidence", _evidence_item),
+    EventType.PAGED: ("pages", _page),
+}
+
+
 def fold(incident: Incident, events: Iterable[Event]) -> Incident:
     """The state after `events`, leaving `incident.events` as it was: each event is folded
     once, without copying the log or a list that grows with it (evidence: a room's every
     message or file may be kept), so rebuilding costs linear time."""
-    evidence, pages = list(incident.evidence), list(incident.pages)
+    logs: dict[str, list[Any]] = {name: list(getattr(incident, name)) for name, _ in GROWS.values()}
     for event in events:
-        if event.type == "evidence_added":
-            evidence.append(_evidence_item(event))
-        elif event.type == "paged":
-            pages.append(_page(event))
+        if (grows := GROWS.get(event.type)) is not None:
+            logs[grows[0]].append(grows[1](event))
         elif (step := APPLY.get(event.type)) is not None:
             incident = step(incident, event)
-    return replace(incident, evidence=tuple(evidence), pages=tuple(pages))
+    grown: dict[str, Any] = {name: tuple(items) for name, items in logs.items()}
+    return replace(incident, **grown)
 
 
 def replay(key: str, events: Sequence[Event]) -> Incident:

@@ -21,11 +21,12 @@ from typing import Any, Protocol
 
 from bot.decisions import Draft, Forbidden, Refused
 from bot.incident import Incident
+from bot.kinds import EventType
 from bot.runbook import Runbook
 from bot.runbook_actions import ENV_REFERENCE, Action
 from bot.timeline import Actor, Event
 
-SENT, RESULT = "kill_switch_sent", "kill_switch_result"
+SENT, RESULT = EventType.KILL_SWITCH_SENT, EventType.KILL_SWITCH_RESULT
 EXCERPT = 300  # characters of the receiver's answer kept on the timeline
 SIGNED_HEADERS = ("X-AI-Incident-Timestamp", "X-AI-Incident-Signature", "Idempotency-Key")
 
@@ -166,7 +167,9 @@ def finish(incident: Incident, req: KillRequest, step: int, outcome: Outcome) ->
     }
     drafts = [Draft(RESULT, data)]
     if outcome.ok and not req.dry_run and step not in incident.steps:
-        drafts.append(Draft("containment_step", {"step": step, "status": "done", "reason": ""}))
+        drafts.append(
+            Draft(EventType.CONTAINMENT_STEP, {"step": step, "status": "done", "reason": ""})
+        )
     return drafts
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from bot.alerts import AlertRecord
 from bot.durations import time_left
 from bot.incident import Incident
+from bot.kinds import NoticeKind, ReminderKind
 from bot.obligations import terms
 from bot.runbook import Runbook
 from bot.schedule import Reminder
@@ -28,7 +29,7 @@ from bot.tokens import mention, mentions
 @dataclass(frozen=True)
 class Notice:
     incident: Incident
-    kind: str  # card, page, containment, question(s), obligation, reminder, summary, text, alert
+    kind: NoticeKind
     text: str = ""
     question: str = ""
     clock: str = ""
@@ -62,7 +63,7 @@ def from_fields(incident: Incident, data: Mapping[str, object], now: datetime) -
     mentions = data.get("mentions") or []
     return Notice(
         incident,
-        str(data["kind"]),
+        NoticeKind(str(data["kind"])),
         text=str(data.get("text", "")),
         question=str(data.get("question", "")),
         clock=str(data.get("clock", "")),
@@ -75,16 +76,18 @@ def from_fields(incident: Incident, data: Mapping[str, object], now: datetime) -
 
 
 def card(incident: Incident) -> Notice:
-    return Notice(incident, "card")
+    return Notice(incident, NoticeKind.CARD)
 
 
 def page(incident: Incident, role: str, person: str, attempt: int) -> Notice:
     text = f"Paging {mention(person)} ({role.replace('_', ' ')}, attempt {attempt + 1})"
-    return Notice(incident, "page", text=text, role=role, person=person, mentions=(person,))
+    return Notice(
+        incident, NoticeKind.PAGE, text=text, role=role, person=person, mentions=(person,)
+    )
 
 
 def text(incident: Incident, message: str, mentions: tuple[str, ...] = ()) -> Notice:
-    return Notice(incident, "text", text=message, mentions=mentions)
+    return Notice(incident, NoticeKind.TEXT, text=message, mentions=mentions)
 
 
 def _above(runbook: Runbook, owners: tuple[str, ...]) -> tuple[str, ...]:
@@ -100,7 +103,7 @@ def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetim
     same again from the reminder's row and its sent_at, to update it later in place."""
     clock = str(r.data["clock"])
     t = terms(runbook, clock)
-    if r.kind == "overdue":
+    if r.kind == ReminderKind.OVERDUE:
         above = _above(runbook, t.owners)
         escalating = f" — escalating to {mentions(above)}" if above else ""
         said = (
@@ -113,4 +116,6 @@ def deadline_reminder(runbook: Runbook, inc: Incident, r: Reminder, now: datetim
         said = f"Reminder: {t.title} — {time_left(due, now)}. Owner {mentions(t.owners[:1])}."
         named = t.owners[:1]
     late = max((now - r.due_at).total_seconds(), 0.0)
-    return Notice(inc, "reminder", said, clock=clock, mentions=named, now=now, late_by_s=late)
+    return Notice(
+        inc, NoticeKind.REMINDER, said, clock=clock, mentions=named, now=now, late_by_s=late
+    )

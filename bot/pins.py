@@ -3,7 +3,7 @@ reaction) becomes a timeline event with its author, its original time, its text 
 files; unpinning is recorded beside it, never a deletion.
 
     pinned(incident, Said("slack", "1711467000.000100", author, at, "Vendor confirmed", ()))
-    # -> [Draft("pinned", {...})]; [] when that message is on the record pinned already
+    # -> [Draft(EventType.PINNED, {...})]; [] when that message is on the record pinned already
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.decisions import Draft, Refused
 from bot.incident import Incident
+from bot.kinds import EventType
 from bot.timeline import Actor
 from bot.tokens import scrub
 
@@ -36,10 +37,10 @@ def is_pinned(incident: Incident, platform: str, message_id: str) -> bool:
     marks = [
         e.type
         for e in incident.events
-        if e.type in ("pinned", "unpinned")
+        if e.type in (EventType.PINNED, EventType.UNPINNED)
         and (e.data.get("platform"), e.data.get("message_id")) == (platform, message_id)
     ]
-    return bool(marks) and marks[-1] == "pinned"
+    return bool(marks) and marks[-1] == EventType.PINNED
 
 
 def pinned(incident: Incident, said: Said) -> list[Draft]:
@@ -56,10 +57,10 @@ def pinned(incident: Incident, said: Said) -> list[Draft]:
         "text": scrub(said.text)[:MAX_TEXT],
         "files": list(said.files),
     }
-    return [Draft("pinned", data)]
+    return [Draft(EventType.PINNED, data)]
 
 
 def unpinned(incident: Incident, platform: str, message_id: str) -> list[Draft]:
     if incident.closed_at is not None or not is_pinned(incident, platform, message_id):
         return []
-    return [Draft("unpinned", {"platform": platform, "message_id": message_id})]
+    return [Draft(EventType.UNPINNED, {"platform": platform, "message_id": message_id})]

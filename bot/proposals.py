@@ -12,6 +12,7 @@ from bot.classification import BY_ID, is_asked
 from bot.decisions import Draft, Refused
 from bot.decisions import _classification_open as classification_open
 from bot.incident import Incident
+from bot.kinds import EventType
 from bot.permissions import allowed, decider, holders, names
 from bot.runbook import Runbook
 from bot.timeline import Actor
@@ -43,4 +44,4 @@ def propose(
         "reason": scrub(reason).strip()[:3000],
         "decided_by": deciders,
     }
-    return [Draft("answer_proposed", data)]
+    return [Draft(EventType.ANSWER_PROPOSED, data)]

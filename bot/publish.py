@@ -6,7 +6,7 @@ as an "undelivered" event, which schedules it to be sent again (bot.schedule, bo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from bot import kill_switch
 from bot.anchor import short
 from bot.evidence_phase import evidence_start
 from bot.incident import Incident
+from bot.kinds import EventType, NoticeKind, ReminderKind
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
 from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
@@ -92,13 +93,13 @@ class RoomPublisher:
             return
         await self.store.applied_message(self.incident.key, slot, self.version)
 
-    def notice(self, kind: str, **fields: str) -> Notice:
+    def notice(self, kind: NoticeKind, **fields: str) -> Notice:
         return Notice(self.incident, kind, now=self.now, **fields)  # type: ignore[arg-type]
 
 
 async def _questions(room: RoomPublisher, event: Event) -> None:
     """The questions are one message, refreshed whole: one post, then updates in place."""
-    await room.refresh("questions", room.notice("questions"))
+    await room.refresh("questions", room.notice(NoticeKind.QUESTIONS))
 
 
 async def _phase(room: RoomPublisher, event: Event) -> None:
@@ -108,16 +109,16 @@ async def _phase(room: RoomPublisher, event: Event) -> None:
     # The record's head goes out with each phase change, beyond reach of the database.
     head = f"record head {short(event.hash)}, event {event.seq}"
     await room.post(text(room.incident, f"Phase: {event.data['from']} → {to} ({head})"))
-    await room.refresh("card", room.notice("card"))
+    await room.refresh("card", room.notice(NoticeKind.CARD))
     if to == "evidence":
         await room.post(text(room.incident, evidence_start(room.incident, room.runbook)))
     if to == "closed":
-        await room.post(room.notice("summary"), "summary")
+        await room.post(room.notice(NoticeKind.SUMMARY), "summary")
 
 
 async def _obligation(room: RoomPublisher, event: Event) -> None:
     clock = str(event.data["clock"])
-    await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+    await room.refresh(f"obligation:{clock}", room.notice(NoticeKind.OBLIGATION, clock=clock))
     await _reminders_of(room, clock)
 
 
@@ -128,7 +129,10 @@ async def _reminders_of(room: RoomPublisher, clock: str) -> None:
     if inc.room is None:
         return
     for r in await room.store.reminders(inc.key):
-        if r.kind not in ("deadline", "overdue") or r.data.get("clock") != clock:
+        if (
+            r.kind not in (ReminderKind.DEADLINE, ReminderKind.OVERDUE)
+            or r.data.get("clock") != clock
+        ):
             continue
         if r.status != "sent" or not r.message_id or r.sent_at is None:
             continue
@@ -155,7 +159,7 @@ async def _acknowledged(room: RoomPublisher, event: Event) -> None:
     await room.post(
         text(room.incident, f"{mention(person)} acknowledged as {role.replace('_', ' ')}.")
     )
-    await room.refresh("card", room.notice("card"))
+    await room.refresh("card", room.notice(NoticeKind.CARD))
     for p in room.incident.pages:  # the Acknowledge buttons of every page for this role go
         if p.role == role:
             notice = page(room.incident, p.role, p.person, p.attempt)
@@ -168,22 +172,23 @@ async def _handed_over(room: RoomPublisher, event: Event) -> None:
     who, was = mention(str(d["to"])), mention(str(d["from"]))
     said = f"{who} now leads {room.incident.key}, taking over from {was}{why}."
     await room.post(text(room.incident, said, (str(d["to"]),)))
-    await room.refresh("card", room.notice("card"))
+    await room.refresh("card", room.notice(NoticeKind.CARD))
 
 
 async def _simple(room: RoomPublisher, event: Event) -> None:
     d = event.data
-    said = {
-        "involved": f"Bring in: {d.get('who')} (because of {d.get('because')}).",
-        "evidence_added": f"Evidence recorded by {event.actor.name}: {d.get('text')} "
+    lines: dict[str, str] = {
+        EventType.INVOLVED: f"Bring in: {d.get('who')} (because of {d.get('because')}).",
+        EventType.EVIDENCE_ADDED: f"Evidence recorded by {event.actor.name}: {d.get('text')} "
         f"({'link, not retrieved; ' if d.get('link') else ''}"
         f"sha256 {str(d.get('sha256', ''))[:16]}…)",
-        "gate_overridden": f"{event.actor.name} overrode the {d.get('gate')} gate: "
+        EventType.GATE_OVERRIDDEN: f"{event.actor.name} overrode the {d.get('gate')} gate: "
         f"{d.get('reason')}",
-        "overdue_reason": f"Reason for delay on {d.get('clock')}: {d.get('reason')}",
-        "answer_proposed": f"{event.actor.name} proposes {d.get('question')}: "
+        EventType.OVERDUE_REASON: f"Reason for delay on {d.get('clock')}: {d.get('reason')}",
+        EventType.ANSWER_PROPOSED: f"{event.actor.name} proposes {d.get('question')}: "
         f"{d.get('value')} (proposed until {d.get('decided_by')} confirms it)",
-    }.get(event.type)
+    }
+    said = lines.get(event.type)
     if said:
         await room.post(text(room.incident, said))
 
@@ -203,9 +208,9 @@ async def _awareness(room: RoomPublisher, event: Event) -> None:
             f"{d['reason']}. Every deadline that runs from it has moved.",
         )
     )
-    await room.refresh("card", room.notice("card"))
+    await room.refresh("card", room.notice(NoticeKind.CARD))
     for clock in room.incident.obligations:
-        await room.refresh(f"obligation:{clock}", room.notice("obligation", clock=clock))
+        await room.refresh(f"obligation:{clock}", room.notice(NoticeKind.OBLIGATION, clock=clock))
 
 
 def _which(data: Mapping[str, Any]) -> str:
@@ -213,38 +218,39 @@ def _which(data: Mapping[str, Any]) -> str:
 
 
 async def _step(room: RoomPublisher, event: Event) -> None:
-    await room.refresh("containment", room.notice("containment"))
+    await room.refresh("containment", room.notice(NoticeKind.CONTAINMENT))
 
 
 async def _kill_switch(room: RoomPublisher, event: Event) -> None:
     if event.type == kill_switch.RESULT:
         await room.post(text(room.incident, kill_switch.said(event.data, room.incident.key)))
-    await room.refresh("containment", room.notice("containment"))
+    await room.refresh("containment", room.notice(NoticeKind.CONTAINMENT))
 
 
 async def _answered(room: RoomPublisher, event: Event) -> None:
     await _questions(room, event)
 
 
-HANDLERS = {
-    "phase_changed": _phase,
-    "obligation_opened": _obligation,
-    "obligation_reopened": _obligation,
-    "obligation_done": _obligation,
-    "obligation_waived": _obligation,
-    "paged": _paged,
-    "acknowledged": _acknowledged,
-    "handed_over": _handed_over,
-    "awareness_corrected": _awareness,
-    "containment_step": _step,
+# Keyed by EventType; an event read back from storage looks itself up by its plain string.
+HANDLERS: dict[str, Callable[[RoomPublisher, Event], Awaitable[None]]] = {
+    EventType.PHASE_CHANGED: _phase,
+    EventType.OBLIGATION_OPENED: _obligation,
+    EventType.OBLIGATION_REOPENED: _obligation,
+    EventType.OBLIGATION_DONE: _obligation,
+    EventType.OBLIGATION_WAIVED: _obligation,
+    EventType.PAGED: _paged,
+    EventType.ACKNOWLEDGED: _acknowledged,
+    EventType.HANDED_OVER: _handed_over,
+    EventType.AWARENESS_CORRECTED: _awareness,
+    EventType.CONTAINMENT_STEP: _step,
     kill_switch.SENT: _kill_switch,
     kill_switch.RESULT: _kill_switch,
-    "answered": _answered,
-    "involved": _simple,
-    "evidence_added": _simple,
-    "gate_overridden": _simple,
-    "overdue_reason": _simple,
-    "answer_proposed": _proposed,
+    EventType.ANSWERED: _answered,
+    EventType.INVOLVED: _simple,
+    EventType.EVIDENCE_ADDED: _simple,
+    EventType.GATE_OVERRIDDEN: _simple,
+    EventType.OVERDUE_REASON: _simple,
+    EventType.ANSWER_PROPOSED: _proposed,
 }
 
 
@@ -263,5 +269,5 @@ async def publish(
         if handler is not None:
             await handler(room, event)
     if "card" not in room.refreshed and any(e.type in HANDLERS for e in events):
-        await room.refresh("card", room.notice("card"))  # its clocks and next step moved
+        await room.refresh("card", room.notice(NoticeKind.CARD))  # its clocks and next step moved
     return room.undelivered

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.incident import Incident
+from bot.kinds import EventType, ReminderKind
 from bot.obligations import due_at, terms, triggered_clocks
 from bot.runbook import Runbook
 
@@ -29,7 +30,7 @@ ROOM_AFTER = timedelta(minutes=5)
 class ReminderSpec:
     dedupe_key: str
     incident_key: str
-    kind: str  # deadline, overdue, page, unsure, nudge, archive, records, repost, room
+    kind: ReminderKind
     due_at: datetime
     data: Mapping[str, Any] = field(default_factory=dict)
 
@@ -41,7 +42,7 @@ class Reminder:
     id: int
     dedupe_key: str
     incident_key: str
-    kind: str
+    kind: str  # a ReminderKind's value, as stored
     due_at: datetime
     data: Mapping[str, Any]
     status: str  # scheduled, claimed, sent, cancelled
@@ -63,10 +64,16 @@ def _deadlines(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
         for offset in clock_terms.reminder_offsets:
             key = f"{incident.key}:deadline:{clock}:{int(offset.total_seconds())}"
             data = {"clock": clock, "offset_s": int(offset.total_seconds())}
-            specs.append(ReminderSpec(key, incident.key, "deadline", aware + offset, data))
+            specs.append(
+                ReminderSpec(key, incident.key, ReminderKind.DEADLINE, aware + offset, data)
+            )
         specs.append(
             ReminderSpec(
-                f"{incident.key}:overdue:{clock}", incident.key, "overdue", due, {"clock": clock}
+                f"{incident.key}:overdue:{clock}",
+                incident.key,
+                ReminderKind.OVERDUE,
+                due,
+                {"clock": clock},
             )
         )
     return specs
@@ -86,7 +93,9 @@ def _pages(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
         due = pages[-1].at + runbook.escalation.ack_timeout
         key = f"{incident.key}:page:{role}:{step}"
         specs.append(
-            ReminderSpec(key, incident.key, "page", due, {"role": role, "attempt": attempt})
+            ReminderSpec(
+                key, incident.key, ReminderKind.PAGE, due, {"role": role, "attempt": attempt}
+            )
         )
     return specs
 
@@ -96,7 +105,7 @@ def _unsure(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
         ReminderSpec(
             f"{incident.key}:unsure:{qid}:{int(a.at.timestamp())}",
             incident.key,
-            "unsure",
+            ReminderKind.UNSURE,
             resolve_by(incident, runbook, qid, a.at),
             {"question": qid},
         )
@@ -136,7 +145,9 @@ def _nudge(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
         return []
     last = human[-1]
     due = last.at + runbook.escalation.status_nudge
-    return [ReminderSpec(f"{incident.key}:nudge:{last.seq}", incident.key, "nudge", due, {})]
+    return [
+        ReminderSpec(f"{incident.key}:nudge:{last.seq}", incident.key, ReminderKind.NUDGE, due, {})
+    ]
 
 
 def _archive(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
@@ -144,13 +155,21 @@ def _archive(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
     wait, closed = runbook.rooms.archive_after, incident.closed_at
     if wait is None or closed is None or incident.room is None:
         return []
-    return [ReminderSpec(f"{incident.key}:archive", incident.key, "archive", closed + wait, {})]
+    return [
+        ReminderSpec(
+            f"{incident.key}:archive", incident.key, ReminderKind.ARCHIVE, closed + wait, {}
+        )
+    ]
 
 
 def _records(incident: Incident) -> list[ReminderSpec]:
     """Writing the report, register entry and regression case happens once, after close."""
     key, closed = incident.key, incident.closed_at
-    return [] if closed is None else [ReminderSpec(f"{key}:records", key, "records", closed, {})]
+    return (
+        []
+        if closed is None
+        else [ReminderSpec(f"{key}:records", key, ReminderKind.RECORDS, closed, {})]
+    )
 
 
 def _room(incident: Incident) -> list[ReminderSpec]:
@@ -159,7 +178,7 @@ def _room(incident: Incident) -> list[ReminderSpec]:
     if incident.room is not None or incident.declared_at is None:
         return []
     due = incident.declared_at + ROOM_AFTER
-    return [ReminderSpec(f"{incident.key}:room", incident.key, "room", due, {})]
+    return [ReminderSpec(f"{incident.key}:room", incident.key, ReminderKind.ROOM, due, {})]
 
 
 def _reposts(incident: Incident) -> list[ReminderSpec]:
@@ -169,12 +188,12 @@ def _reposts(incident: Incident) -> list[ReminderSpec]:
         ReminderSpec(
             f"{incident.key}:repost:{e.seq}",
             incident.key,
-            "repost",
+            ReminderKind.REPOST,
             e.at + REPOST_AFTER,
             {"seq": e.seq},
         )
         for e in incident.events
-        if e.type == "undelivered" and e.data.get("again", True)
+        if e.type == EventType.UNDELIVERED and e.data.get("again", True)
     ]
 
 

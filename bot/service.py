@@ -21,6 +21,7 @@ from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Forbidden, Refuse
 from bot.evidence_files import keep_file
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
+from bot.kinds import EventType, NoticeKind
 from bot.obligations import terms
 from bot.permissions import permit, permit_read, permit_sign_offs
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
@@ -100,7 +101,7 @@ async def undelivered(
     deps: Deps, key: str, failed: Sequence[Mapping[str, object]], now: datetime
 ) -> None:
     if failed:
-        await record(deps, key, [Draft("undelivered", dict(d)) for d in failed], now)
+        await record(deps, key, [Draft(EventType.UNDELIVERED, dict(d)) for d in failed], now)
 
 
 async def load(deps: Deps, key: str) -> Incident:
@@ -126,7 +127,7 @@ def _decided(
         permit(deps.runbook, incident, actor, "change", f"change {incident.key}")
         return decide(incident, now), None
     except Forbidden as refusal:
-        return [Draft("refused", {"said": refusal.message})], refusal
+        return [Draft(EventType.REFUSED, {"said": refusal.message})], refusal
 
 
 async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
@@ -172,13 +173,15 @@ async def open_room(deps: Deps, incident: Incident) -> Incident:
     if incident.room is None:
         room = await deps.chat.open_room(incident)
         data = {"platform": room.platform, "id": room.id, "name": room.name, "url": room.url}
-        incident = await act(deps, incident.key, BOT, lambda i, now: [Draft("room_opened", data)])
+        incident = await act(
+            deps, incident.key, BOT, lambda i, now: [Draft(EventType.ROOM_OPENED, data)]
+        )
         async with deps.store.serial(incident.key):  # shown as the record is by then
             incident = await load(deps, incident.key)
             now = deps.clock.now()
             to_room = RoomPublisher(deps.chat, deps.store, deps.runbook, incident, now)
             await to_room.refresh("card", notices.card(incident))
-            await to_room.refresh("containment", notices.Notice(incident, "containment"))
+            await to_room.refresh("containment", notices.Notice(incident, NoticeKind.CONTAINMENT))
         await undelivered(deps, incident.key, to_room.undelivered, now)
     if not any(p.role == "incident_lead" for p in incident.pages):
         incident = await page(deps, incident.key, "incident_lead", 0)
@@ -189,7 +192,9 @@ async def page(deps: Deps, key: str, role: str, attempt: int) -> Incident:
     chain_ = deps.runbook.roles.get(role, ())
     person = chain_[attempt] if attempt < len(chain_) else None
     data = {"role": role, "person": person, "attempt": attempt}
-    return await act(deps, key, BOT, lambda i, now: [Draft("paged", data)] if person else [])
+    return await act(
+        deps, key, BOT, lambda i, now: [Draft(EventType.PAGED, data)] if person else []
+    )
 
 
 async def acknowledge(deps: Deps, key: str, actor: Actor, role: str = "incident_lead") -> Incident:
@@ -238,9 +243,11 @@ async def answer(
 def _pages_for(incident: Incident, drafts: Sequence[Draft], runbook: Runbook) -> list[Draft]:
     """Page the first person of any role an answer brings in (the DPO for personal data)."""
     paged = {p.role for p in incident.pages}
-    roles = [str(d.data["role"]) for d in drafts if d.type == "involved" and d.data.get("role")]
+    roles = [
+        str(d.data["role"]) for d in drafts if d.type == EventType.INVOLVED and d.data.get("role")
+    ]
     return [
-        Draft("paged", {"role": r, "person": runbook.roles[r][0], "attempt": 0})
+        Draft(EventType.PAGED, {"role": r, "person": runbook.roles[r][0], "attempt": 0})
         for r in dict.fromkeys(roles)
         if r not in paged and runbook.roles.get(r)
     ]

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.decisions import Draft
-from bot.incident import Incident
+from bot.incident import Incident, Room
+from bot.kinds import EventType, NoticeKind, ReminderKind
 from bot.notices import Notice, deadline_reminder, from_fields
 from bot.obligations import terms
 from bot.papers.close_files import closed_records
@@ -34,80 +36,126 @@ MAX_BACKOFF = timedelta(minutes=10)
 PARALLEL_INCIDENTS = 8
 # Reminder kinds whose sending appends to the incident or writes elsewhere: each is sent on
 # its own, on a fresh load; every other kind is a message, sent with its neighbours.
-ALONE = frozenset({"page", "room", "records"})
+ALONE = frozenset({ReminderKind.PAGE, ReminderKind.ROOM, ReminderKind.RECORDS})
 
 
-def _other_notice(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
-    if r.kind == "unsure":
-        qid = str(r.data["question"])
-        lead = inc.owner or deps.runbook.roles["incident_lead"][0]
-        kept = [terms(deps.runbook, c).title for c in kept_running(inc, deps.runbook, qid)]
-        running = f"it keeps running: {'; '.join(kept)}" if kept else "it may keep a clock running"
-        text = (
-            f"{qid} is still 'unsure' (counted as yes). {mention(lead)}, resolve it before the "
-            f"deadline: {running}."
-        )
-        return Notice(inc, "text", text=text, question=qid, mentions=(lead,), now=now)
-    if r.kind == "page":
-        role = str(r.data["role"]).replace("_", " ")
-        chain = deps.runbook.roles.get(str(r.data["role"]), ())
-        text = (
-            f"Nobody in the {role} chain acknowledged {inc.key}. "
-            f"{mentions((*chain, *deps.runbook.roles.get('managing_partner', ())))}"
-        )
-        return Notice(inc, "text", text=text, now=now)
-    lead = inc.owner or deps.runbook.roles["incident_lead"][0]
+def _lead(deps: Deps, inc: Incident) -> str:
+    return inc.owner or deps.runbook.roles["incident_lead"][0]
+
+
+def _unsure(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    qid, lead = str(r.data["question"]), _lead(deps, inc)
+    kept = [terms(deps.runbook, c).title for c in kept_running(inc, deps.runbook, qid)]
+    running = f"it keeps running: {'; '.join(kept)}" if kept else "it may keep a clock running"
+    text = (
+        f"{qid} is still 'unsure' (counted as yes). {mention(lead)}, resolve it before the "
+        f"deadline: {running}."
+    )
+    return Notice(inc, NoticeKind.TEXT, text=text, question=qid, mentions=(lead,), now=now)
+
+
+def _unanswered(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    role = str(r.data["role"]).replace("_", " ")
+    chain = deps.runbook.roles.get(str(r.data["role"]), ())
+    text = (
+        f"Nobody in the {role} chain acknowledged {inc.key}. "
+        f"{mentions((*chain, *deps.runbook.roles.get('managing_partner', ())))}"
+    )
+    return Notice(inc, NoticeKind.TEXT, text=text, now=now)
+
+
+def _nudge(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    lead = _lead(deps, inc)
     text = f"No update on {inc.key} for a while. {mention(lead)}, please post a status note."
-    return Notice(inc, "text", text=text, mentions=(lead,), now=now)
+    return Notice(inc, NoticeKind.TEXT, text=text, mentions=(lead,), now=now)
 
 
-async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
-    """Deliver one reminder; returns the platform message id ('' when paging did it)."""
-    if r.kind == "page" and int(r.data["attempt"]) < len(deps.runbook.roles[str(r.data["role"])]):
-        person = deps.runbook.roles[str(r.data["role"])][int(r.data["attempt"])]
-        data = {"role": r.data["role"], "person": person, "attempt": r.data["attempt"]}
-        inc, events = await commit(deps, inc, [Draft("paged", data)], BOT, now)
-        await published(deps, inc, events, now)
-        return ""
-    if r.kind == "records":
-        if deps.records is not None:
-            await deps.records.keep(closed_records(inc, deps.runbook))
-        return ""
-    if r.kind == "room":  # opens it, posts the card and pages the lead
-        await open_room(deps, inc)
-        return ""
-    if inc.room is None:
-        raise ChatError("the incident has no room yet")
-    if r.kind == "archive":
-        await deps.chat.archive_room(inc.room)
-        return ""
-    if r.kind == "repost":
-        return await _repost(deps, inc, r, now)
-    if r.kind in ("deadline", "overdue"):  # under its obligation; in the room once due
-        notice = deadline_reminder(deps.runbook, inc, r, now)
-        notice = replace(notice, thread=f"obligation:{r.data['clock']}", loud=_due(notice))
-    else:
-        notice = _other_notice(deps, inc, r, now)
-    return await deps.chat.post(inc.room, notice)
+def _deadline(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> Notice:
+    """A clock's reminder: under its obligation; in the room once due."""
+    notice = deadline_reminder(deps.runbook, inc, r, now)
+    return replace(notice, thread=f"obligation:{r.data['clock']}", loud=_due(notice))
 
 
 def _due(notice: Notice) -> bool:
     return notice.text.startswith("OVERDUE") or "due now" in notice.text
 
 
+# Sending one reminder; returns the platform message id ('' where no message is its record).
+Send = Callable[[Deps, Incident, Reminder, datetime], Awaitable[str]]
+
+
+def _room_of(inc: Incident) -> Room:
+    if inc.room is None:
+        raise ChatError("the incident has no room yet")
+    return inc.room
+
+
+def _posting(build: Callable[[Deps, Incident, Reminder, datetime], Notice]) -> Send:
+    async def send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+        room = _room_of(inc)
+        return await deps.chat.post(room, build(deps, inc, r, now))
+
+    return send
+
+
+async def _page(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    """The next person in the role's chain is paged; past its end, the room is told."""
+    chain, attempt = deps.runbook.roles[str(r.data["role"])], int(r.data["attempt"])
+    if attempt >= len(chain):
+        return await _posting(_unanswered)(deps, inc, r, now)
+    data = {"role": r.data["role"], "person": chain[attempt], "attempt": r.data["attempt"]}
+    inc, events = await commit(deps, inc, [Draft(EventType.PAGED, data)], BOT, now)
+    await published(deps, inc, events, now)
+    return ""
+
+
+async def _records(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    if deps.records is not None:
+        await deps.records.keep(closed_records(inc, deps.runbook))
+    return ""
+
+
+async def _open_room(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    await open_room(deps, inc)  # opens it, posts the card and pages the lead
+    return ""
+
+
+async def _archive(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    await deps.chat.archive_room(_room_of(inc))
+    return ""
+
+
 async def _repost(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     """A room message that could not be posted, built again from the incident as it is now;
     not sent where a later refresh already put that message (its slot) in the room."""
-    assert inc.room is not None
+    room = _room_of(inc)
     failed = next(e for e in inc.events if e.seq == int(r.data["seq"]))
     slot = str(failed.data.get("slot", ""))
     if slot and await deps.store.message_id(inc.key, slot):
         return ""
     notice = from_fields(inc, failed.data["notice"], now)
-    message_id = await deps.chat.post(inc.room, notice)
+    message_id = await deps.chat.post(room, notice)
     if slot:
         await deps.store.remember_message(inc.key, slot, message_id)
     return message_id
+
+
+SEND: dict[ReminderKind, Send] = {
+    ReminderKind.DEADLINE: _posting(_deadline),
+    ReminderKind.OVERDUE: _posting(_deadline),
+    ReminderKind.PAGE: _page,
+    ReminderKind.UNSURE: _posting(_unsure),
+    ReminderKind.NUDGE: _posting(_nudge),
+    ReminderKind.ARCHIVE: _archive,
+    ReminderKind.RECORDS: _records,
+    ReminderKind.REPOST: _repost,
+    ReminderKind.ROOM: _open_room,
+}
+
+
+async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
+    """Deliver one reminder; returns the platform message id ('' when paging did it)."""
+    return await SEND[ReminderKind(r.kind)](deps, inc, r, now)
 
 
 async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
@@ -116,7 +164,7 @@ async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
     if inc is None or r.dedupe_key not in wanted:
         await deps.store.finish_reminder(r.id, "cancelled", now)
         return False
-    if any(e.type == "reminded" and e.data.get("key") == r.dedupe_key for e in inc.events):
+    if any(e.type == EventType.REMINDED and e.data.get("key") == r.dedupe_key for e in inc.events):
         await deps.store.finish_reminder(r.id, "sent", now)  # sent before a crash; not again
         return False
     try:
@@ -125,7 +173,7 @@ async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
         await _retry(deps, r, now, error)
         return False
     sent = {"key": r.dedupe_key, "kind": r.kind, "late_by_s": (now - r.due_at).total_seconds()}
-    await record(deps, r.incident_key, [Draft("reminded", sent)], now)
+    await record(deps, r.incident_key, [Draft(EventType.REMINDED, sent)], now)
     await deps.store.finish_reminder(r.id, "sent", now, message_id)
     return True
 
@@ -144,7 +192,9 @@ async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime
         return 0
     inc = await deps.store.load(reminders[0].incident_key)
     wanted = {s.dedupe_key for s in desired_reminders(inc, deps.runbook)} if inc else set()
-    before = {e.data.get("key") for e in inc.events if e.type == "reminded"} if inc else set()
+    before = (
+        {e.data.get("key") for e in inc.events if e.type == EventType.REMINDED} if inc else set()
+    )
     finished: list[tuple[int, str, str]] = []
     drafts: list[Draft] = []
     for r in reminders:
@@ -158,7 +208,9 @@ async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime
             await _retry(deps, r, now, error)
             continue
         late = (now - r.due_at).total_seconds()
-        drafts.append(Draft("reminded", {"key": r.dedupe_key, "kind": r.kind, "late_by_s": late}))
+        drafts.append(
+            Draft(EventType.REMINDED, {"key": r.dedupe_key, "kind": r.kind, "late_by_s": late})
+        )
         finished.append((r.id, "sent", message_id))
     if inc is not None and drafts:
         await _commit_reminded(deps, inc, drafts, now)

@@ -1,7 +1,7 @@
 """The append-only incident timeline; each event carries the hash of the one before.
 
-first = chain(None, "AI-2026-0001", at, actor, "declared", {"title": "…"})
-second = chain(first, "AI-2026-0001", at, actor, "note", {"text": "…"})
+first = chain(None, "AI-2026-0001", at, actor, EventType.DECLARED, {"title": "…"})
+second = chain(first, "AI-2026-0001", at, actor, EventType.NOTE, {"text": "…"})
 first_broken_link("AI-2026-0001", [first, second])  # -> None while nobody edits a row
 """
 
@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from bot.kinds import EventType
 
 GENESIS = "0" * 64
 
@@ -34,7 +36,7 @@ class Event:
     seq: int
     at: datetime
     actor: Actor
-    type: str
+    type: str  # an EventType's value, kept as the plain string it is stored as
     data: Mapping[str, Any]
     prev_hash: str
     hash: str
@@ -63,10 +65,16 @@ def event_hash(
 
 
 def chain(
-    prev: Event | None, key: str, at: datetime, actor: Actor, type_: str, data: Mapping[str, Any]
+    prev: Event | None,
+    key: str,
+    at: datetime,
+    actor: Actor,
+    type_: EventType | str,
+    data: Mapping[str, Any],
 ) -> Event:
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS if prev is None else prev.hash
+    type_ = str(type_)  # an EventType becomes its plain string: the row and the hash see that
     digest = event_hash(key, seq, at, actor, type_, data, prev_hash)
     return Event(seq, at, actor, type_, dict(data), prev_hash, digest)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.alerts import Alert, AlertRecord, AlertStore
 from bot.decisions import Refused
 from bot.incident import Incident, Room
+from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.ports import ChatError
 from bot.runbook import Runbook
@@ -34,7 +35,7 @@ def triage_room(runbook: Runbook) -> Room | None:
 
 
 def card(record: AlertRecord, now: datetime) -> Notice:
-    return Notice(Incident(key=record.key), "alert", now=now, alert=record)
+    return Notice(Incident(key=record.key), NoticeKind.ALERT, now=now, alert=record)
 
 
 async def show(deps: Deps, store: AlertStore, record: AlertRecord) -> None:

@@ -32,6 +32,7 @@ from bot.durations import local_time, span, time_left
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Incident
 from bot.kill_switch import confirm_text, run_state
+from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
 from bot.papers.onepager import Facts, Items, Paragraph, Section, Table, outline
@@ -294,17 +295,17 @@ def _alert(n: Notice, runbook: Runbook, now: datetime) -> View:
     return View(card.title, card.lines, card.fields, tuple(Button(*b) for b in card.buttons))
 
 
-RENDER: dict[str, Callable[[Notice, Runbook, datetime], View]] = {
-    "card": _card,
-    "page": _page,
-    "containment": _containment,
-    "question": _question,
-    "questions": _questions,
-    "obligation": _obligation,
-    "reminder": _reminder,
-    "summary": _summary,
-    "text": _text,
-    "alert": _alert,
+RENDER: dict[NoticeKind, Callable[[Notice, Runbook, datetime], View]] = {
+    NoticeKind.CARD: _card,
+    NoticeKind.PAGE: _page,
+    NoticeKind.CONTAINMENT: _containment,
+    NoticeKind.QUESTION: _question,
+    NoticeKind.QUESTIONS: _questions,
+    NoticeKind.OBLIGATION: _obligation,
+    NoticeKind.REMINDER: _reminder,
+    NoticeKind.SUMMARY: _summary,
+    NoticeKind.TEXT: _text,
+    NoticeKind.ALERT: _alert,
 }
 
 

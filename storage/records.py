@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.incident import Incident
+from bot.kinds import ReminderKind
 from bot.ports import IncidentSummary
 from bot.schedule import ReminderSpec
 
@@ -48,7 +49,9 @@ def next_deadline(specs: Sequence[ReminderSpec]) -> tuple[datetime | None, str]:
     """The earliest deadline still pending and its clock: each pending clock with a deadline
     wants an "overdue" reminder at that deadline, so the wanted reminders say it."""
     deadlines = sorted(
-        (utc(s.due_at), str(s.data.get("clock", ""))) for s in specs if s.kind == "overdue"
+        (utc(s.due_at), str(s.data.get("clock", "")))
+        for s in specs
+        if s.kind == ReminderKind.OVERDUE
     )
     return deadlines[0] if deadlines else (None, "")
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock_rules import CLOCKS
 from bot.incident import Incident, containment_confirmed
+from bot.kinds import EventType
 from bot.obligations import Obligation, obligations
 from bot.papers.moments import late_by, span
 from bot.runbook import Runbook
@@ -68,7 +69,11 @@ def _contained(incident: Incident, runbook: Runbook) -> datetime | None:
 
 
 def _left_phase(incident: Incident, phase: str) -> datetime | None:
-    left = (e.at for e in incident.events if e.type == "phase_changed" and e.data["from"] == phase)
+    left = (
+        e.at
+        for e in incident.events
+        if e.type == EventType.PHASE_CHANGED and e.data["from"] == phase
+    )
     return next(left, None)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.facts import facts_of
 from bot.incident import Answer, Incident
+from bot.kinds import EventType
 from bot.obligations import Obligation, obligation
 from bot.runbook import Runbook
 
@@ -83,7 +84,7 @@ def _ico_decision(incident: Incident, runbook: Runbook, now: datetime) -> Decisi
 
 
 def _first_t0(incident: Incident) -> datetime | None:
-    declared = next((e for e in incident.events if e.type == "declared"), None)
+    declared = next((e for e in incident.events if e.type == EventType.DECLARED), None)
     return datetime.fromisoformat(str(declared.data["aware_at"])) if declared else None
 
 
@@ -93,5 +94,5 @@ def _corrections(incident: Incident) -> str:
         f"{e.data.get('from')} → {e.data['to']} by {e.actor.name} at {e.at.isoformat()}: "
         f"{e.data.get('reason', '')}"
         for e in incident.events
-        if e.type == "awareness_corrected"
+        if e.type == EventType.AWARENESS_CORRECTED
     )

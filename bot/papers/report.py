@@ -18,6 +18,7 @@ from bot.classification import BY_ID, open_questions
 from bot.facts import LABELS, facts_of
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
+from bot.kinds import EventType
 from bot.papers import report_response as close
 from bot.papers.document import (
     Block,
@@ -95,12 +96,14 @@ def _summary(incident: Incident, runbook: Runbook, when: Moments) -> Facts:
 
 
 def _awareness(incident: Incident, when: Moments) -> tuple[Block, ...]:
-    declared = next((e for e in incident.events if e.type == "declared"), None)
+    declared = next((e for e in incident.events if e.type == EventType.DECLARED), None)
     if declared is None:
         return (Paragraph("Not declared."),)
     first = when(_moment(declared.data["aware_at"]))
     said = f"Declared with T0 {first} by {declared.actor.name} at {when(declared.at)}."
-    rows = tuple(_correction(e, when) for e in incident.events if e.type == "awareness_corrected")
+    rows = tuple(
+        _correction(e, when) for e in incident.events if e.type == EventType.AWARENESS_CORRECTED
+    )
     fixes = Table(("Corrected at", "By", "From", "To", "Why"), rows)
     return (Paragraph(said), fixes if rows else Paragraph("T0 was not corrected."))
 
@@ -140,7 +143,9 @@ def text(value: Any) -> str:
 
 def _phases(incident: Incident, when: Moments, now: datetime) -> Table:
     starts = [("containment", incident.declared_at)] if incident.declared_at else []
-    starts += [(str(e.data["to"]), e.at) for e in incident.events if e.type == "phase_changed"]
+    starts += [
+        (str(e.data["to"]), e.at) for e in incident.events if e.type == EventType.PHASE_CHANGED
+    ]
     ends = [at for _, at in starts[1:]] + [None]
     rows = tuple(
         (phase, when(start), when(end), _lasted(phase, start, end, now))

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Evidence, Incident
+from bot.kinds import EventType
 from bot.obligations import Obligation, obligations
 from bot.papers.document import Block, Facts, Paragraph, Section, Table
 from bot.papers.moments import Moments, late_by, name, person, span
@@ -82,7 +83,7 @@ def _role(role: str) -> str:
 
 
 def _involved(incident: Incident, when: Moments) -> list[tuple[str, str, str]]:
-    at = {str(e.data["id"]): e.at for e in incident.events if e.type == "involved"}
+    at = {str(e.data["id"]): e.at for e in incident.events if e.type == EventType.INVOLVED}
     return [
         (str(v["who"]), f"brought in because of the answer to {v['because']}", when(at.get(i)))
         for i, v in incident.involved.items()
@@ -130,12 +131,12 @@ def _sign_off(incident: Incident, runbook: Runbook, when: Moments) -> tuple[Bloc
     rows = tuple(
         (c, "confirmed" if c in confirmed else "NOT confirmed") for c in runbook.reenable_criteria
     )
-    closed = next((e for e in incident.events if e.type == "closed"), None)
+    closed = next((e for e in incident.events if e.type == EventType.CLOSED), None)
     facts = [("Closed by", f"{closed.actor.name}, {when(closed.at)}" if closed else NOT_CLOSED)]
     facts += [
         (f"Override: {e.data['gate']}", f"{e.data['reason']} ({e.actor.name}, {when(e.at)})")
         for e in incident.events
-        if e.type == "gate_overridden"
+        if e.type == EventType.GATE_OVERRIDDEN
     ]
     return (Table(("Criterion", "At close"), rows), Facts(tuple(facts)))
 

@@ -33,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.incident import Incident, Room
+from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.ports import ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
@@ -329,9 +330,10 @@ class SlackChat:
             ts = await (sent or self._send(room.id, first))
         for part in rest:
             await self._send(room.id, part, ts)
-        if notice.kind == "card":
+        if notice.kind == NoticeKind.CARD:
             await self._pin(room, ts)
-        if notice.kind == "summary":  # the text first: a failed upload loses only the picture
+        # the text first: a failed upload loses only the picture
+        if notice.kind == NoticeKind.SUMMARY:
             await share_timeline(self, room, notice)
         return ts
 

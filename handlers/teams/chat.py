@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.incident import Incident, Room
+from bot.kinds import NoticeKind
 from bot.notices import Notice, card
 from bot.ports import ChatError, Clock, IncidentStore
 from bot.runbook import Runbook
@@ -196,7 +197,7 @@ class TeamsChat:
 
     async def post(self, room: Room, notice: Notice) -> str:
         root = root_of(room.id)
-        if notice.kind == "card" and root:  # the thread's first message is the card
+        if notice.kind == NoticeKind.CARD and root:  # the thread's first message is the card
             await self.update(room, root, notice)
             return root
         ref = await self.reference(room.id)
@@ -208,7 +209,7 @@ class TeamsChat:
             )
             for c in await self._cards(notice, ref, room.id)
         ]
-        if notice.kind == "summary":  # after the text: a failed picture loses only itself
+        if notice.kind == NoticeKind.SUMMARY:  # after the text: a failed picture loses only itself
             await self._picture(room, ref, notice)
         return ids[0]
 

@@ -29,6 +29,7 @@ from bot.decisions import MAX_TEXT, MAX_TITLE, CloseForm, DeclareForm, Refused
 from bot.durations import local_time
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
+from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.runbook import Person, Runbook
 from bot.service import Deps
@@ -392,7 +393,10 @@ class LocalChat:
         """The room's messages; after a restart, a fresh card and checklist to carry on from."""
         if room.messages or incident is None:
             return room.messages
-        live = (Notice(incident, "card", now=now), Notice(incident, "containment", now=now))
+        live = (
+            Notice(incident, NoticeKind.CARD, now=now),
+            Notice(incident, NoticeKind.CONTAINMENT, now=now),
+        )
         return [WebMessage(f"live-{n.kind}", n, view(n, self.runbook, now), now) for n in live]
 
 
