@@ -16,17 +16,15 @@ from datetime import datetime
 
 from bot import decisions, notices, pins, proposals, requests
 from bot.alerts import AlertStore
-from bot.classification import QUESTIONS, is_asked
 from bot.decisions import Busy, CloseForm, DeclareForm, Draft, Forbidden, Refused
 from bot.evidence_files import keep_file
 from bot.incident import Incident, apply
 from bot.kill_switch import KillSwitchSender
 from bot.kinds import EventType, NoticeKind
-from bot.obligations import terms
 from bot.permissions import permit, permit_read, permit_sign_offs
 from bot.ports import Chat, Clock, Conflict, IncidentStore, Records
 from bot.publish import RoomPublisher, publish
-from bot.runbook import Person, Runbook
+from bot.runbook import Runbook
 from bot.schedule import desired_reminders
 from bot.timeline import BOT, Actor, Event, chain
 
@@ -327,25 +325,6 @@ async def close(deps: Deps, key: str, actor: Actor, form: CloseForm) -> Incident
         return decisions.close(incident, deps.runbook, actor, form)
 
     return await act(deps, key, actor, decide)
-
-
-def open_items(incident: Incident, runbook: Runbook) -> list[str]:
-    """What still stands between this incident and its close, in words."""
-    answers = incident.answer_values
-    items = [
-        f"{q.id} unanswered ({q.text})"
-        for q in QUESTIONS
-        if is_asked(q, runbook.firm.profile, answers) and q.id not in answers
-    ]
-    for clock, r in incident.obligations.items():
-        if r.status == "pending":
-            owner = runbook.find_person(next(iter(terms(runbook, clock).owners), ""))
-            items.append(f"{terms(runbook, clock).title}: pending, {_owned_by(owner)}")
-    return items
-
-
-def _owned_by(owner: Person | None) -> str:
-    return f"owner {owner.name}" if owner else "no owner named"
 
 
 async def pin(deps: Deps, key: str, actor: Actor, said: pins.Said) -> Incident:

@@ -35,11 +35,11 @@ from bot.kill_switch import confirm_text, run_state
 from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.obligations import Obligation, obligation, obligations
+from bot.outstanding import outstanding
 from bot.papers.onepager import Facts, Items, Paragraph, Section, Table, outline
 from bot.ports import IncidentSummary
 from bot.runbook import Runbook
 from bot.runbook_actions import Action
-from bot.service import open_items
 from bot.status_card import card_lines
 from bot.tokens import PERSON_OR_MOMENT, mention, mentions, moment, room
 from bot.triage_view import alert_card
@@ -331,7 +331,7 @@ def status_view(incident: Incident, runbook: Runbook, now: datetime) -> View:
     """Phase, lead, each clock with its deadline and time left, and what is still open."""
     lines = [f"Phase: {incident.phase}", f"Lead: {_lead(incident.owner)}"]
     lines += [_clock_line(ob, now) for ob in obligations(runbook, incident, now)]
-    items = open_items(incident, runbook)
+    items = outstanding(incident, runbook)
     lines.append("Open items: " + ("; ".join(items) if items else "none"))
     return View(f"{incident.key} status: {isolated(incident.title)}", tuple(lines))
 
