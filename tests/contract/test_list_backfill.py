@@ -27,7 +27,7 @@ def test_an_upgrade_lists_each_incident_with_its_earliest_pending_deadline(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     config = alembic_config(url)
-    before = ScriptDirectory.from_config(config).get_revision("0007").down_revision
+    before = ScriptDirectory.from_config(config).get_revision("0004").down_revision
     command.upgrade(config, str(before))
     engine = make_engine(url)
     with engine.begin() as conn:

@@ -1,7 +1,7 @@
 """Message slots claimed before they are posted, with the version each last showed.
 
-Revision ID: 0004
-Revises: 0007
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0007"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

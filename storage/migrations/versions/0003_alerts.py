@@ -1,6 +1,6 @@
 """Alerts from the firm's monitoring and their suspected-incident cards.
 
-Revision ID: 0008
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-04
 """
@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
