@@ -27,8 +27,9 @@ from urllib.parse import urlencode
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runbook_parse import load_runbook
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import PATH
+from handlers.slack.web_api import Pacer
 from tests.e2e.slack_driver import FORM, buttons, signed
 from tests.e2e.slack_rig import KEY, LEE, SAM, T0, TITLE, TOKEN, Rig, rig_over, workspace_slack
 

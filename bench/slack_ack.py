@@ -40,8 +40,9 @@ from bot.service import Deps
 from bot.settings import Settings
 from bot.timeline import BOT, chain
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import PATH, add_slack_routes
+from handlers.slack.web_api import Pacer
 from handlers.work import Work
 from storage.sql import SqlStore
 from tests.e2e.slack_driver import SECRET, signed

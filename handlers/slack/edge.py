@@ -19,7 +19,8 @@ from bot.timeline import Actor
 from bot.views import View
 from handlers.kept import Kept
 from handlers.slack.blocks import Message, Style, TooLong, mentioned, render, view_texts
-from handlers.slack.chat import SlackChat, retry_after
+from handlers.slack.chat import SlackChat
+from handlers.slack.web_api import retry_after
 from handlers.work import Work
 
 log = logging.getLogger(__name__)

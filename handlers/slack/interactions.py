@@ -1,336 +1,45 @@
-"""Button clicks and modal submissions, each routed into the one core call it stands for.
+"""Button clicks and modal submissions, as Bolt's listeners call them.
 
     click = read_click(body)                   # Malformed for a foreign action id → 400
     await Interactions(edge).click(click)      # after the ack: press, or ask first
+    app.view(modals.DECLARE)(Interactions(edge).declare)
 
-A button whose View.Button.needs is set opens a small modal; its submission presses the
-button with the text. A submission waits for the core up to ANSWER_WITHIN_S, so a refusal
-shows on the form's field (response_action "errors"); after that the form closes and a
-late refusal is told in chat instead.
+Clicks are `handlers.slack.clicks`; submissions (answered on the form within
+ANSWER_WITHIN_S, else in chat) are `handlers.slack.submissions`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot import decisions, service, tokens, triage
-from bot.actions import Reply, UnknownAction, press
-from bot.decisions import Refused
-from bot.kill_switch_run import CONFIRM, confirmation
-from bot.ports import ChatError
-from bot.views import View
-from handlers.slack import forms, modals
-from handlers.slack.blocks import TooLong
+from handlers.slack.clicks import Click, Clicks, opens_declare, read_click
 from handlers.slack.edge import Edge
-from handlers.slack.keys import view_key
-from handlers.slack.payload import Malformed, first, mapping_at, optional_text, text_at
+from handlers.slack.submissions import ANSWER_WITHIN_S, ASK, CLOSE, DECLARE, Submissions
 
-Words = Mapping[str, tuple[str, ...]]
-KNOWN = (
-    "ack",
-    "contain",
-    "classify",
-    "obligation",
-    "delay",
-    "evidence",
-    "draft",
-    "killswitch",
-    "alert",
-)
-DECLARE_ALERT = "alert:declare:"
-ANSWER_WITHIN_S = 2.0  # Slack waits 3 s for a submission's answer
-ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
-
-
-@dataclass(frozen=True)
-class Click:
-    user: str
-    name: str
-    channel: str
-    action: str
-    label: str
-    key: str
-    needs: str
-    trigger: str
-    at: str  # the action's timestamp: the same in a redelivery, new in a second click
-
-
-def read_click(body: Mapping[str, Any]) -> Click:
-    action = first(body, "actions")
-    action_id = text_at(action, "action_id")
-    if action_id.split(":")[0] not in KNOWN:
-        raise Malformed(f"No button of this bot has the action id '{action_id[:40]}'.")
-    key, _, needs = optional_text(action, "value").partition("|")
-    channel = optional_text(body, "channel", "id") or optional_text(body, "container", "channel_id")
-    return Click(
-        user=text_at(body, "user", "id"),
-        name=optional_text(body, "user", "name"),
-        channel=channel,
-        action=action_id,
-        label=optional_text(action, "text", "text"),
-        key=key,
-        needs=needs,
-        trigger=optional_text(body, "trigger_id"),
-        at=optional_text(action, "action_ts"),
-    )
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """A modal's submission as the job behind it needs it."""
-
-    user: str
-    name: str
-    meta: dict[str, str]
-    closed: asyncio.Event  # set once the modal has closed: a refusal then goes to chat
-    # set once what the person waits for is on the record: the modal closes, the rest follows
-    recorded: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def channel(self) -> str:
-        return self.meta.get("channel", "")
-
-
-def kept_submission(body: Mapping[str, Any], view: Mapping[str, Any]) -> dict[str, Any]:
-    """What a submission's job needs, as kept in the inbox: who, and the view's answers."""
-    parts = ("id", "hash", "state", "private_metadata")
-    return {
-        "user": text_at(body, "user", "id"),
-        "name": optional_text(body, "user", "name"),
-        "view": {part: view[part] for part in parts if part in view},
-    }
-
-
-def submitted(kept: Mapping[str, Any], closed: bool = False) -> Submitted:
-    view = mapping_at(kept, "view")
-    s = Submitted(
-        text_at(kept, "user"), optional_text(kept, "name"), forms.meta(view), asyncio.Event()
-    )
-    if closed:  # worked again after a crash: no form is waiting for the answer
-        s.closed.set()
-    return s
-
-
-def private(reply: Reply) -> View:
-    """A reply as a View; its `## heading` lines in bold, as Slack's mrkdwn has no headings."""
-    lines = tuple(f"*{line[3:]}*" if line.startswith("## ") else line for line in reply.lines)
-    return View(reply.title, lines)
-
-
-def opens_declare(c: Click) -> bool:
-    """Declare on a suspected-incident card: the declare form, filled in from the alert."""
-    return c.action.startswith(DECLARE_ALERT)
-
-
-def _confirming(view: Mapping[str, Any]) -> bool:
-    """A kill switch's confirmation: it has no input a refusal could be shown beside."""
-    return forms.meta(view).get("action", "").startswith("killswitch:")
-
-
-SubmissionJob = Callable[[Submitted], Awaitable[None]]
-DECLARE, CLOSE, ASK = "view:declare", "view:close", "view:ask"
+__all__ = ["ASK", "CLOSE", "DECLARE", "Click", "Interactions", "opens_declare", "read_click"]
 
 
 class Interactions:
     def __init__(self, edge: Edge, within_s: float = ANSWER_WITHIN_S) -> None:
-        self.edge, self.within_s = edge, within_s
+        self.clicks, self.submissions = Clicks(edge), Submissions(edge, within_s)
 
     async def click(self, c: Click) -> None:
-        try:
-            if opens_declare(c):
-                await self._declare_alert(c)
-                return
-            key = c.key or await self.edge.key("", c.channel)
-            if c.needs:
-                optional = c.action.startswith("classify:")  # a reason only stops a clock
-                await self._ask(c, key, f"{key} — {c.label}", c.needs, optional=optional)
-                return
-            await self._press(c, key)
-        except (Refused, UnknownAction) as error:
-            await self.edge.tell(c.channel, c.user, View(str(error)))
-        except TooLong as error:  # a label or key too long for the form that asks for text
-            await self.edge.tell(
-                c.channel, c.user, View(f"That form is over Slack's limits: {error}")
-            )
-
-    async def _declare_alert(self, c: Click) -> None:
-        deps, alert_id = self.edge.deps, c.action.removeprefix(DECLARE_ALERT)
-        known = deps.alerts is not None and alert_id.isdigit()
-        record = await deps.alerts.get(int(alert_id)) if known and deps.alerts else None
-        if record is None:
-            raise UnknownAction(f"There is no alert '{alert_id[:20]}'.")
-        filled = triage.prefill(record, deps.runbook)
-        meta = {"channel": c.channel, "alert": alert_id}
-        modal = modals.declare_modal(
-            deps.runbook, deps.clock.now(), filled.title, meta, filled.system, filled.noticed
-        )
-        if not await self.edge.open_modal(c.trigger, modal):
-            await self.edge.tell(c.channel, c.user, View("The form could not open; click again."))
-
-    async def _press(self, c: Click, key: str) -> None:
-        """Press; when the core wants words first (an answer that stops a clock needs a
-        reason), ask for them on the same click."""
-        actor = await self.edge.actor(c.user, c.name)
-        try:
-            reply = await press(self.edge.deps, key, actor, c.action, "")
-        except Refused as error:
-            if not error.message.startswith(ASKS_FOR_TEXT):
-                raise
-            await self._ask(c, key, f"{key} — {c.label}: {error.message}", "reason")
-            return
-        if reply is not None:  # for the clicker alone: ephemeral, split to Slack's limits
-            await self.edge.tell(c.channel, c.user, private(reply))
-
-    async def _ask(
-        self, c: Click, key: str, label: str, needs: str, optional: bool = False
-    ) -> None:
-        meta = {"key": key, "action": c.action, "channel": c.channel}
-        modal = (
-            modals.confirm_modal(label, await confirmation(self.edge.deps, key, c.action), meta)
-            if needs == CONFIRM
-            else modals.ask_modal(needs, label, meta, optional=optional)
-        )
-        if not await self.edge.open_modal(c.trigger, modal):
-            await self.edge.tell(c.channel, c.user, View("The form could not open; click again."))
-
-    # --- submissions ------------------------------------------------------------------
-
-    def _forms(self) -> dict[str, tuple[Callable[[Mapping[str, Any]], SubmissionJob], Words]]:
-        return {
-            DECLARE: (self._declaring, forms.DECLARE_ERRORS),
-            CLOSE: (self._closing, forms.CLOSE_ERRORS),
-            ASK: (self._answering, {"text": ()}),
-        }
-
-    async def submit(
-        self, kind: str, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]
-    ) -> None:
-        """Keep the submission, run its job; a refusal in time goes on the form (and the
-        submission is forgotten: corrected, it may come again), after that into chat."""
-        kept = kept_submission(body, view)
-        reader, words = self._forms()[kind]
-        job = reader(kept)  # a payload Slack would not send is Malformed here, before the ack
-        checked = self._checked(kind, kept)
-        if checked is not None:  # bad input: said on the form, nothing kept
-            block = forms.error_block(checked.message, words)
-            await ack(response_action="errors", errors={block: checked.message})
-            return
-        key = view_key(view)
-        row = await self.edge.kept.keep(kind, key, kept)
-        if row is None:  # a repeated delivery: already under way or done
-            await ack()
-            return
-        s = submitted(kept)
-        if kind == DECLARE:  # checked and kept: the form closes, the incident follows
-            s.recorded.set()
-        task = self.edge.kept.start(row, lambda: self._told(job, s))
-        refused = await self.edge.work.refusal(task, self.within_s, s.recorded)
-        if refused is not None and _confirming(view):  # no field to show it on: tell in chat
-            await ack()
-            await self.edge.tell(s.channel, s.user, View(refused.message))
-            return
-        if refused is not None:
-            await self.edge.kept.forget(key)
-            block = forms.error_block(refused.message, words)
-            await ack(response_action="errors", errors={block: refused.message})
-            return
-        s.closed.set()
-        await ack()
-
-    def _checked(self, kind: str, kept: Mapping[str, Any]) -> Refused | None:
-        """The declare form's refusal for bad input, decided before anything is kept (the
-        core's own check, which writes nothing); None when it is fine or not a declare."""
-        if kind != DECLARE:
-            return None
-        form = forms.read_declare(mapping_at(kept, "view"))
-        try:
-            decisions.declare(self.edge.deps.runbook, form, self.edge.deps.clock.now())
-        except Refused as error:
-            return error
-        return None
+        await self.clicks.click(c)
 
     def replay(self, kind: str) -> Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]:
         """How a kept submission is worked again after a crash: refusals go to chat."""
-
-        def again(kept: Mapping[str, Any]) -> Coroutine[Any, Any, None]:
-            return self._told(self._forms()[kind][0](kept), submitted(kept, closed=True))
-
-        return again
-
-    async def _told(self, job: SubmissionJob, s: Submitted) -> None:
-        try:
-            await job(s)
-        except Refused as error:
-            if s.closed.is_set():
-                await self.edge.tell(s.channel, s.user, View(error.message))
-            raise
+        return self.submissions.replay(kind)
 
     async def declare(
         self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]
     ) -> None:
-        await self.submit(DECLARE, ack, body, view)
+        await self.submissions.submit(DECLARE, ack, body, view)
 
     async def close(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
-        await self.submit(CLOSE, ack, body, view)
+        await self.submissions.submit(CLOSE, ack, body, view)
 
     async def ask(self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
-        await self.submit(ASK, ack, body, view)
-
-    def _declaring(self, kept: Mapping[str, Any]) -> SubmissionJob:
-        form = forms.read_declare(mapping_at(kept, "view"))
-
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
-            incident = await service.record_declaration(self.edge.deps, actor, form)
-            s.recorded.set()  # the form closes now; the room fills in behind it
-            try:
-                incident = await service.open_room(self.edge.deps, incident)
-            except ChatError as error:
-                said = (
-                    f"The incident is recorded, but Slack failed: {error}. The bot tries "
-                    "again every few minutes to open its channel and page the lead; "
-                    "`/ai-incident list` shows its key."
-                )
-                await self.edge.tell(s.channel, s.user, View(said))
-                return
-            alert = forms.meta(mapping_at(kept, "view")).get("alert", "")
-            if alert.isdigit() and self.edge.deps.alerts is not None:
-                alerts = self.edge.deps.alerts
-                await triage.declared(self.edge.deps, alerts, int(alert), actor, incident.key)
-            room = tokens.room(incident.room.id) if incident.room else "(no channel yet)"
-            await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
-
-        return job
-
-    def _closing(self, kept: Mapping[str, Any]) -> SubmissionJob:
-        view = mapping_at(kept, "view")
-        form, key = forms.read_close(view, self.edge.deps.runbook), forms.meta(view).get("key")
-        if not key:
-            raise Malformed("The close form does not say which incident.")
-
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
-            await service.close(self.edge.deps, key, actor, form)
-
-        return job
-
-    def _answering(self, kept: Mapping[str, Any]) -> SubmissionJob:
-        view = mapping_at(kept, "view")
-        text, meta = forms.typed(view, "text"), forms.meta(view)
-        key, action = meta.get("key", ""), meta.get("action", "")
-        if not key or action.split(":")[0] not in KNOWN:
-            raise Malformed("The form does not say which button it answers.")
-
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
-            try:
-                await press(self.edge.deps, key, actor, action, text)
-            except UnknownAction as error:
-                raise Refused(str(error)) from None
-
-        return job
+        await self.submissions.submit(ASK, ack, body, view)

@@ -24,7 +24,8 @@ from bot.incident import Incident, Room
 from bot.ports import Chat, ChatError, Undeliverable
 from bot.runbook import Runbook
 from bot.service import Deps
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
+from handlers.slack.web_api import Pacer
 from handlers.teams.auth import StaticTokens
 from handlers.teams.chat import TeamsChat
 from handlers.teams.connector import Connector

@@ -30,8 +30,9 @@ from bot.service import Deps
 from bot.settings import Settings
 from handlers.kept import Kept
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import add_slack_routes
+from handlers.slack.web_api import Pacer
 from handlers.work import Work
 from storage.engine import make_engine
 from storage.files import RecordsDir

@@ -20,8 +20,9 @@ from bot.runbook import Runbook
 from bot.service import Deps
 from handlers.kept import LEASE, Kept
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import add_slack_routes
+from handlers.slack.web_api import Pacer
 from handlers.work import Work
 from storage.engine import make_engine
 from storage.models import INBOX

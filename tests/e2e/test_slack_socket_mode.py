@@ -19,8 +19,9 @@ from bot.service import Deps
 from bot.settings import Settings
 from handlers.kept import Kept
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import add_socket_mode
+from handlers.slack.web_api import Pacer
 from tests.conftest import SEED_T0
 from tests.e2e.slack_driver import Workspace
 from tests.e2e.slack_rig import KEY, LEE, TOKEN, Ticks, kept_at, slack, store_at

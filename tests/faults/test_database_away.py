@@ -26,8 +26,9 @@ from handlers.database import TRY_AGAIN
 from handlers.kept import Kept
 from handlers.server import add_health
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat, web_client
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import add_slack_routes
+from handlers.slack.web_api import Pacer, web_client
 from handlers.web.chat import OffsetClock, WebChat
 from handlers.web.routes import add_web_chat
 from handlers.work import Work

@@ -26,7 +26,7 @@ import pytest
 from bot.incident import Incident
 from bot.permissions import REGULATOR
 from bot.runbook import Runbook
-from handlers.slack.chat import web_client
+from handlers.slack.web_api import web_client
 from tests.e2e.slack_rig import (
     ALEX,
     ANSWERS,

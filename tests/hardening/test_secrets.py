@@ -30,8 +30,9 @@ from bot.runbook import Runbook
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.slack.app import build_slack_app
-from handlers.slack.chat import Pacer, SlackChat
+from handlers.slack.chat import SlackChat
 from handlers.slack.routes import add_slack_routes
+from handlers.slack.web_api import Pacer
 from handlers.web.board import add_board
 from handlers.work import Work
 from tests.conftest import ROOT, SEED_T0, person

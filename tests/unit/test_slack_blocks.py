@@ -39,7 +39,7 @@ from handlers.slack.blocks import (
     mrkdwn,
     render,
 )
-from handlers.slack.chat import channel_name
+from handlers.slack.rooms import channel_name
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0, person
 from tests.fakes.chat import FakeChat
