@@ -105,6 +105,13 @@ def declare_modal(
     system: str = "",
     noticed: str = "",
 ) -> dict[str, Any]:
+    blocks = [*_what_happened(runbook, title, system, noticed), *_when_and_how(now)]
+    return modal(DECLARE, "Declare an AI incident", "Declare", blocks, meta)
+
+
+def _what_happened(runbook: Runbook, title: str, system: str, noticed: str) -> list[dict[str, Any]]:
+    """The declare form's title, system and what was noticed; a title over the limit is
+    left out, with a hint saying why."""
     fits = len(title.strip()) <= MAX_TITLE
     hint = (
         ""
@@ -112,7 +119,7 @@ def declare_modal(
         else f"The title you typed is {len(title.strip())} characters; the limit is {MAX_TITLE}."
     )
     systems = [(s.id, s.name) for s in runbook.systems]
-    blocks = [
+    return [
         field(
             "title",
             "Title",
@@ -126,6 +133,13 @@ def declare_modal(
             text_input(multiline=True, initial=noticed),
             optional=True,
         ),
+    ]
+
+
+def _when_and_how(now: datetime) -> list[dict[str, Any]]:
+    """The declare form's T0, failure type and how the firm learned of it (from a vendor:
+    when its notice arrived and when it says it became aware)."""
+    return [
         field(
             "aware_at",
             "When we became aware (T0)",
@@ -152,7 +166,6 @@ def declare_modal(
             optional=True,
         ),
     ]
-    return modal(DECLARE, "Declare an AI incident", "Declare", blocks, meta)
 
 
 def _criteria(runbook: Runbook) -> list[dict[str, Any]]:

@@ -96,7 +96,6 @@ def declare_card(
     """The form `@AI Incident declare [title]` shows; T0 defaults to now, the firm's time.
     From a suspected-incident card, `alert` is its id, sent back with the form."""
     got = {k: str(v) for k, v in (typed or {}).items()}
-    local = _local(now, runbook)
     inputs = [
         text_input(
             "title", "Title", got.get("title", title.strip()), required=True, limit=MAX_TITLE
@@ -105,19 +104,7 @@ def declare_card(
             "system", "AI system", [(s.id, s.name) for s in runbook.systems], got.get("system", "")
         ),
         text_input("noticed", "What was noticed", got.get("noticed", ""), multiline=True),
-        {"type": "TextBlock", "text": T0_MEANS, "wrap": True, "isSubtle": True},
-        {
-            "type": "Input.Date",
-            "id": "aware_date",
-            "label": "Aware (T0): date",
-            "value": got.get("aware_date", local.date().isoformat()),
-        },
-        {
-            "type": "Input.Time",
-            "id": "aware_time",
-            "label": f"Aware (T0): time ({runbook.firm.timezone.key})",
-            "value": got.get("aware_time", local.strftime("%H:%M")),
-        },
+        *_aware_inputs(runbook, now, got),
         choices(
             "failure_type", "Failure type", list(FAILURE_TYPES.items()), got.get("failure_type", "")
         ),
@@ -132,6 +119,26 @@ def declare_card(
     ]
     action = submit("Declare", {"form": DECLARE} | ({"alert": alert} if alert else {}), "primary")
     return _form("Declare an AI incident", inputs, action, error)
+
+
+def _aware_inputs(runbook: Runbook, now: datetime, got: Mapping[str, str]) -> list[Card]:
+    """T0 as a date and a time in the firm's zone (Teams has no date-time input)."""
+    local = _local(now, runbook)
+    return [
+        {"type": "TextBlock", "text": T0_MEANS, "wrap": True, "isSubtle": True},
+        {
+            "type": "Input.Date",
+            "id": "aware_date",
+            "label": "Aware (T0): date",
+            "value": got.get("aware_date", local.date().isoformat()),
+        },
+        {
+            "type": "Input.Time",
+            "id": "aware_time",
+            "label": f"Aware (T0): time ({runbook.firm.timezone.key})",
+            "value": got.get("aware_time", local.strftime("%H:%M")),
+        },
+    ]
 
 
 def close_card(

@@ -116,11 +116,19 @@ def add_teams_routes(
     kept.on(KIND, teams.again)
     if inbound is None:
         app.on_startup.append(lambda _app: _warn(warning))
+    app.router.add_post(PATH, Activities(teams, inbound, checks, kept).messages)
 
-    async def messages(request: web.Request) -> web.Response:
+
+class Activities:
+    """`POST /api/messages`: each activity checked, kept, answered; its turn worked after."""
+
+    def __init__(self, teams: Teams, inbound: Inbound | None, checks: Gate, kept: Kept) -> None:
+        self.teams, self.inbound, self.checks, self.kept = teams, inbound, checks, kept
+
+    async def messages(self, request: web.Request) -> web.Response:
         claims = None
-        if inbound is not None:
-            claims = await inbound.check(request.headers.get("Authorization"))
+        if self.inbound is not None:
+            claims = await self.inbound.check(request.headers.get("Authorization"))
             if claims is None:
                 return web.json_response({"error": "Unauthorized"}, status=401)
         if (request.content_length or 0) > MAX_BODY:
@@ -128,22 +136,23 @@ def add_teams_routes(
         try:
             body = await request.json()
             turn = read_turn(body)
-            teams.check(turn)
+            self.teams.check(turn)
         except (ValueError, UnicodeDecodeError) as error:
             return _bad(str(error) if isinstance(error, Malformed) else "The body is not JSON.")
-        refused = checks.refusal(turn, claims)
+        refused = self.checks.refusal(turn, claims)
         if refused is not None:
             return refused
         if turn.kind == "invoke":  # an invoke no card of ours sends
             return web.json_response({"error": "Not implemented."}, status=501)
-        row = await kept.keep(KIND, activity_key(turn, body), body)
+        return await self._kept(turn, body)
+
+    async def _kept(self, turn: Turn, body: Any) -> web.Response:
+        row = await self.kept.keep(KIND, activity_key(turn, body), body)
         if row is None:
             log.info("Teams sent activity %s again; it was kept before", turn.activity_id)
         else:
-            kept.start(row, lambda: teams.handle(turn))
+            self.kept.start(row, lambda: self.teams.handle(turn))
         return web.json_response(INVOKED) if turn.invoked else web.Response(status=202)
-
-    app.router.add_post(PATH, messages)
 
 
 async def _warn(warning: str) -> None:
