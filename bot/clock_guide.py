@@ -8,7 +8,8 @@ starts each, and which awareness it runs from.
 
 from __future__ import annotations
 
-from bot.clock_rules import CLOCKS, ClockRule
+from bot.clock_rule import ClockRule
+from bot.clock_rules import CLOCKS
 from bot.runbook import Profile
 
 STARTS: dict[str, str] = {

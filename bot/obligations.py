@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.clock_rules import CLOCKS, STATUTORY, ClockRule
+from bot.clock_rule import ClockRule
+from bot.clock_rules import CLOCKS, STATUTORY
 from bot.incident import Incident, ObligationRecord
 from bot.runbook import Runbook
 from bot.triggers import AI_ACT_FROM, EU_STATE_CLOCK, definitely_triggered, triggered_clocks
