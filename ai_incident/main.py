@@ -12,18 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ai_incident.database import migrate, open_store
 from bot.logs import configure as configure_log
 from bot.settings import Settings, SettingsError
 from storage.engine import make_engine
-from storage.schema import (
-    current_revision,
-    earlier_records,
-    head_revision,
-    known_revisions,
-    schema_is_current,
-    schema_problem,
-)
-from storage.sql import SqlStore
+from storage.schema import schema_is_current, schema_problem
 
 # The platforms' SDKs, the web server and Alembic are imported where they are used: a
 # command that only reads the store starts without them, and a server imports Slack or
@@ -39,6 +32,7 @@ if TYPE_CHECKING:
     from handlers.reminders import Ticker
     from handlers.slack.chat import SlackChat
     from storage.alerts import SqlAlerts
+    from storage.sql import SqlStore
 
 log = logging.getLogger("ai_incident")
 SHUTDOWN_S = 10.0  # how long Slack work already acked may run on at shutdown
@@ -47,76 +41,6 @@ SHUTDOWN_S = 10.0  # how long Slack work already acked may run on at shutdown
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-def database_trouble(error: BaseException, settings: Settings) -> str | None:
-    """For the CLI: a one-line message if `error` is the database being away, else None."""
-    from handlers.database import unreachable
-
-    return unreachable(error, settings.database_url)
-
-
-def database_check(settings: Settings) -> tuple[str, str, str]:
-    """For `doctor`: (level, "database", what was found), migrating it as `serve` would."""
-    try:
-        migrate(settings)
-    except SettingsError as error:
-        return ("✗", "database", str(error))
-    except Exception as error:  # doctor reports what it found; it never stops on it
-        said = database_trouble(error, settings) or first_line(error)
-        return ("✗", "database", said)
-    kind = settings.database_url.split(":", 1)[0]
-    return ("✓", "database", f"{kind} reachable, migrations applied")
-
-
-def first_line(error: BaseException) -> str:
-    """An error's type and the first line of what it says, for a one-line report."""
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-
-
-def migrate(settings: Settings, new_history: bool = False) -> None:
-    """Bring the schema up to date; an empty database is refused while RECORDS_DIR holds
-    earlier incidents' records, unless `new_history` says starting again is meant."""
-    engine = make_engine(settings.database_url)
-    try:
-        before = current_revision(engine)
-    finally:
-        engine.dispose()
-    if before is None and not new_history:
-        _keep_history(settings)
-    if before is not None and before not in known_revisions():
-        raise SettingsError(
-            f"DATABASE_URL: the database is at migration {before}, which this version does not "
-            "know (a newer version migrated it): run that version, or check DATABASE_URL."
-        )
-    from storage.migrate import upgrade
-
-    upgrade(settings.database_url)
-    if before != head_revision():
-        log.info("database migrated from %s to %s", before or "empty", head_revision())
-
-
-def _keep_history(settings: Settings) -> None:
-    """Refuse an empty database while RECORDS_DIR says incidents were recorded before."""
-    keys = earlier_records(settings.records_dir)
-    if not keys:
-        return
-    shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
-    raise SettingsError(
-        f"DATABASE_URL: the database is empty, but RECORDS_DIR={settings.records_dir} holds "
-        f"the records of earlier incidents ({shown}). Check DATABASE_URL; to start a new "
-        "incident history on purpose, run `ai-incident migrate --new`."
-    )
-
-
-def open_store(settings: Settings) -> SqlStore:
-    """The store, its schema migrated first only when it is not the newest (a fresh file, or
-    an upgrade not yet applied): opening a current database needs no Alembic."""
-    engine = make_engine(settings.database_url)
-    if not schema_is_current(engine):
-        migrate(settings)
-    return SqlStore(engine)
 
 
 def build(settings: Settings, runbook: Runbook | None = None) -> web.Application:

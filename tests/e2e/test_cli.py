@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ai_incident.cli import main
-from ai_incident.main import open_store
+from ai_incident.database import open_store
 from bot import service
 from bot.decisions import DeclareForm
 from bot.runbook import Runbook

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ai_incident.cli import main
-from ai_incident.main import open_store
+from ai_incident.database import open_store
 from bot import kill_switch
 from bot.settings import load_settings
 from tests.e2e.test_cli import declared_incident
