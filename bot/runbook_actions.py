@@ -27,7 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 if TYPE_CHECKING:
-    from bot.runbook_parse import _Value
+    from bot.runbook_values import Value
 
 METHODS = ("POST", "PUT", "PATCH", "DELETE", "GET")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -52,7 +52,7 @@ class Action:
     dry_run: bool = False
 
 
-def containment_step(value: _Value) -> tuple[str, Action | None]:
+def containment_step(value: Value) -> tuple[str, Action | None]:
     """A step: plain text, or a mapping {text, action}."""
     if not isinstance(value.node, MappingNode):
         return value.text(), None
@@ -63,7 +63,7 @@ def containment_step(value: _Value) -> tuple[str, Action | None]:
     return text, _action(f["action"])
 
 
-def _action(value: _Value) -> Action | None:
+def _action(value: Value) -> Action | None:
     f = value.fields(_ACTION_REQUIRED, _ACTION_OPTIONAL)
     if not f.found:
         return None
@@ -80,7 +80,7 @@ def _action(value: _Value) -> Action | None:
     )
 
 
-def _url(value: _Value) -> str:
+def _url(value: Value) -> str:
     url = value.text()
     if not url:
         return url
@@ -93,7 +93,7 @@ def _url(value: _Value) -> str:
     return url
 
 
-def _headers(value: _Value) -> tuple[tuple[str, str], ...]:
+def _headers(value: Value) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for key, item in value.entries():
         text = item.text()
@@ -103,7 +103,7 @@ def _headers(value: _Value) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def _body(value: _Value) -> object:
+def _body(value: Value) -> object:
     if value.node is None:
         return None
     return _plain(value.node)
@@ -114,7 +114,7 @@ def _plain(node: Node) -> object:
     return yaml.safe_load(yaml.serialize(node))
 
 
-def _timeout(value: _Value) -> float:
+def _timeout(value: Value) -> float:
     if value.node is None:
         return DEFAULT_TIMEOUT_S
     raw = str(value.node.value) if isinstance(value.node, ScalarNode) else ""
@@ -129,6 +129,6 @@ def _timeout(value: _Value) -> float:
     return seconds
 
 
-def triage_room(value: _Value) -> str:
+def triage_room(value: Value) -> str:
     """rooms.triage: a Slack channel id, a Teams channel id, or the web chat's #triage."""
     return value.text(empty_ok=True)
