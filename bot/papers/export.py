@@ -84,6 +84,41 @@ def _reminders(reminders: Sequence[Reminder]) -> list[dict[str, Any]]:
     ]
 
 
+def _evidence(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {
+            "seq": e.seq,
+            "item": e.item,
+            "text": e.text,
+            "sha256": e.sha256,
+            "size": e.size,
+            "source": e.source,
+            "by": _actor(e.by),
+            "at": _iso(e.at),
+            "filename": e.filename,
+            "content_type": e.content_type,
+            "stored": e.stored,
+            "link": e.link,
+        }
+        for e in incident.evidence
+    ]
+
+
+def _timeline(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {
+            "seq": e.seq,
+            "at": _iso(e.at),
+            "actor": _actor(e.actor),
+            "type": e.type,
+            "data": dict(e.data),
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in incident.events
+    ]
+
+
 def export_json(
     incident: Incident, reminders: Sequence[Reminder], runbook: Runbook, now: datetime
 ) -> dict[str, Any]:
@@ -103,36 +138,9 @@ def export_json(
         "obligations": _obligations(incident, runbook, now),
         "involved": [dict(v) for v in incident.involved.values()],
         "reminders": _reminders(reminders),
-        "evidence": [
-            {
-                "seq": e.seq,
-                "item": e.item,
-                "text": e.text,
-                "sha256": e.sha256,
-                "size": e.size,
-                "source": e.source,
-                "by": _actor(e.by),
-                "at": _iso(e.at),
-                "filename": e.filename,
-                "content_type": e.content_type,
-                "stored": e.stored,
-                "link": e.link,
-            }
-            for e in incident.evidence
-        ],
+        "evidence": _evidence(incident),
         "facts": asdict(facts_of(incident)),
         "closing": dict(incident.closing),
         "head_hash": head_of(incident.events),  # for `ai-incident verify KEY --expect-head`
-        "timeline": [
-            {
-                "seq": e.seq,
-                "at": _iso(e.at),
-                "actor": _actor(e.actor),
-                "type": e.type,
-                "data": dict(e.data),
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in incident.events
-        ],
+        "timeline": _timeline(incident),
     }
