@@ -26,6 +26,21 @@ from bot.service import Deps
 from bot.timeline import Actor
 from bot.tokens import moment
 
+# The first part of every action id a message of this bot carries (`press` answers each).
+ACTION_KINDS = (
+    "ack",
+    "contain",
+    "classify",
+    "obligation",
+    "delay",
+    "evidence",
+    "draft",
+    "killswitch",
+    "alert",
+)
+DECLARE_ALERT = "alert:declare:"  # an alert's Declare opens the declare form, filled in
+ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
+
 
 class UnknownAction(ValueError):
     """An action id no message of this bot carries: a malformed or forged request."""

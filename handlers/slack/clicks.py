@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import triage
-from bot.actions import Reply, UnknownAction, press
+from bot.actions import ACTION_KINDS, ASKS_FOR_TEXT, DECLARE_ALERT, Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.kill_switch_run import CONFIRM, confirmation
 from bot.views import View
@@ -23,19 +23,7 @@ from handlers.slack.blocks import TooLong
 from handlers.slack.edge import Edge
 from handlers.slack.payload import Malformed, first, optional_text, text_at
 
-KNOWN = (
-    "ack",
-    "contain",
-    "classify",
-    "obligation",
-    "delay",
-    "evidence",
-    "draft",
-    "killswitch",
-    "alert",
-)
-DECLARE_ALERT = "alert:declare:"
-ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
+KNOWN = ACTION_KINDS
 
 
 @dataclass(frozen=True)

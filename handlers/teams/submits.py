@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from bot import service, triage
-from bot.actions import Reply, UnknownAction, press
+from bot.actions import ACTION_KINDS, ASKS_FOR_TEXT, DECLARE_ALERT, Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.incident import Room
 from bot.permissions import readable
@@ -28,19 +28,7 @@ from handlers.teams.edge import Edge
 from handlers.teams.forms import CLOSE, DECLARE, close_card, declare_card, read_close, read_declare
 
 log = logging.getLogger(__name__)
-KNOWN = (
-    "ack",
-    "contain",
-    "classify",
-    "obligation",
-    "delay",
-    "evidence",
-    "draft",
-    "killswitch",
-    "alert",
-)
-DECLARE_ALERT = "alert:declare:"
-ASKS_FOR_TEXT = "Please give"  # how the core's refusals for missing words begin
+KNOWN = ACTION_KINDS
 
 
 def _where(room: Room | None) -> str:

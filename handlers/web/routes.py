@@ -17,7 +17,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot import service
-from bot.actions import UnknownAction, press
+from bot.actions import DECLARE_ALERT, UnknownAction, press
 from bot.decisions import Refused
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -96,7 +96,7 @@ class LocalChat:
         action = form.text("action")
         if action == "close":
             return url(form.room, form="close")
-        if action.startswith("alert:declare:"):
+        if action.startswith(DECLARE_ALERT):
             return await self.incident_forms.declare_alert(action)
         actor = self._actor(form)
         try:
