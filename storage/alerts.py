@@ -6,7 +6,6 @@ record = await alerts.receive(alert, now, timedelta(hours=4))   # new, or a repe
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from sqlalchemy.engine import Connection
 from bot.alerts import Alert, AlertRecord, group_key
 from bot.incident import Room
 from bot.timeline import Actor
-from storage.engine import DEFERRED, writer_lock
+from storage.engine import in_transaction, writer_lock
 from storage.models import ALERTS, AnyRow
 
 T = TypeVar("T")
@@ -93,20 +92,7 @@ class SqlAlerts:
         self._writer = writer_lock(engine)  # shared with the store on the same SQLite file
 
     async def _run(self, work: Callable[[Connection], T], read_only: bool = True) -> T:
-        def transact() -> T:
-            with self._engine.connect() as conn:
-                if read_only:
-                    conn.execution_options(**{DEFERRED: True})
-                with conn.begin():
-                    return work(conn)
-
-        def locked() -> T:
-            if self._writer is None or read_only:
-                return transact()
-            with self._writer:
-                return transact()
-
-        return await asyncio.to_thread(locked)
+        return await in_transaction(self._engine, self._writer, work, read_only)
 
     async def receive(self, alert: Alert, now: datetime, window: timedelta) -> AlertRecord:
         alert_id = await self._run(lambda c: _receive(c, alert, now, window), read_only=False)

@@ -12,7 +12,6 @@ conversation the platform says the bot was removed from is marked and skipped th
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from storage.engine import DEFERRED, writer_lock
+from storage.engine import in_transaction, writer_lock
 from storage.models import CONVERSATIONS, AnyRow
 
 T = TypeVar("T")
@@ -75,20 +74,7 @@ class Conversations:
         self._writer = writer_lock(engine)  # shared with the store on the same SQLite file
 
     async def _run(self, work: Callable[[Connection], T], read_only: bool = True) -> T:
-        def transact() -> T:
-            with self._engine.connect() as conn:
-                if read_only:  # a reader takes no write lock on SQLite
-                    conn.execution_options(**{DEFERRED: True})
-                with conn.begin():
-                    return work(conn)
-
-        def locked() -> T:
-            if self._writer is None or read_only:
-                return transact()
-            with self._writer:
-                return transact()
-
-        return await asyncio.to_thread(locked)
+        return await in_transaction(self._engine, self._writer, work, read_only)
 
     async def remember(self, ref: Reference, now: datetime) -> None:
         """Insert or refresh (service URL, tenant, reference); a block stays as it was."""

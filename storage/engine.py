@@ -6,7 +6,9 @@ engine = make_engine("postgres://bot@db.internal/incidents")  # -> postgresql+ps
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,28 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _on_sqlite_begin(connection: Connection) -> None:
     deferred = connection.get_execution_options().get(DEFERRED, False)
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+async def in_transaction[T](
+    engine: Engine,
+    writer: threading.Lock | None,
+    work: Callable[[Connection], T],
+    read_only: bool = True,
+) -> T:
+    """`work` in one transaction on a worker thread; a writer queues on the file's writer
+    lock (SQLite), a reader takes no write lock at all."""
+
+    def transact() -> T:
+        with engine.connect() as conn:
+            if read_only:
+                conn.execution_options(**{DEFERRED: True})
+            with conn.begin():
+                return work(conn)
+
+    def locked() -> T:
+        if writer is None or read_only:
+            return transact()
+        with writer:
+            return transact()
+
+    return await asyncio.to_thread(locked)
