@@ -1,40 +1,30 @@
-"""The platform request a piece of work answers (its inbox row), so that the work's first
-change to an incident also marks the request done, in the same transaction: a crash after
-that change leaves nothing to do again, and a crash before it leaves the request to be
-worked again whole. Exactly once, for what changes the record.
+"""The platform request a piece of work answers (its inbox row), carried on the work's own
+Deps, so that the work's first change to an incident also marks the request done, in the
+same transaction: a crash after that change leaves nothing to do again, and a crash before
+it leaves the request to be worked again whole. Exactly once, for what changes the record.
 
-    answering(row)            # the inbox sets this before it works a kept request
-    row = unsettled()         # commit passes it to the store's save, once
-    settled()                 # ... and marks it so after the save succeeds
+    deps = deps.answering(Request(row))   # the inbox, before it works a kept request
+    row = request.unsettled()              # commit passes it to the store's save, once
+    request.settle()                       # ... and marks it so after the save succeeds
 
-Work with no request (the web chat, the ticker) sees None throughout.
+Only work given those Deps answers the request: work with no request (the web chat, the
+ticker) and work a request's work starts on Deps of its own carry None, so no other change
+can mark the request done.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 
 @dataclass
-class _Claim:
-    row: int
-    settled: bool = False
+class Request:
+    row: int  # its inbox row
+    settled: bool = False  # a change to an incident has marked it done
 
+    def unsettled(self) -> int | None:
+        """The row for the store's save to mark done, until a save has done so."""
+        return None if self.settled else self.row
 
-_CURRENT: ContextVar[_Claim | None] = ContextVar("request", default=None)
-
-
-def answering(row: int) -> None:
-    _CURRENT.set(_Claim(row))
-
-
-def unsettled() -> int | None:
-    claim = _CURRENT.get()
-    return claim.row if claim is not None and not claim.settled else None
-
-
-def settled() -> None:
-    claim = _CURRENT.get()
-    if claim is not None:
-        claim.settled = True
+    def settle(self) -> None:
+        self.settled = True

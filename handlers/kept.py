@@ -4,12 +4,17 @@ with X-Slack-Retry-Num, Teams sending an activity again, a repeated submit) chan
 twice. One Kept serves every platform of the process; each kind names how to redo it.
 
     kept = Kept(SqlInbox(engine), Work(), clock)
-    kept.on("command", lambda payload: commands.run(Said(**payload)))   # how to redo a kind
+    kept.on("command", lambda request, payload: commands(request).run(Said(**payload)))
     row = await kept.keep("command", key_of("slack", "command", ...), payload)   # before ack
     await ack()
     if row is not None:              # None: this very request was kept before
-        kept.start(row, lambda: commands.run(said))   # made only if it runs
+        kept.start(row, lambda request: commands(request).run(said))   # made only if it runs
     await kept.sweep()               # at start and every few seconds: what a crash left
+
+Each piece of work is handed the request it answers (a `bot.requests.Request`, or None where
+the inbox is not in the store's database) and passes it on in its own Deps
+(`deps.answering(request)`), so that its first change to an incident, and no other work's,
+marks the request done.
 
 A key is made from what stays the same when a platform sends a request again (Slack's
 trigger id and the view's state, Teams' activity id), never from the delivery's headers.
@@ -28,9 +33,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import requests
 from bot.decisions import Busy, Refused
 from bot.ports import AlreadyDone, Clock
+from bot.requests import Request
 from handlers.work import Work
 from storage.inbox import DONE, FAILED, PENDING, Delivery, Inbox
 
@@ -42,7 +47,8 @@ MAX_ATTEMPTS = 5
 BATCH = 50
 
 Job = Coroutine[Any, Any, None]
-Replay = Callable[[Mapping[str, Any]], Job]
+Answer = Callable[[Request | None], Job]  # a kept request's work, given the request it answers
+Replay = Callable[[Request | None, Mapping[str, Any]], Job]  # the same, from its kept payload
 
 
 def key_of(platform: str, kind: str, *parts: str) -> str:
@@ -83,13 +89,13 @@ class Kept:
         await self.inbox.settle(row, DONE, now)  # nothing to redo after a crash
         return True
 
-    def start(self, row: int, job: Callable[[], Job], attempt: int = 1) -> asyncio.Task[None]:
-        """Work a kept request after the ack; its row is settled when the work ends."""
-        return self.work.start(self._settled(row, job, attempt))
+    def start(self, row: int, job: Answer, attempt: int = 1) -> asyncio.Task[None]:
+        """Work a kept request after the ack; its row is settled when the work ends (and, where
+        the store shares the inbox's database, by the work's first change to an incident)."""
+        request = Request(row) if self.inbox.settled_by_store else None
+        return self.work.start(self._settled(row, lambda: job(request), attempt))
 
     async def _settled(self, row: int, job: Callable[[], Job], attempt: int) -> None:
-        if self.inbox.settled_by_store:  # its first change to an incident settles the row
-            requests.answering(row)
         try:
             await job()
         except AlreadyDone:  # worked before a crash, as far as the record goes: not twice
@@ -121,11 +127,11 @@ class Kept:
             self.start(delivery.id, job, delivery.attempts)
         return len(taken)
 
-    def _replay(self, delivery: Delivery) -> Callable[[], Job]:
+    def _replay(self, delivery: Delivery) -> Answer:
         payload, replay = json.loads(delivery.payload), self.replays[delivery.kind]
         if not isinstance(payload, dict):
             raise ValueError("a kept payload is an object")
-        return lambda: replay(payload)
+        return lambda request: replay(request, payload)
 
     async def sweep_every(self, seconds: float) -> None:
         """At start, then every `seconds`, for as long as the server runs."""

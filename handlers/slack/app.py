@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import TYPED, parse
+from bot.requests import Request
 from bot.service import Deps
 from bot.settings import Settings
 from handlers.database import TRY_AGAIN, database_away
@@ -60,30 +61,47 @@ EVENTS = ("file_shared", *PIN_EVENTS)
 CHANGES = TYPED
 
 
-class Listeners:
-    """Bolt passes arguments by name: ack, body, command, view, event."""
+class Handlers:
+    """What works Slack's requests, over one edge: the process's own, or one that answers a
+    kept request (its deps carry the request to the core)."""
 
     def __init__(self, edge: Edge, token: str, api_url: str) -> None:
-        self.edge = edge
+        self.edge, self.token, self.api_url = edge, token, api_url
         self.commands = SlashCommands(edge)
         self.interactions = Interactions(edge)
         self.files = FileEvidence(edge, token, api_url)
-        kept = edge.kept
-        kept.on("command", lambda p: self.commands.run(Said(**p)))
-        kept.on("click", lambda p: self.interactions.click(Click(**p)))
-        kept.on("file", lambda p: self.files.record(p["channel"], p["file_id"], p["user"]))
         self.pins = PinEvents(edge)
-        kept.on("pin", lambda p: self.pins.record(Pin(**p)))
+
+    def answering(self, request: Request | None) -> Handlers:
+        """The same handlers, for work that answers `request`."""
+        if request is None:
+            return self
+        return Handlers(self.edge.answering(request), self.token, self.api_url)
+
+
+class Listeners(Handlers):
+    """Bolt passes arguments by name: ack, body, command, view, event."""
+
+    def __init__(self, edge: Edge, token: str, api_url: str) -> None:
+        super().__init__(edge, token, api_url)
+        kept = edge.kept
+        kept.on("command", lambda r, p: self.answering(r).commands.run(Said(**p)))
+        kept.on("click", lambda r, p: self.answering(r).interactions.click(Click(**p)))
+        kept.on("file", self._file)
+        kept.on("pin", lambda r, p: self.answering(r).pins.record(Pin(**p)))
         for kind in (DECLARE, CLOSE, ASK):
             kept.on(kind, self.interactions.replay(kind))
 
+    def _file(self, request: Request | None, kept: Mapping[str, Any]) -> Job:
+        return self.answering(request).files.record(kept["channel"], kept["file_id"], kept["user"])
+
     async def _keep_then_ack(
-        self, ack: AsyncAck, kind: str, key: str, payload: Any, job: Callable[[], Job]
+        self, ack: AsyncAck, kind: str, key: str, payload: Any, job: Callable[[Handlers], Job]
     ) -> None:
         row = await self.edge.kept.keep(kind, key, asdict(payload))
         await ack()
         if row is not None:  # None: Slack sent this very request before
-            self.edge.kept.start(row, job)
+            self.edge.kept.start(row, lambda request: job(self.answering(request)))
 
     async def command(self, ack: AsyncAck, command: Mapping[str, Any]) -> None:
         said = Said(
@@ -98,7 +116,7 @@ class Listeners:
             self.edge.work.start(self.commands.run(said))
             return
         key = delivery_key("command", said.user, said.channel, said.text, said.trigger)
-        await self._keep_then_ack(ack, "command", key, said, lambda: self.commands.run(said))
+        await self._keep_then_ack(ack, "command", key, said, lambda on: on.commands.run(said))
 
     async def action(self, ack: AsyncAck, body: Mapping[str, Any]) -> None:
         click = read_click(body)
@@ -107,7 +125,7 @@ class Listeners:
             self.edge.work.start(self.interactions.click(click))
             return
         key = delivery_key("click", click.user, click.action, click.at, click.trigger)
-        await self._keep_then_ack(ack, "click", key, click, lambda: self.interactions.click(click))
+        await self._keep_then_ack(ack, "click", key, click, lambda on: on.interactions.click(click))
 
     async def file_shared(self, ack: AsyncAck, event: Mapping[str, Any]) -> None:
         """Keyed by the file, not the event: a retried event and a file announced twice
@@ -118,8 +136,13 @@ class Listeners:
             user=text_at(event, "user_id"),
         )
         key = delivery_key("file", shared.channel, shared.file_id)
-        job = lambda: self.files.record(shared.channel, shared.file_id, shared.user)  # noqa: E731
-        await self._keep_then_ack(ack, "file", key, shared, job)
+        await self._keep_then_ack(
+            ack,
+            "file",
+            key,
+            shared,
+            lambda on: on.files.record(shared.channel, shared.file_id, shared.user),
+        )
 
     async def pin_event(self, ack: AsyncAck, event: Mapping[str, Any]) -> None:
         """A pin or 📌 of a message; keyed by the event, so a retry is worked once and a
@@ -129,7 +152,7 @@ class Listeners:
             await ack()
             return
         key = delivery_key("pin", pin.channel, pin.ts, pin.user, pin.at, str(pin.added))
-        await self._keep_then_ack(ack, "pin", key, pin, lambda: self.pins.record(pin))
+        await self._keep_then_ack(ack, "pin", key, pin, lambda on: on.pins.record(pin))
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,19 @@ the two ways of answering one person (a message only they see, or a modal).
 
     edge = Edge(deps, chat, Kept(SqlInbox(engine), Work(), deps.clock))
     await edge.tell("C0123", "U0SAM", View("There is no incident AI-2026-0099."))
+    edge.answering(request)     # the same, for work that answers a kept request
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.decisions import Refused
+from bot.requests import Request
 from bot.service import Deps
 from bot.timeline import Actor
 from bot.views import View
@@ -41,6 +43,10 @@ class Edge:
     @property
     def work(self) -> Work:
         return self.kept.work
+
+    def answering(self, request: Request | None) -> Edge:
+        """This edge for work that answers `request`: its deps carry it to the core."""
+        return self if request is None else replace(self, deps=self.deps.answering(request))
 
     async def actor(self, user_id: str, said_name: str = "") -> Actor:
         return await self.chat.people.actor(user_id, said_name)

@@ -10,11 +10,12 @@ ANSWER_WITHIN_S, else in chat) are `handlers.slack.submissions`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
+from handlers.kept import Replay
 from handlers.slack.clicks import Click, Clicks, opens_declare, read_click
 from handlers.slack.edge import Edge
 from handlers.slack.submissions import ANSWER_WITHIN_S, ASK, CLOSE, DECLARE, Submissions
@@ -29,7 +30,7 @@ class Interactions:
     async def click(self, c: Click) -> None:
         await self.clicks.click(c)
 
-    def replay(self, kind: str) -> Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]:
+    def replay(self, kind: str) -> Replay:
         """How a kept submission is worked again after a crash: refusals go to chat."""
         return self.submissions.replay(kind)
 

@@ -20,7 +20,9 @@ from bot import decisions, service, tokens, triage
 from bot.actions import UnknownAction, press
 from bot.decisions import Refused
 from bot.ports import ChatError
+from bot.requests import Request
 from bot.views import View
+from handlers.kept import Replay
 from handlers.slack import forms
 from handlers.slack.clicks import KNOWN
 from handlers.slack.edge import Edge
@@ -72,7 +74,7 @@ def _confirming(view: Mapping[str, Any]) -> bool:
     return forms.meta(view).get("action", "").startswith("killswitch:")
 
 
-SubmissionJob = Callable[[Submitted], Awaitable[None]]
+SubmissionJob = Callable[[Edge, Submitted], Awaitable[None]]  # over the edge that answers it
 DECLARE, CLOSE, ASK = "view:declare", "view:close", "view:ask"
 
 
@@ -108,7 +110,7 @@ class Submissions:
         s = submitted(kept)
         if kind == DECLARE:  # checked and kept: the form closes, the incident follows
             s.recorded.set()
-        task = self.edge.kept.start(row, lambda: self._told(job, s))
+        task = self.edge.kept.start(row, lambda request: self._told(request, job, s))
         refused = await self.edge.work.refusal(task, self.within_s, s.recorded)
         if refused is not None and _confirming(view):  # no field to show it on: tell in chat
             await ack()
@@ -134,17 +136,17 @@ class Submissions:
             return error
         return None
 
-    def replay(self, kind: str) -> Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]:
+    def replay(self, kind: str) -> Replay:
         """How a kept submission is worked again after a crash: refusals go to chat."""
 
-        def again(kept: Mapping[str, Any]) -> Coroutine[Any, Any, None]:
-            return self._told(self._forms()[kind][0](kept), submitted(kept, closed=True))
+        def again(request: Request | None, kept: Mapping[str, Any]) -> Coroutine[Any, Any, None]:
+            return self._told(request, self._forms()[kind][0](kept), submitted(kept, closed=True))
 
         return again
 
-    async def _told(self, job: SubmissionJob, s: Submitted) -> None:
+    async def _told(self, request: Request | None, job: SubmissionJob, s: Submitted) -> None:
         try:
-            await job(s)
+            await job(self.edge.answering(request), s)
         except Refused as error:
             if s.closed.is_set():
                 await self.edge.tell(s.channel, s.user, View(error.message))
@@ -153,26 +155,26 @@ class Submissions:
     def _declaring(self, kept: Mapping[str, Any]) -> SubmissionJob:
         form = forms.read_declare(mapping_at(kept, "view"))
 
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
-            incident = await service.record_declaration(self.edge.deps, actor, form)
+        async def job(edge: Edge, s: Submitted) -> None:
+            actor = await edge.actor(s.user, s.name)
+            incident = await service.record_declaration(edge.deps, actor, form)
             s.recorded.set()  # the form closes now; the room fills in behind it
             try:
-                incident = await service.open_room(self.edge.deps, incident)
+                incident = await service.open_room(edge.deps, incident)
             except ChatError as error:
                 said = (
                     f"The incident is recorded, but Slack failed: {error}. The bot tries "
                     "again every few minutes to open its channel and page the lead; "
                     "`/ai-incident list` shows its key."
                 )
-                await self.edge.tell(s.channel, s.user, View(said))
+                await edge.tell(s.channel, s.user, View(said))
                 return
             alert = forms.meta(mapping_at(kept, "view")).get("alert", "")
-            if alert.isdigit() and self.edge.deps.alerts is not None:
-                alerts = self.edge.deps.alerts
-                await triage.declared(self.edge.deps, alerts, int(alert), actor, incident.key)
+            if alert.isdigit() and edge.deps.alerts is not None:
+                alerts = edge.deps.alerts
+                await triage.declared(edge.deps, alerts, int(alert), actor, incident.key)
             room = tokens.room(incident.room.id) if incident.room else "(no channel yet)"
-            await self.edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
+            await edge.tell(s.channel, s.user, View(f"Declared {incident.key}: {room}"))
 
         return job
 
@@ -182,9 +184,9 @@ class Submissions:
         if not key:
             raise Malformed("The close form does not say which incident.")
 
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
-            await service.close(self.edge.deps, key, actor, form)
+        async def job(edge: Edge, s: Submitted) -> None:
+            actor = await edge.actor(s.user, s.name)
+            await service.close(edge.deps, key, actor, form)
 
         return job
 
@@ -195,10 +197,10 @@ class Submissions:
         if not key or action.split(":")[0] not in KNOWN:
             raise Malformed("The form does not say which button it answers.")
 
-        async def job(s: Submitted) -> None:
-            actor = await self.edge.actor(s.user, s.name)
+        async def job(edge: Edge, s: Submitted) -> None:
+            actor = await edge.actor(s.user, s.name)
             try:
-                await press(self.edge.deps, key, actor, action, text)
+                await press(edge.deps, key, actor, action, text)
             except UnknownAction as error:
                 raise Refused(str(error)) from None
 

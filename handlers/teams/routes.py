@@ -20,10 +20,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
+from bot.requests import Request
 from bot.views import View
 from handlers.database import TRY_AGAIN, database_away
 from handlers.kept import Kept, key_of
@@ -54,6 +56,12 @@ class Teams:
         self.edge = edge
         self.commands, self.submits = Commands(edge), Submits(edge)
 
+    def answering(self, request: Request | None) -> Teams:
+        """The same handler, for work that answers `request`: its deps carry it to the core."""
+        if request is None:
+            return self
+        return Teams(replace(self.edge, deps=self.edge.deps.answering(request)))
+
     @staticmethod
     def check(turn: Turn) -> None:
         if turn.kind == "submit":
@@ -72,10 +80,10 @@ class Teams:
             log.warning("the database is away: %s", error)
             await self.edge.tell(turn, View(TRY_AGAIN))
 
-    async def again(self, body: Mapping[str, Any]) -> None:
+    async def again(self, request: Request | None, body: Mapping[str, Any]) -> None:
         """A kept activity worked again after a crash (checked when it came)."""
         try:
-            await self.handle(read_turn(dict(body)))
+            await self.answering(request).handle(read_turn(dict(body)))
         except Malformed as error:  # kept by a version that read activities differently
             log.warning("a kept Teams activity cannot be read again: %s", error)
 
@@ -151,7 +159,7 @@ class Activities:
         if row is None:
             log.info("Teams sent activity %s again; it was kept before", turn.activity_id)
         else:
-            self.kept.start(row, lambda: self.teams.handle(turn))
+            self.kept.start(row, lambda request: self.teams.answering(request).handle(turn))
         return web.json_response(INVOKED) if turn.invoked else web.Response(status=202)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.decisions import Busy
+from bot.requests import Request
 from handlers.kept import LEASE, Kept
 from handlers.work import Work
 from storage.inbox import MemoryInbox
@@ -16,7 +17,7 @@ async def test_a_busy_request_stays_pending_and_is_worked_again_by_the_sweep() -
     clock = FakeClock(datetime(2026, 3, 26, 15, 30, tzinfo=UTC))
     kept, worked = Kept(MemoryInbox(), Work(), clock), []
 
-    async def note(payload: dict[str, str]) -> None:
+    async def note(request: Request | None, payload: dict[str, str]) -> None:
         if not worked:
             worked.append("busy")
             raise Busy("The incident is busy; please try again.")
@@ -25,7 +26,7 @@ async def test_a_busy_request_stays_pending_and_is_worked_again_by_the_sweep() -
     kept.on("command", note)  # type: ignore[arg-type]
     row = await kept.keep("command", "slack:command:1", {"text": "Vendor called"})
     assert row is not None
-    kept.start(row, lambda: note({"text": "Vendor called"}))
+    kept.start(row, lambda request: note(request, {"text": "Vendor called"}))
     await kept.work.idle()
     assert kept.work.failures == [] and worked == ["busy"]
     assert await kept.sweep() == 0  # not before its lease

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.decisions import Refused
+from bot.requests import Request
 from handlers.kept import LEASE, MAX_ATTEMPTS, Kept
 from handlers.slack.keys import delivery_key, view_key
 from handlers.work import Work
@@ -34,7 +35,7 @@ def recorder(kept: Kept, fail_with: Exception | None = None) -> list[str]:
     """Registers a 'note' kind that records its text (or fails as told)."""
     done: list[str] = []
 
-    async def note(payload: Mapping[str, Any]) -> None:
+    async def note(request: Request | None, payload: Mapping[str, Any]) -> None:
         if fail_with is not None:
             raise fail_with
         done.append(str(payload["text"]))
@@ -46,7 +47,7 @@ def recorder(kept: Kept, fail_with: Exception | None = None) -> list[str]:
 async def keep_and_start(kept: Kept, text: str) -> None:
     row = await kept.keep("note", delivery_key("note", text), {"text": text})
     assert row is not None
-    kept.start(row, lambda: kept.replays["note"]({"text": text}))
+    kept.start(row, lambda request: kept.replays["note"](request, {"text": text}))
     await kept.work.idle()
 
 
