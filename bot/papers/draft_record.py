@@ -15,8 +15,8 @@ from bot.classification import counts_as_yes
 from bot.facts import UNKNOWN, Facts, facts_of
 from bot.incident import Incident
 from bot.obligations import Obligation, obligation, terms
+from bot.papers.containment import contained
 from bot.papers.moments import Moments
-from bot.papers.register import contained
 from bot.runbook import Runbook
 
 TBC = "[to be completed]"

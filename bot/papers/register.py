@@ -23,6 +23,7 @@ from bot.classification import counts_as_yes
 from bot.failures import FAILURE_TYPES
 from bot.incident import Answer, Incident
 from bot.obligations import obligation
+from bot.papers.containment import contained
 from bot.papers.document import Facts, Section, render_html, render_markdown
 from bot.papers.moments import Moments, late_by, span
 from bot.papers.register_decisions import details
@@ -116,13 +117,6 @@ def _facts(incident: Incident, runbook: Runbook) -> str:
 def _effects(incident: Incident) -> str:
     answers = incident.answers
     return "; ".join(f"{label}: {answers[q].value}" for q, label in EFFECTS if q in answers)
-
-
-def contained(incident: Incident, runbook: Runbook) -> list[str]:
-    """The containment steps recorded as done, in the runbook's words."""
-    system = runbook.system(incident.system)
-    steps = enumerate(system.containment if system else ())
-    return [s for i, s in steps if i in incident.steps and incident.steps[i].status == "done"]
 
 
 def remedial_action(incident: Incident, runbook: Runbook) -> str:
