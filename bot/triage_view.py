@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.alerts import AlertRecord
 from bot.runbook import Runbook
-from bot.tokens import moment
+from bot.tokens import moment, strong
 
 
 def _system(record: AlertRecord, runbook: Runbook) -> str:
@@ -34,7 +34,8 @@ def _fields(record: AlertRecord, runbook: Runbook) -> tuple[tuple[str, str], ...
 def _state(record: AlertRecord) -> tuple[str, ...]:
     lines: list[str] = []
     if record.alert.status == "resolved":
-        lines.append(f"*Resolved* — the monitoring says so ({moment(record.updated_at)}).")
+        since = moment(record.updated_at)
+        lines.append(f"{strong('Resolved')} — the monitoring says so ({since}).")
     if record.state == "dismissed":
         lines.append(f"Dismissed by {record.settled_by}: {record.reason}")
     elif record.state == "declared":

@@ -1,8 +1,11 @@
-"""A report as neutral sections, and its two printed forms: Markdown and one A4 HTML file.
+"""Every paper as neutral sections, and its two printed forms: Markdown and one A4 HTML file.
 
 doc = (Section("Obligations", (Table(("Clock", "Due"), (("ICO", "Sun 29 Mar"),)),)),)
 render_markdown("AI-2026-0001: report", doc)
 render_html("AI-2026-0001: report", doc, picture=png_bytes)  # the PNG as a data: URI
+
+Text is plain: whatever it holds is escaped for Markdown and HTML. The one emphasis is the
+bot's strong token (`bot.tokens.strong`), printed as **strong** and <strong>.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import base64
 import html
 import re
 from dataclasses import dataclass
+from typing import Literal
+
+from bot.tokens import strong_as
 
 
 @dataclass(frozen=True)
@@ -38,24 +44,31 @@ class Table:
         return f' class="{name}"' if name else ""
 
 
+ListKind = Literal["bullets", "ordered", "checklist"]
+
+
 @dataclass(frozen=True)
-class Bullets:
+class Items:
+    """A list: bullets, numbered steps, or a checklist of boxes to tick on paper."""
+
+    kind: ListKind
     items: tuple[str, ...]
 
 
-Block = Paragraph | Facts | Table | Bullets
+Block = Paragraph | Facts | Table | Items
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
     blocks: tuple[Block, ...]
+    level: int = 2  # 3: a part of the level-2 section before it
 
 
 def render_markdown(title: str, sections: tuple[Section, ...]) -> str:
     lines = [f"# {_one_line(title)}", ""]
     for section in sections:
-        lines += [f"## {_one_line(section.title)}", ""]
+        lines += ["#" * section.level + f" {_one_line(section.title)}", ""]
         for block in section.blocks:
             lines += [*_markdown_block(block), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -64,8 +77,10 @@ def render_markdown(title: str, sections: tuple[Section, ...]) -> str:
 def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
         return [_line_start(line) for line in _md(block.text).split("\n")]
-    if isinstance(block, Bullets):
-        return [f"- {_one_line(item)}" for item in block.items]
+    if isinstance(block, Items):
+        marks = {"bullets": "- ", "ordered": "{n}. ", "checklist": "- [ ] "}
+        mark = marks[block.kind]
+        return [mark.format(n=n) + _one_line(item) for n, item in enumerate(block.items, 1)]
     if isinstance(block, Facts):
         return [f"- **{label}:** {_one_line(value)}" for label, value in block.rows]
     rule = tuple("---" for _ in block.header)
@@ -81,6 +96,10 @@ BLOCK_START = re.compile(r"^(\s*)(#+|[>+*-]|=+|-+|\d+[.)])(?=\s|$)")
 
 
 def _md(text: str) -> str:
+    return strong_as(text, "**", "**", _md_plain)
+
+
+def _md_plain(text: str) -> str:
     escaped = MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
     return escaped.replace("<", "&lt;").replace(">", "&gt;")
 
@@ -129,14 +148,17 @@ def _figure(picture: bytes) -> str:
 
 def _html_section(section: Section) -> str:
     blocks = "\n".join(_html_block(b) for b in section.blocks)
-    return f"<section>\n<h2>{_esc(section.title)}</h2>\n{blocks}\n</section>"
+    h = f"h{section.level}"
+    return f"<section>\n<{h}>{_esc(section.title)}</{h}>\n{blocks}\n</section>"
 
 
 def _html_block(block: Block) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{_esc(block.text)}</p>"
-    if isinstance(block, Bullets):
-        return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Items):
+        tag, kind = ("ol", "") if block.kind == "ordered" else ("ul", block.kind)
+        opening = f'<{tag} class="{kind}">' if kind == "checklist" else f"<{tag}>"
+        return opening + "".join(f"<li>{_esc(i)}</li>" for i in block.items) + f"</{tag}>"
     if isinstance(block, Facts):
         rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in block.rows)
         return f"<dl>{rows}</dl>"
@@ -151,7 +173,7 @@ def _html_row(table: Table, row: tuple[str, ...]) -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return strong_as(text, "<strong>", "</strong>", lambda plain: html.escape(plain, quote=True))
 
 
 CSS = """
@@ -161,8 +183,11 @@ body { font: 9pt/1.35 "Helvetica Neue", Arial, sans-serif; color: #111; margin: 
        max-width: 180mm; padding: 0 2mm }
 h1 { font-size: 14pt; margin: 0 0 3mm; border-bottom: 2px solid #111 }
 h2 { font-size: 10.5pt; margin: 4mm 0 1.5mm; text-transform: uppercase; letter-spacing: .04em }
-p, ul, dl, table { margin: 0 0 2mm }
-ul { padding-left: 5mm }
+h3 { font-size: 10pt; margin: 3mm 0 1mm }
+p, ul, ol, dl, table { margin: 0 0 2mm }
+ul, ol { padding-left: 5mm }
+ul.checklist { list-style: none; padding-left: 1mm }
+ul.checklist li::before { content: "\\2610\\00a0" }
 dl { display: grid; grid-template-columns: 40mm 1fr; gap: .5mm 3mm }
 dt { font-weight: bold }
 dd { margin: 0; overflow-wrap: break-word }
@@ -175,8 +200,9 @@ td.hash { font: 7.5pt/1.3 Menlo, Consolas, monospace; word-break: break-all; min
 th { background: #eee }
 thead { display: table-header-group }
 tr { break-inside: avoid }
+section:has(> h3) { break-inside: avoid }
 figure { margin: 0 0 3mm }
 figure img { width: 100%; height: auto; border: 1px solid #ccc }
 figcaption { font-size: 8pt; color: #444 }
-@media print { body { max-width: none; padding: 0 } h2 { break-after: avoid } }
+@media print { body { max-width: none; padding: 0 } h2, h3 { break-after: avoid } }
 """

@@ -3,25 +3,31 @@
     markdown = render_runbook_markdown(runbook)
     html = render_runbook_html(runbook)   # one self-contained A4 page, runbook text escaped
 
-Both renderers draw the same neutral outline (sections of paragraphs, lists, label/value
-facts and tables), so the printed page and the chat version cannot drift apart.
+Both are the papers' own renderers (bot.papers.document) drawing one outline, and the chat
+version (`/ai-incident runbook`) reads the same outline, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from bot.classification import QUESTIONS
 from bot.clock_guide import clock_rows
 from bot.clock_rules import CLOCKS
+from bot.papers.document import (
+    Block,
+    Facts,
+    Items,
+    Paragraph,
+    Section,
+    Table,
+    render_html,
+    render_markdown,
+)
 from bot.runbook import ExtraClock, Person, Runbook, System
+from bot.tokens import strong
 from bot.vendor import ours_to_notify
-
-ListKind = Literal["ordered", "bullets", "checklist"]
 
 RESPONSE_ORDER = (
     ("Contain", "stop or throttle the AI system, block its output, switch to human-only."),
@@ -36,59 +42,18 @@ RESPONSE_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class Items:
-    kind: ListKind
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Label/value lines, e.g. ("Who can switch it off", "Lee Chen (IT Lead)")."""
-
-    rows: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, str]
-    rows: tuple[tuple[str, str], ...]
-
-
-Block = Paragraph | Items | Facts | Table
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    blocks: tuple[Block, ...]
-    level: int = 2
+def title(runbook: Runbook) -> str:
+    return f"AI incident runbook — {runbook.firm.name}"
 
 
 def render_runbook_markdown(runbook: Runbook) -> str:
     """The one-pager as Markdown (for chat, a wiki page or a README)."""
-    lines = [f"# AI incident runbook — {runbook.firm.name}", ""]
-    for section in outline(runbook):
-        lines += ["#" * section.level + " " + section.title, ""]
-        for block in section.blocks:
-            lines += [*_markdown_block(block), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return render_markdown(title(runbook), outline(runbook))
 
 
 def render_runbook_html(runbook: Runbook) -> str:
     """The one-pager as a single self-contained HTML file, laid out for A4 printing."""
-    title = _esc(f"AI incident runbook — {runbook.firm.name}")
-    body = "\n".join(_html_section(section) for section in outline(runbook))
-    return (
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
-    )
+    return render_html(title(runbook), outline(runbook))
 
 
 def outline(runbook: Runbook) -> tuple[Section, ...]:
@@ -105,7 +70,7 @@ def outline(runbook: Runbook) -> tuple[Section, ...]:
 
 
 def _response_order() -> Items:
-    steps = (f"**{step}** — {what}" for step, what in RESPONSE_ORDER)
+    steps = (f"{strong(step)} — {what}" for step, what in RESPONSE_ORDER)
     return Items("ordered", tuple(steps))
 
 
@@ -155,7 +120,8 @@ def _decisions(runbook: Runbook) -> tuple[Block, ...]:
 def _clocks(runbook: Runbook) -> tuple[Block, ...]:
     reminders = ", ".join(_plain(offset) for offset in runbook.clocks.reminders_72h)
     ico = (
-        "**ICO:** 72 calendar hours from awareness (T0) — weekends and bank holidays count. "
+        f"{strong('ICO:')} 72 calendar hours from awareness (T0) — weekends and bank holidays "
+        "count. "
         f"Reminders after {reminders}."
     )
     targets = [_policy_line(runbook, clock) for clock in runbook.clocks.policies]
@@ -217,72 +183,3 @@ def _plain(duration: timedelta) -> str:
 
 def _count(number: int, unit: str) -> str:
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
-
-
-def _markdown_block(block: Block) -> list[str]:
-    if isinstance(block, Paragraph):
-        return [block.text]
-    if isinstance(block, Items):
-        marks = {"ordered": "{n}. ", "bullets": "- ", "checklist": "- [ ] "}
-        return [marks[block.kind].format(n=n) + item for n, item in enumerate(block.items, 1)]
-    if isinstance(block, Facts):
-        return [f"- **{label}:** {value}" for label, value in block.rows]
-    rows = (block.header, ("---", "---"), *block.rows)
-    return ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
-
-
-def _cell(text: str) -> str:
-    # A pipe or a line break inside a cell would end the Markdown table row.
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _html_section(section: Section) -> str:
-    heading = f"<h{section.level}>{_esc(section.title)}</h{section.level}>"
-    blocks = "\n".join(_html_block(block) for block in section.blocks)
-    return f"<section>\n{heading}\n{blocks}\n</section>" if blocks else heading
-
-
-def _html_block(block: Block) -> str:
-    if isinstance(block, Paragraph):
-        return f"<p>{_esc(block.text)}</p>"
-    if isinstance(block, Items):
-        tag = "ol" if block.kind == "ordered" else "ul"
-        items = "".join(f"<li>{_esc(item)}</li>" for item in block.items)
-        return f'<{tag} class="{block.kind}">{items}</{tag}>'
-    if isinstance(block, Facts):
-        rows = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in block.rows)
-        return f"<dl>{rows}</dl>"
-    head = "".join(f"<th>{_esc(cell)}</th>" for cell in block.header)
-    rows = "".join(f"<tr><td>{_esc(a)}</td><td>{_esc(b)}</td></tr>" for a, b in block.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-
-def _esc(text: str) -> str:
-    """Escape text for HTML; then paired ** (as in the response order) become <strong>."""
-    escaped = html.escape(text)
-    while escaped.count("**") >= 2:
-        escaped = escaped.replace("**", "<strong>", 1).replace("**", "</strong>", 1)
-    return escaped
-
-
-_CSS = """
-@page { size: A4; margin: 15mm }
-* { box-sizing: border-box }
-body { font: 9.5pt/1.35 "Helvetica Neue", Arial, sans-serif; color: #111; margin: 0 auto;
-       max-width: 180mm }
-h1 { font-size: 15pt; margin: 0 0 4mm; border-bottom: 2px solid #111 }
-h2 { font-size: 11pt; margin: 4mm 0 1.5mm; text-transform: uppercase; letter-spacing: .04em }
-h3 { font-size: 10pt; margin: 3mm 0 1mm }
-p, ul, ol, dl, table { margin: 0 0 2mm }
-ul, ol { padding-left: 6mm }
-ul.checklist { list-style: none; padding-left: 1mm }
-ul.checklist li::before { content: "\\2610\\00a0"; }
-dl { display: grid; grid-template-columns: 38mm 1fr; gap: .5mm 3mm }
-dt { font-weight: bold }
-dd { margin: 0 }
-table { border-collapse: collapse; width: 100% }
-th, td { border: 1px solid #999; padding: 1mm 2mm; text-align: left; vertical-align: top }
-th { background: #eee }
-section { break-inside: avoid }
-@media print { body { max-width: none } }
-"""

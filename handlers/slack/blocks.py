@@ -6,13 +6,17 @@
 
 Tokens in core text become Slack's own: `{@sam}` → `<@U0SAMOKAFOR>` (a person with no Slack
 id shows as @Name), `{t:ISO}` → a date token each reader sees in their own zone, followed by
-the firm's time. Everything else is escaped, so typed text can never ping `<!channel>`.
+the firm's time; strong text (`tokens.strong`) → `*strong*`. Everything else is plain text,
+escaped so it can never ping `<!channel>` nor turn bold, italic, struck or code: mrkdwn has
+no escape for `*`, `_`, `~` or a backtick, so each is sent as the fallback of a date token
+whose format Slack cannot read, which every client shows as the character, unformatted.
 Nothing is cut short: over-long text is split across blocks or messages, and what cannot be
 split (a button label, an action id) is refused with TooLong.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +28,7 @@ from slack_sdk.models.blocks import Block
 from bot import tokens
 from bot.durations import local_time
 from bot.runbook import Runbook
+from bot.tokens import strong, strong_as
 from bot.views import Button, View
 
 MAX_BLOCKS = 50
@@ -36,6 +41,10 @@ MAX_ACTION_ID = 255
 MAX_VALUE = 2000
 MAX_FALLBACK = 4000  # Slack keeps 40,000; notifications show far less
 RAW_PIECE = 500  # an unbroken word is split into pieces this long before escaping
+# `*` `_` `~` and a backtick, where mrkdwn could read them as formatting: `_` inside a word
+# (snake_case, ico_art33) never is.
+TYPED_MARKUP = re.compile(r"[*~`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+AS_TYPED = "<!date^0^{{_}}|{}>"  # a date Slack cannot format shows its fallback, as is
 
 # The core's two tokens, plus `{#C123}` (a channel link) that only Slack answers use.
 TOKEN = tokens.ANY
@@ -66,6 +75,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def as_typed(text: str) -> str:
+    """Plain text for mrkdwn: escaped, and no character in it read as formatting."""
+    return TYPED_MARKUP.sub(lambda m: AS_TYPED.format(m.group(0)), escape(text))
+
+
 def _token(token: str, style: Style) -> str:
     if token.startswith("#"):
         return f"<{token}>"
@@ -88,12 +102,16 @@ def _moment(iso: str, style: Style) -> str:
 
 
 def mrkdwn(text: str, style: Style) -> str:
-    """Core text as Slack mrkdwn: tokens resolved, the rest escaped."""
+    """Core text as Slack mrkdwn: tokens resolved, strong text *strong*, the rest as typed."""
     out, at = [], 0
     for m in TOKEN.finditer(text):
-        out += [escape(text[at : m.start()]), _token(m.group(1), style)]
+        out += [_plain(text[at : m.start()]), _token(m.group(1), style)]
         at = m.end()
-    return "".join([*out, escape(text[at:])])
+    return "".join([*out, _plain(text[at:])])
+
+
+def _plain(text: str) -> str:
+    return strong_as(text, "*", "*", as_typed)
 
 
 def mentioned(texts: Sequence[str]) -> set[str]:
@@ -111,13 +129,25 @@ def _pieces(line: str, style: Style) -> Iterator[str]:
         w[i : i + RAW_PIECE] for w in line.split(" ") for i in range(0, max(len(w), 1), RAW_PIECE)
     ]
     piece = ""
-    for word in (mrkdwn(w, style) for w in words):
+    for word in (said for w in words for said in _rendered(w, style)):
         joined = f"{piece} {word}" if piece else word
         if len(joined) > MAX_SECTION:
             yield piece
             joined = word
         piece = joined
     yield piece
+
+
+def _rendered(word: str, style: Style) -> Iterator[str]:
+    """A word rendered, in as many parts as keep each within MAX_SECTION (a word of markup
+    characters, each sent as typed, grows many times over)."""
+    said = mrkdwn(word, style)
+    if len(said) <= MAX_SECTION or len(word) < 2:
+        yield said
+        return
+    half = len(word) // 2
+    yield from _rendered(word[:half], style)
+    yield from _rendered(word[half:], style)
 
 
 def _pack(lines: Sequence[str], style: Style) -> list[str]:
@@ -143,7 +173,7 @@ def _fields(v: View, style: Style) -> tuple[Blocks, list[str]]:
         if len(text) <= MAX_FIELD:
             short.append({"type": "mrkdwn", "text": text})
         else:
-            long.append(f"*{label}*: {value}")
+            long.append(f"{strong(label)}: {value}")
     groups = [short[i : i + MAX_FIELDS] for i in range(0, len(short), MAX_FIELDS)]
     return [{"type": "section", "fields": g} for g in groups], long
 
@@ -182,7 +212,7 @@ def render(v: View, style: Style, key: str = "") -> list[Message]:
     """One message, or more when the View's text needs over 50 blocks (buttons stay first)."""
     fields, long = _fields(v, style)
     texts = [section(t) for t in _pack([*v.lines, *long], style)] if (v.lines or long) else []
-    head = [section(t) for t in _pack([f"*{v.title}*"], style)]
+    head = [section(t) for t in _pack([strong(v.title)], style)]
     tail = fields + actions(v.buttons, key)
     room = MAX_BLOCKS - len(head) - len(tail)
     if room < 0:

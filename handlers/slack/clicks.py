@@ -17,6 +17,7 @@ from bot import triage
 from bot.actions import ACTION_KINDS, ASKS_FOR_TEXT, DECLARE_ALERT, Reply, UnknownAction, press
 from bot.decisions import Refused
 from bot.kill_switch_run import CONFIRM, confirmation
+from bot.tokens import strong
 from bot.views import View
 from handlers.slack import modals
 from handlers.slack.blocks import TooLong
@@ -61,7 +62,7 @@ def read_click(body: Mapping[str, Any]) -> Click:
 
 def private(reply: Reply) -> View:
     """A reply as a View; its `## heading` lines in bold, as Slack's mrkdwn has no headings."""
-    lines = tuple(f"*{line[3:]}*" if line.startswith("## ") else line for line in reply.lines)
+    lines = tuple(strong(line[3:]) if line.startswith("## ") else line for line in reply.lines)
     return View(reply.title, lines)
 
 

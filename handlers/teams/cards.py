@@ -6,7 +6,9 @@
 
 Tokens in core text become Teams' own: `{@sam}` → `<at>Sam Okafor</at>` with a mention entity
 whose text is exactly that (a person Teams does not know shows as plain @Name); `{t:ISO}` →
-the firm's local time; core `*strong*` → `**strong**` (a single * is italic in a card).
+the firm's local time; strong text (`tokens.strong`) → `**strong**`. The rest is plain text:
+the Markdown a TextBlock reads in it (`*`, an `_` at a word's edge, and a backslash before
+them) is escaped with a backslash, so typed text shows as typed.
 A button sends `{"action", "key"}` back through Action.Execute (Universal Actions: Teams
 invokes the bot, which updates the card in place); one that needs words first opens an
 inline form (Action.ShowCard) whose Save sends `text` with them. Action.Submit is still
@@ -25,6 +27,7 @@ from typing import Any
 
 from bot.durations import local_time
 from bot.runbook import Runbook
+from bot.tokens import strong_as
 from bot.views import TOKEN, Button, View
 
 VERSION = "1.5"
@@ -44,7 +47,8 @@ ASKS = {
     "states": "Member states where affected people live (e.g. FR, IE)",
 }
 
-STRONG = re.compile(r"(?<!\*)\*([^*\s][^*]*?)\*(?!\*)")  # core *strong*, not **already**
+# What a TextBlock would read as emphasis in typed text; `_` inside a word never is.
+TYPED_MARKUP = re.compile(r"\\(?=[\\*_])|\*|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 
 Card = dict[str, Any]
 
@@ -93,23 +97,38 @@ def view_texts(v: View) -> list[str]:
     return [v.title, *v.lines, *(value for _, value in v.fields)]
 
 
-def resolve(text: str, style: Style, mentions: Mentions) -> str:
-    """Core text with its tokens as Teams shows them."""
+def as_typed(text: str) -> str:
+    """Plain text for a TextBlock: no character in it read as Markdown."""
+    return TYPED_MARKUP.sub(lambda m: "\\" + m.group(0), text)
 
-    def sub(m: re.Match[str]) -> str:
-        token = m.group(1)
-        if token.startswith("@"):
-            member = style.members.get(token[1:])
-            if member is not None:
-                return mentions.at(member)
-            person = style.runbook.find_person(token[1:])
-            return "@" + (person.name if person else token[1:])
-        try:
-            return local_time(datetime.fromisoformat(token[2:]), style.runbook.firm.timezone)
-        except ValueError:
-            return m.group(0)
 
-    return STRONG.sub(r"**\1**", TOKEN.sub(sub, text))
+def resolve(text: str, style: Style, mentions: Mentions, markdown: bool = True) -> str:
+    """Core text with its tokens as Teams shows them, strong text **strong**, the rest as
+    typed (or, not `markdown`, all as plain text, for a notification)."""
+
+    def said(part: str) -> str:
+        return strong_as(part, "**", "**", as_typed) if markdown else strong_as(part, "", "")
+
+    out, at = [], 0
+    for m in TOKEN.finditer(text):
+        out += [said(text[at : m.start()]), _token(m, style, mentions)]
+        at = m.end()
+    return "".join([*out, said(text[at:])])
+
+
+def _token(m: re.Match[str], style: Style, mentions: Mentions) -> str:
+
+    token = m.group(1)
+    if token.startswith("@"):
+        member = style.members.get(token[1:])
+        if member is not None:
+            return mentions.at(member)
+        person = style.runbook.find_person(token[1:])
+        return "@" + (person.name if person else token[1:])
+    try:
+        return local_time(datetime.fromisoformat(token[2:]), style.runbook.firm.timezone)
+    except ValueError:
+        return m.group(0)
 
 
 def block(text: str, **extra: Any) -> dict[str, Any]:
@@ -187,7 +206,7 @@ def render(v: View, style: Style, key: str = "") -> list[Card]:
     mentions = Mentions()
     title = resolve(v.title, style, mentions)
     tail = [
-        block(f"**{label}:** {resolve(value, style, mentions)}", spacing="None")
+        block(f"**{as_typed(label)}:** {resolve(value, style, mentions)}", spacing="None")
         for label, value in v.fields
     ] + action_sets(v.buttons, key)
     lines = [block(resolve(p, style, mentions)) for p in _pieces(v.lines)]
@@ -211,7 +230,8 @@ def render(v: View, style: Style, key: str = "") -> list[Card]:
 
 def fallback(v: View, style: Style) -> str:
     """The one-line summary Teams shows in notifications and the activity feed."""
-    return resolve(v.title, style, Mentions()).replace("<at>", "").replace("</at>", "")
+    title = resolve(v.title, style, Mentions(), markdown=False)
+    return title.replace("<at>", "").replace("</at>", "")
 
 
 def attachment(c: Card) -> dict[str, Any]:

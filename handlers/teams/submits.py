@@ -19,6 +19,7 @@ from bot.decisions import Refused
 from bot.incident import Room
 from bot.permissions import readable
 from bot.ports import ChatError
+from bot.tokens import strong
 from bot.views import Button, View
 from handlers.kept import key_of
 from handlers.teams.activity import Malformed, Turn
@@ -45,7 +46,7 @@ def _said(lines: list[str]) -> dict[str, object]:
 
 def _private(reply: Reply, name: str) -> View:
     """A reply for the presser alone. Headings in bold; a TextBlock has no empty lines."""
-    lines = (f"**{x[3:]}**" if x.startswith("## ") else x for x in reply.lines)
+    lines = (strong(x[3:]) if x.startswith("## ") else x for x in reply.lines)
     return View(f"For {name}: {reply.title}", tuple(x for x in lines if x))
 
 

@@ -7,7 +7,6 @@ one-page runbook.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from bot.kinds import NoticeKind
 from bot.notices import Notice
 from bot.runbook import Runbook
 from bot.service import Deps
+from bot.tokens import STRONG_CLOSE, STRONG_OPEN, strong_as
 from bot.views import plain, view
 from handlers.web.chat import LOBBY, OffsetClock, WebChat, WebMessage, WebRoom, room_id
 from handlers.web.form import SPEAKER, speaker
@@ -36,7 +36,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 # The browser stops typing at the limits the core refuses beyond (maxlength, counted).
 LIMITS = {"title": MAX_TITLE, "text": MAX_TEXT, "command": MAX_COMMAND}
-STRONG = re.compile(r"\*([^*\s][^*]*)\*")
 
 
 class RoomPage:
@@ -109,9 +108,10 @@ class RoomPage:
         return [WebMessage(f"live-{n.kind}", n, view(n, self.runbook, now), now) for n in live]
 
 
-def _strong(text: str) -> Markup:
-    """Escape, then show the core's `*answer*` emphasis in bold."""
-    return Markup(STRONG.sub(r"<strong>\1</strong>", str(escape(text))))
+def say(text: str, runbook: Runbook) -> Markup:
+    """Core text as HTML: tokens resolved, strong text <strong>, the rest escaped as typed."""
+    kept = plain(text, runbook, strong=(STRONG_OPEN, STRONG_CLOSE))
+    return Markup(strong_as(kept, "<strong>", "</strong>", lambda part: str(escape(part))))
 
 
 def room_pages(runbook: Runbook) -> Environment:
@@ -122,7 +122,7 @@ def room_pages(runbook: Runbook) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    pages.filters["say"] = lambda text: _strong(plain(str(text), runbook))
+    pages.filters["say"] = lambda text: say(str(text), runbook)
     pages.filters["local"] = lambda at: local_time(at, runbook.firm.timezone)
     pages.filters["picture_url"] = picture_url
     return pages

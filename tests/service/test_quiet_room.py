@@ -9,7 +9,7 @@ from bot import service
 from bot.publish import RoomPublisher
 from bot.service import Deps
 from bot.tick import tick
-from bot.tokens import mention, mentions
+from bot.tokens import mention, mentions, strong
 from bot.views import status_view
 from tests.conftest import SEED_T0, person
 from tests.fakes.chat import FakeChat
@@ -35,7 +35,7 @@ async def test_answers_update_the_one_questions_message_in_place(
     assert questions.updates == len(ANSWERS)
     for question, value in ANSWERS:
         assert any(
-            line.startswith(f"{question}. ") and f"*{value}*" in line
+            line.startswith(f"{question}. ") and strong(value) in line
             for line in questions.view.lines
         ), question
 

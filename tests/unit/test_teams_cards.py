@@ -11,7 +11,7 @@ import pytest
 from bot.incident import Incident
 from bot.ports import Undeliverable
 from bot.runbook import Runbook
-from bot.tokens import mention, moment
+from bot.tokens import mention, moment, strong
 from bot.views import Button, View, runbook_view
 from handlers.teams.activity import typed
 from handlers.teams.auth import StaticTokens
@@ -47,8 +47,8 @@ def test_a_mention_is_at_text_with_an_entity_that_agrees(runbook: Runbook) -> No
 def test_strong_text_is_teams_strong_and_a_runbook_reads_as_it_does_in_slack(
     runbook: Runbook,
 ) -> None:
-    (card,) = render(View("Answer *yes*, not **already** nor 2 * 3"), Style(runbook))
-    assert card["body"][0]["text"] == "Answer **yes**, not **already** nor 2 * 3"
+    (card,) = render(View(f"Answer {strong('yes')}, not **already** nor 2 * 3"), Style(runbook))
+    assert card["body"][0]["text"] == "Answer **yes**, not \\*\\*already\\*\\* nor 2 \\* 3"
     said = [b["text"] for c in render(runbook_view(runbook), Style(runbook)) for b in c["body"]]
     assert "**Who decides**" in said and not any(s.startswith("*W") for s in said)
 
