@@ -23,7 +23,7 @@ from bot.decisions import MAX_TITLE
 from bot.failures import FAILURE_TYPES
 from bot.incident import Incident
 from bot.runbook import Runbook
-from handlers.slack.blocks import TooLong, checked, escape, section
+from handlers.slack.blocks import TooLong, as_typed, checked, escape, section
 
 DECLARE, CLOSE, ASK = "declare", "close", "ask"
 MAX_MODAL_BLOCKS = 100
@@ -200,7 +200,7 @@ def _criteria(runbook: Runbook) -> list[dict[str, Any]]:
 
 def close_modal(runbook: Runbook, incident: Incident, meta: Mapping[str, str]) -> dict[str, Any]:
     blocks = [
-        section(f"*{escape(incident.key)}*: {escape(incident.title)}"),
+        section(f"*{escape(incident.key)}*: {as_typed(incident.title)}"),
         field("root_cause", "Root cause (or what is known of it)", text_input(multiline=True)),
         field(
             "failure_type",
