@@ -29,7 +29,8 @@ from bot.runbook import Runbook
 from bot.schedule import desired_reminders
 from bot.timeline import BOT, Actor, Event, chain
 
-log = logging.getLogger(__name__)
+# The use-cases log under one name, "bot.service", the name operators filter on.
+log = logging.getLogger("bot.service")
 ATTEMPTS = 5
 
 Decide = Callable[[Incident, datetime], list[Draft]]
