@@ -2,8 +2,10 @@
 
     turn = read_turn(json_body)    # Malformed for what Teams would never send → 400
     turn.kind                      # "command" (text, the bot's @mention stripped), "submit"
-                                   # (a card's button: `value`), "invoke" (one we do not
-                                   # handle), or "other"
+                                   # (a card's button: `value`), "message_action" (the
+                                   # message extension's command on a message: `value` as
+                                   # Teams sent it, `name` the invoke's), "invoke" (one we
+                                   # do not handle), or "other"
 
 A button arrives two ways: Action.Execute (what the cards send now) as an invoke named
 `adaptiveCard/action` whose `value.action.data` holds the button's data and the inputs;
@@ -27,6 +29,9 @@ from pydantic import ValidationError
 
 MAX_BODY = 256 * 1024  # no activity Teams sends is near this
 CARD_ACTION = "adaptiveCard/action"  # the invoke an Action.Execute sends
+FETCH_TASK = "composeExtension/fetchTask"  # a message action chosen: its dialog, please
+SUBMIT_ACTION = "composeExtension/submitAction"  # the dialog submitted
+MESSAGE_ACTIONS = (FETCH_TASK, SUBMIT_ACTION)
 TAGS = re.compile(r"<[^>]+>")
 
 
@@ -50,6 +55,7 @@ class Turn:
     invoked: bool = False  # an invoke: Teams waits for a 200 with a body
     source: str = ""  # the activity's channelId: "msteams" from Teams, "emulator", "webchat", …
     attachments: tuple[dict[str, Any], ...] = ()  # a command's files (handlers.teams.files)
+    name: str = ""  # an invoke's name (composeExtension/submitAction, …)
 
 
 def typed(text: str) -> str:
@@ -86,6 +92,8 @@ def _execute(activity: Activity) -> dict[str, Any]:
 
 def _kind(activity: Activity) -> str:
     if activity.type == "invoke":
+        if activity.name in MESSAGE_ACTIONS:
+            return "message_action"
         return "submit" if activity.name == CARD_ACTION else "invoke"
     if activity.type != "message":
         return "other"
@@ -97,6 +105,10 @@ def _kind(activity: Activity) -> str:
 
 
 def _value(activity: Activity) -> dict[str, Any]:
+    if activity.type == "invoke" and activity.name in MESSAGE_ACTIONS:
+        if not isinstance(activity.value, dict):
+            raise Malformed("A message action's value is not an object.")
+        return {str(k): v for k, v in activity.value.items()}
     if activity.type == "invoke":
         return _execute(activity)
     value = activity.value
@@ -123,7 +135,7 @@ def read_turn(body: Any) -> Turn:
     activity = parse(body)
     kind = _kind(activity)
     sender = activity.from_property
-    if kind in ("command", "submit") and (sender is None or not sender.id):
+    if kind in ("command", "submit", "message_action") and (sender is None or not sender.id):
         raise Malformed("A message with no sender.")
     text = activity.remove_recipient_mention() if kind == "command" else ""
     reference = activity.get_conversation_reference().model_dump(
@@ -139,11 +151,12 @@ def read_turn(body: Any) -> Turn:
         reply_to=str(activity.reply_to_id or ""),
         user=sender.model_dump(by_alias=True, exclude_none=True, mode="json") if sender else {},
         text=typed(text),
-        value=_value(activity) if kind == "submit" else {},
+        value=_value(activity) if kind in ("submit", "message_action") else {},
         reference=reference,
         invoked=activity.type == "invoke",
         source=str(activity.channel_id.channel if activity.channel_id else ""),
         attachments=_attachments(activity) if kind == "command" else (),
+        name=str(activity.name or "") if activity.type == "invoke" else "",
     )
 
 

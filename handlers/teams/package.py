@@ -3,7 +3,8 @@
     write_package(Path("ai-incident-teams.zip"), "3f2b…-…")   # upload it in Teams' admin centre
 
 The template's placeholder id (all zeros) keeps it valid against Microsoft's schema; the
-app id goes in as the app's id and the bot's. Where the runbook asks for a channel per
+app id goes in as the app's id, the bot's and its message extension's (the message action
+"Add to incident timeline"). Where the runbook asks for a channel per
 incident, the package also asks for the resource-specific permission Channel.Create.Group
 (granted by the team owner who adds the app; nothing wider, and only then).
 """
@@ -35,8 +36,8 @@ def manifest(
         raise NotAnAppId(f"TEAMS_APP_ID must be the bot's GUID, e.g. 3f2b1c4d-…, not {app_id!r}.")
     found: dict[str, Any] = json.loads((template / "manifest.json").read_text(encoding="utf-8"))
     found["id"] = app_id
-    for bot in found.get("bots", []):
-        bot["botId"] = app_id
+    for bot in [*found.get("bots", []), *found.get("composeExtensions", [])]:
+        bot["botId"] = app_id  # the message action runs on the bot
     if dedicated_channels:
         found["webApplicationInfo"] = {"id": app_id, "resource": f"api://botid-{app_id}"}
         found["authorization"] = {"permissions": {"resourceSpecific": [CHANNELS]}}

@@ -10,13 +10,15 @@ refuses what is not from Teams or from the firm's tenants (403) and a serviceUrl
 may not call (400). A good activity is kept in the inbox and answered at once: a message
 202, a card's Action.Execute 200 with the body Teams expects; the turn is worked after the answer
 (Teams gives up on a bot after about 15 seconds, and a Graph channel or a 429 can take
-longer). Teams sending the same activity
-again changes nothing twice; a crash after the answer loses nothing (the inbox sweep works
-it again). A fault is logged, never shown in chat.
+longer). The message action "Add to incident timeline" (handlers.teams.timeline) is
+answered with its dialog, and its Add with the outcome when the work ends in time. Teams
+sending the same activity again changes nothing twice; a crash after the answer loses
+nothing (the inbox sweep works it again). A fault is logged, never shown in chat.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Mapping
@@ -29,13 +31,15 @@ from bot.requests import Request
 from bot.views import View
 from handlers.database import TRY_AGAIN, database_away
 from handlers.kept import Kept, key_of
-from handlers.teams.activity import MAX_BODY, Malformed, Turn, read_turn
+from handlers.teams import timeline
+from handlers.teams.activity import FETCH_TASK, MAX_BODY, Malformed, Turn, read_turn
 from handlers.teams.auth import Inbound
 from handlers.teams.chat import PLATFORM
 from handlers.teams.commands import Commands
 from handlers.teams.edge import Edge
 from handlers.teams.gate import Gate
 from handlers.teams.submits import Submits
+from handlers.teams.timeline import ANSWER_WITHIN_S, TimelineAction
 from handlers.teams.urls import ServiceUrls
 
 log = logging.getLogger(__name__)
@@ -52,20 +56,23 @@ KIND = "teams:activity"  # the inbox's name for a kept Teams activity
 class Teams:
     """The turn handler: store the reference, then run the command or the submission."""
 
-    def __init__(self, edge: Edge) -> None:
-        self.edge = edge
+    def __init__(self, edge: Edge, within_s: float = ANSWER_WITHIN_S) -> None:
+        self.edge, self.within_s = edge, within_s
         self.commands, self.submits = Commands(edge), Submits(edge)
+        self.timeline = TimelineAction(edge, within_s)
 
     def answering(self, request: Request | None) -> Teams:
         """The same handler, for work that answers `request`: its deps carry it to the core."""
         if request is None:
             return self
-        return Teams(replace(self.edge, deps=self.edge.deps.answering(request)))
+        return Teams(replace(self.edge, deps=self.edge.deps.answering(request)), self.within_s)
 
     @staticmethod
     def check(turn: Turn) -> None:
         if turn.kind == "submit":
             Submits.check(turn)
+        elif turn.kind == "message_action":
+            timeline.check(turn)
 
     async def handle(self, turn: Turn) -> None:
         try:
@@ -74,6 +81,8 @@ class Teams:
                 await self.commands.run(turn)
             elif turn.kind == "submit":
                 await self.submits.run(turn)
+            elif turn.kind == "message_action":
+                await self.timeline.record(turn)
         except Exception as error:  # worked after Teams had its answer: say so where it was said
             if not database_away(error):
                 raise
@@ -114,11 +123,12 @@ def add_teams_routes(
     *,
     gate: Gate | None = None,
     warning: str = UNAUTHENTICATED,
+    within_s: float = ANSWER_WITHIN_S,
 ) -> None:
     """`gate` says which channels, tenants and service URLs are let in (by default Teams,
     the chat's tenant if it has one, `urls`); `warning` is logged at start when there is
-    no `inbound` check."""
-    teams = Teams(edge)
+    no `inbound` check; `within_s`, how long a message action's Add waits for its outcome."""
+    teams = Teams(edge, within_s)
     tenants = frozenset({edge.chat.tenant_id} - {""})
     checks = gate or Gate(urls, tenants, authenticated=inbound is not None)
     kept.on(KIND, teams.again)
@@ -150,17 +160,27 @@ class Activities:
         refused = self.checks.refusal(turn, claims)
         if refused is not None:
             return refused
+        if turn.kind == "message_action":
+            return web.json_response(await self._message_action(turn, body))
         if turn.kind == "invoke":  # an invoke no card of ours sends
             return web.json_response({"error": "Not implemented."}, status=501)
-        return await self._kept(turn, body)
+        await self._started(turn, body)
+        return web.json_response(INVOKED) if turn.invoked else web.Response(status=202)
 
-    async def _kept(self, turn: Turn, body: Any) -> web.Response:
+    async def _message_action(self, turn: Turn, body: Any) -> dict[str, Any]:
+        """Its dialog; or, Add pressed, kept and worked like any change."""
+        actions = self.teams.timeline
+        if turn.name == FETCH_TASK:  # reads only: nothing to keep
+            return await timeline.safely(actions.dialog(turn))
+        return await timeline.safely(actions.answer(turn, lambda: self._started(turn, body)))
+
+    async def _started(self, turn: Turn, body: Any) -> asyncio.Task[None] | None:
+        """Kept, and its work started; None when Teams sent it again (kept before)."""
         row = await self.kept.keep(KIND, activity_key(turn, body), body)
         if row is None:
             log.info("Teams sent activity %s again; it was kept before", turn.activity_id)
-        else:
-            self.kept.start(row, lambda request: self.teams.answering(request).handle(turn))
-        return web.json_response(INVOKED) if turn.invoked else web.Response(status=202)
+            return None
+        return self.kept.start(row, lambda request: self.teams.answering(request).handle(turn))
 
 
 async def _warn(warning: str) -> None:

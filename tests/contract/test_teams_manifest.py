@@ -1,5 +1,5 @@
-"""teams/manifest.json is a valid Teams app manifest listing exactly the bot's commands, and
-`ai-incident teams-package` writes the zip Teams installs."""
+"""teams/manifest.json is a valid Teams app manifest listing exactly the bot's commands (and
+its one message action), and `ai-incident teams-package` writes the zip Teams installs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PIL import Image
 from ai_incident.cli import main
 from bot.commands import NAMES
 from handlers.teams.package import TEMPLATE, NotAnAppId, manifest
+from handlers.teams.timeline import COMMAND
 from tests.contract.adaptive_cards import shared_schemas
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,6 +43,14 @@ def test_the_manifest_lists_every_command_the_bot_understands() -> None:
     (bot,) = manifest(APP_ID)["bots"]
     listed = [c["title"] for lst in bot["commandLists"] for c in lst["commands"]]
     assert listed == list(NAMES)
+
+
+def test_the_message_action_runs_on_the_bot_on_a_message_with_its_own_dialog() -> None:
+    (extension,) = manifest(APP_ID)["composeExtensions"]
+    (command,) = extension["commands"]
+    assert extension["botId"] == APP_ID
+    assert (command["id"], command["type"], command["context"]) == (COMMAND, "action", ["message"])
+    assert command["title"] == "Add to incident timeline" and command["fetchTask"] is True
 
 
 def test_the_icons_are_the_sizes_teams_requires() -> None:

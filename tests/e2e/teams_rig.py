@@ -33,6 +33,7 @@ from handlers.teams.edge import Edge
 from handlers.teams.files import FILE_HOSTS
 from handlers.teams.graph import Graph
 from handlers.teams.routes import add_teams_routes
+from handlers.teams.timeline import ANSWER_WITHIN_S
 from handlers.teams.urls import GRAPH_HOSTS, ServiceUrls
 from handlers.work import Work
 from storage.alerts import SqlAlerts
@@ -102,12 +103,14 @@ def teams_app(
     kept: Kept,
     inbound: Inbound | None = None,
     files: tuple[str, ...] = (),
+    within_s: float = ANSWER_WITHIN_S,
 ) -> web.Application:
-    """`files`: origins besides SharePoint that Teams file downloads may come from."""
+    """`files`: origins besides SharePoint that Teams file downloads may come from;
+    `within_s`: how long a message action's Add waits for its outcome."""
     app = web.Application()
     edge = Edge(deps, chat, kept, ServiceUrls(FILE_HOSTS, extra=files))
     chat.on_blocked = edge.blocked
-    add_teams_routes(app, edge, urls, inbound, kept)
+    add_teams_routes(app, edge, urls, inbound, kept, within_s=within_s)
     return app
 
 
@@ -133,6 +136,7 @@ async def running(
     graph: FakeGraph | None = None,
     kill_switch: KillSwitchSender | None = None,
     files: tuple[str, ...] = (),
+    within_s: float = ANSWER_WITHIN_S,
 ) -> AsyncIterator[TeamsRig]:
     """The Teams server over a fresh SQLite file; with `graph`, a Graph client aimed at it."""
     url = f"sqlite:///{tmp_path / 'teams.db'}"
@@ -154,7 +158,9 @@ async def running(
     )
     kept = Kept(SqlInbox(engine), Work(), clock)
     try:
-        async with TestClient(TestServer(teams_app(deps, chat, urls, kept, files=files))) as http:
+        async with TestClient(
+            TestServer(teams_app(deps, chat, urls, kept, files=files, within_s=within_s))
+        ) as http:
             yield TeamsRig(Tenant(http, connector, kept.work), connector, deps, chat, waits, kept)
         await kept.work.idle()
         assert kept.work.failures == []  # no turn failed unseen
