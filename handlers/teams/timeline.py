@@ -37,7 +37,7 @@ from microsoft_agents.activity.teams import (
 from bot import service
 from bot.decisions import Refused
 from bot.durations import local_time
-from bot.permissions import allowed
+from bot.permissions import allowed, permit
 from bot.pins import Said, is_pinned, pinned
 from bot.timeline import Actor
 from bot.views import View
@@ -98,9 +98,7 @@ class TimelineAction:
             incident = await self.edge.deps.store.load(key)
             if incident is None:
                 raise Refused(NOT_A_ROOM)
-            author = Actor("teams:" + message.author_id, message.author_name)
-            preview = Said(PLATFORM, message.id, author, message.at, message.text)
-            if not pinned(incident, preview):  # the core's own rule: once, and never when closed
+            if not pinned(incident, self._preview(message)):  # the core's rule: once, never closed
                 return said_back(f"That message is on {key}'s timeline already.")
         except Refused as refusal:
             return said_back(refusal.message)
@@ -110,18 +108,17 @@ class TimelineAction:
         """Add pressed: kept and worked; the outcome if it comes in time."""
         try:
             key, message = await self._where(turn)
-            task = await start()
-            if task is None:  # Teams sent this invoke again: it was kept the first time
-                return await self._outcome(key, message)
-            refused = await self._work().refusal(task, self.within_s)
+            task = await start()  # None: Teams sent this invoke again, kept the first time
+            if task is not None:
+                refused = await self._work().refusal(task, self.within_s)
+                if refused is not None:
+                    raise refused
+                if not task.done():
+                    self._work().start(self._late(turn, task))
+                    return said_back(BEING_ADDED.format(key=key))
+            return await self._outcome(turn, key, message)
         except Refused as refusal:
             return said_back(refusal.message)
-        if refused is not None:
-            return said_back(refused.message)
-        if not task.done():
-            self._work().start(self._late(turn, task))
-            return said_back(BEING_ADDED.format(key=key))
-        return await self._outcome(key, message)
 
     async def record(self, turn: Turn) -> None:
         """The work of a kept Add: Refused for what may not go onto the timeline."""
@@ -147,13 +144,25 @@ class TimelineAction:
             raise Refused(NOT_A_PERSON)
         return key, message
 
-    async def _outcome(self, key: str, message: Message) -> dict[str, Any]:
-        incident = await self.edge.deps.store.load(key)
-        if incident is None or not is_pinned(incident, PLATFORM, message.id):
-            return said_back(f"It is being added to {key}'s timeline.")
-        when = local_time(message.at, self.edge.deps.runbook.firm.timezone)
-        name = message.author_name or "Someone"
-        return said_back(f"Added to {key}'s timeline: {name}, {when}.")
+    async def _outcome(self, turn: Turn, key: str, message: Message) -> dict[str, Any]:
+        """As the record stands: added; else refused again (a repeated refused Add), or
+        still being added."""
+        deps = self.edge.deps
+        incident = await deps.store.load(key)
+        if incident is not None and is_pinned(incident, PLATFORM, message.id):
+            when = local_time(message.at, deps.runbook.firm.timezone)
+            name = message.author_name or "Someone"
+            return said_back(f"Added to {key}'s timeline: {name}, {when}.")
+        if incident is not None:
+            actor = await self.edge.actor(turn)
+            permit(deps.runbook, incident, actor, "change", f"change {incident.key}")
+            pinned(incident, self._preview(message))  # refused once the incident is closed
+        return said_back(BEING_ADDED.format(key=key))
+
+    @staticmethod
+    def _preview(message: Message) -> Said:
+        author = Actor("teams:" + message.author_id, message.author_name)
+        return Said(PLATFORM, message.id, author, message.at, message.text)
 
     async def _noted(self, attached: Attached) -> str:
         """A file as the timeline notes it: hashed where Teams gives its bytes, else a link."""

@@ -18,6 +18,7 @@ import pytest
 
 from ai_incident.cli import main
 from bot.runbook import Runbook
+from handlers.kept import LEASE, Kept
 from handlers.teams.activity import FETCH_TASK, SUBMIT_ACTION
 from handlers.teams.files import FILE_INFO
 from handlers.teams.routes import PATH
@@ -36,6 +37,7 @@ from tests.e2e.teams_rig import (
     teams_runbook,
 )
 from tests.e2e.test_teams_files import ORIGINAL, FakeSharePoint, sharepoint
+from tests.fakes.dying import DiesAfterTheAck
 from tests.fakes.teams_connector import FakeConnector
 
 __all__ = ["connector", "sharepoint", "teams_rig"]  # fixtures
@@ -119,13 +121,36 @@ async def test_teams_sending_the_add_again_records_it_once(teams_rig: TeamsRig) 
     assert len([e for e in incident.events if e.type == "pinned"]) == 1
 
 
+async def test_an_add_cut_off_by_a_crash_is_recorded_by_the_sweep_once(
+    teams_rig: TeamsRig,
+) -> None:
+    rig = teams_rig
+    room = await declared(rig)
+    alive, rig.kept.work = rig.kept.work, DiesAfterTheAck()
+    status, answer = await invoke(rig, message_action(rig, SAM, room))
+    assert status == 200 and shown(answer) == BEING_ADDED.format(key=KEY)
+
+    rig.deps.clock.advance(LEASE)  # type: ignore[attr-defined]
+    after = Kept(rig.kept.inbox, alive, rig.deps.clock)  # the next process, same database
+    after.replays = rig.kept.replays
+    assert await after.sweep() == 1
+    await alive.idle()
+    assert await after.sweep() == 0
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None
+    assert [e.data["author"] for e in incident.events if e.type == "pinned"] == ["Alex Morgan"]
+    rig.kept.work = alive
+
+
 async def test_someone_the_runbook_does_not_name_is_refused_on_the_record(
     teams_rig: TeamsRig,
 ) -> None:
     teams_rig.connector.add_member(KIM.id, KIM.name, KIM.email, KIM.aad)
     room = await declared(teams_rig)
-    status, answer = await invoke(teams_rig, message_action(teams_rig, KIM, room))
+    add = message_action(teams_rig, KIM, room)
+    status, answer = await invoke(teams_rig, add)
     assert status == 200 and shown(answer).startswith("Only people named in the runbook may")
+    assert await invoke(teams_rig, add) == (200, answer)  # sent again: refused again, not twice
     incident = await teams_rig.deps.store.load(KEY)
     assert incident is not None
     assert not [e for e in incident.events if e.type == "pinned"]
