@@ -82,7 +82,8 @@ def check(turn: Turn) -> None:
     """Malformed for a message action no command of this app sends (answered 400)."""
     if turn.value.get("commandId") != COMMAND:
         raise Malformed("No command of this app is called that.")
-    if turn.name != FETCH_TASK and turn.value.get("data") != ADD:
+    data = turn.value.get("data")
+    if turn.name != FETCH_TASK and (not isinstance(data, dict) or data.get("timeline") != "add"):
         raise Malformed("No dialog of this app submits that.")
     read_message(turn.value)
 
