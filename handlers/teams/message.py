@@ -118,7 +118,10 @@ def html_text(html: str) -> tuple[str, list[str]]:
 
 def _link(url: str) -> str:
     """A link as recorded: http(s) only, without its query or fragment."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[broken": no link
+        return ""
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))[:MAX_URL]

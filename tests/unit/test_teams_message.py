@@ -77,6 +77,7 @@ def test_links_are_kept_without_their_query_and_only_over_http() -> None:
     attachments = [
         {"contentType": "reference", "contentUrl": "https://hv.sharepoint.com/a.pdf?tempauth=x"},
         {"contentType": "reference", "contentUrl": "javascript:alert(1)", "name": "bad"},
+        {"contentType": "reference", "contentUrl": "http://[broken/x", "name": "broken"},
         {"contentType": "application/vnd.microsoft.card.adaptive", "content": {}},
     ]
     files = read_message(action(attachments=attachments)["value"]).files
