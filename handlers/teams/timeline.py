@@ -5,7 +5,9 @@ its timeline with its author, original time, text and files, as the 📌 does in
 Teams sends two invokes, each answered with what the dialog then shows:
 
     composeExtension/fetchTask     the dialog: what would be recorded, and an Add button (or,
-                                   outside an incident's room, a message saying so)
+                                   outside an incident's room, a message saying so); for a
+                                   message on the timeline already, a button to take it
+                                   off, which is recorded beside it and deletes nothing
     composeExtension/submitAction  Add pressed: kept in the inbox, then recorded through the
                                    core (bot.pins by service.pin: who may, refusals on the
                                    record); answered with the outcome when it comes within
@@ -52,7 +54,7 @@ from handlers.work import Work
 
 log = logging.getLogger(__name__)
 COMMAND = "addToTimeline"  # the command's id in teams/manifest.json
-ADD = {"timeline": "add"}  # what the dialog's button submits
+ADD, TAKE_OFF = "add", "take_off"  # what the dialog's button submits, as {"timeline": …}
 ANSWER_WITHIN_S = 4.0  # Teams shows an error when a message action's answer takes longer
 SHOWN = 600  # characters of the message the dialog shows
 NOT_A_ROOM = (
@@ -63,6 +65,8 @@ NOT_A_PERSON = (
     "Only something a person said goes onto the timeline; the bot's own messages are on it."
 )
 BEING_ADDED = "Adding it to {key}'s timeline; if it cannot be, the thread says why."
+BEING_TAKEN_OFF = "Taking it off {key}'s timeline; if it cannot be, the thread says why."
+TAKEN_OFF = "Taken off {key}'s timeline; the record keeps that it was added, and taken off."
 
 Start = Callable[[], Awaitable["asyncio.Task[None] | None"]]
 
@@ -82,10 +86,14 @@ def check(turn: Turn) -> None:
     """Malformed for a message action no command of this app sends (answered 400)."""
     if turn.value.get("commandId") != COMMAND:
         raise Malformed("No command of this app is called that.")
-    data = turn.value.get("data")
-    if turn.name != FETCH_TASK and (not isinstance(data, dict) or data.get("timeline") != "add"):
+    if turn.name != FETCH_TASK and _choice(turn) not in (ADD, TAKE_OFF):
         raise Malformed("No dialog of this app submits that.")
     read_message(turn.value)
+
+
+def _choice(turn: Turn) -> str:
+    data = turn.value.get("data")
+    return str(data.get("timeline")) if isinstance(data, dict) else ""
 
 
 class TimelineAction:
@@ -99,11 +107,10 @@ class TimelineAction:
             incident = await self.edge.deps.store.load(key)
             if incident is None:
                 raise Refused(NOT_A_ROOM)
-            if not pinned(incident, self._preview(message)):  # the core's rule: once, never closed
-                return said_back(f"That message is on {key}'s timeline already.")
+            on_it = not pinned(incident, self._preview(message))  # refused once it is closed
         except Refused as refusal:
             return said_back(refusal.message)
-        return self._confirm(key, incident.title, message)
+        return self._confirm(key, incident.title, message, TAKE_OFF if on_it else ADD)
 
     async def answer(self, turn: Turn, start: Start) -> dict[str, Any]:
         """Add pressed: kept and worked; the outcome if it comes in time."""
@@ -116,16 +123,20 @@ class TimelineAction:
                     raise refused
                 if not task.done():
                     self._work().start(self._late(turn, task))
-                    return said_back(BEING_ADDED.format(key=key))
+                    pending = BEING_ADDED if _choice(turn) == ADD else BEING_TAKEN_OFF
+                    return said_back(pending.format(key=key))
             return await self._outcome(turn, key, message)
         except Refused as refusal:
             return said_back(refusal.message)
 
     async def record(self, turn: Turn) -> None:
-        """The work of a kept Add: Refused for what may not go onto the timeline."""
+        """The work of a kept Add (or Take off): Refused for what may not be recorded."""
         key, message = await self._where(turn)
         deps = self.edge.deps
         actor = await self.edge.actor(turn)
+        if _choice(turn) == TAKE_OFF:  # recorded beside the pin, never a deletion
+            await service.unpin(deps, key, actor, PLATFORM, message.id)
+            return
         user = {"id": message.author_id, "aadObjectId": message.author_id}
         author = await self.edge.chat.people.actor(
             user | {"name": message.author_name}, self.edge.where(turn)
@@ -146,19 +157,22 @@ class TimelineAction:
         return key, message
 
     async def _outcome(self, turn: Turn, key: str, message: Message) -> dict[str, Any]:
-        """As the record stands: added; else refused again (a repeated refused Add), or
-        still being added."""
-        deps = self.edge.deps
+        """As the record stands: done; else refused again (a repeated refused press), or
+        still being done."""
+        deps, adding = self.edge.deps, _choice(turn) == ADD
         incident = await deps.store.load(key)
-        if incident is not None and is_pinned(incident, PLATFORM, message.id):
+        on_it = incident is not None and is_pinned(incident, PLATFORM, message.id)
+        if on_it and adding:
             when = local_time(message.at, deps.runbook.firm.timezone)
             name = message.author_name or "Someone"
             return said_back(f"Added to {key}'s timeline: {name}, {when}.")
+        if incident is not None and not on_it and not adding:
+            return said_back(TAKEN_OFF.format(key=key))
         if incident is not None:
             actor = await self.edge.actor(turn)
             permit(deps.runbook, incident, actor, "change", f"change {incident.key}")
             pinned(incident, self._preview(message))  # refused once the incident is closed
-        return said_back(BEING_ADDED.format(key=key))
+        return said_back((BEING_ADDED if adding else BEING_TAKEN_OFF).format(key=key))
 
     @staticmethod
     def _preview(message: Message) -> Said:
@@ -187,24 +201,33 @@ class TimelineAction:
             raise RuntimeError("a message action is kept in the inbox; this edge has none")
         return self.edge.kept.work
 
-    def _confirm(self, key: str, title: str, message: Message) -> dict[str, Any]:
+    def _confirm(self, key: str, title: str, message: Message, choice: str) -> dict[str, Any]:
         when = local_time(message.at, self.edge.deps.runbook.firm.timezone)
-        text = message.text if len(message.text) <= SHOWN else message.text[:SHOWN] + "…"
-        body = [
-            block(f"Add to {key}'s timeline?", weight="Bolder", size="Medium"),
-            block(f"{key}: {title}", isSubtle=True, spacing="None"),
-            block(f"**{message.author_name or 'Someone'}**, {when}"),
-            block(text or "(no text)"),
-        ]
-        if message.files:
-            body.append(block("Files: " + ", ".join(f.name for f in message.files)))
-        button = {"type": "Action.Submit", "title": "Add to the timeline", "data": ADD}
-        shown = card(body, Mentions()) | {"actions": [button]}
+        shown = confirm_card(key, title, message, when, choice)
         info = TaskModuleTaskInfo(
             title="Add to incident timeline", card=Attachment.model_validate(attachment(shown))
         )
         task = TaskModuleContinueResponse(type="continue", value=info)
         return _response(task.model_dump(by_alias=True, exclude_none=True, mode="json"))
+
+
+def confirm_card(key: str, title: str, message: Message, when: str, choice: str) -> dict[str, Any]:
+    """The dialog: the message as it would be recorded, and the one button that does it."""
+    text = message.text if len(message.text) <= SHOWN else message.text[:SHOWN] + "…"
+    heading = f"Add to {key}'s timeline?" if choice == ADD else f"On {key}'s timeline already"
+    body = [
+        block(heading, weight="Bolder", size="Medium"),
+        block(f"{key}: {title}", isSubtle=True, spacing="None"),
+        block(f"**{message.author_name or 'Someone'}**, {when}"),
+        block(text or "(no text)"),
+    ]
+    if message.files:
+        body.append(block("Files: " + ", ".join(f.name for f in message.files)))
+    if choice == TAKE_OFF:
+        body.append(block("Taking it off is recorded beside it: nothing is deleted."))
+    label = "Add to the timeline" if choice == ADD else "Take it off the timeline"
+    button = {"type": "Action.Submit", "title": label, "data": {"timeline": choice}}
+    return card(body, Mentions()) | {"actions": [button]}
 
 
 async def safely(answering: Awaitable[dict[str, Any]]) -> dict[str, Any]:

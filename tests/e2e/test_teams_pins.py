@@ -1,8 +1,8 @@
 """📌 in Teams: the message action "Add to incident timeline", sent as Teams sends it (a
 `composeExtension/fetchTask` invoke for the dialog, then `composeExtension/submitAction`
 when Add is pressed), puts a message of the incident's thread onto its timeline with its
-author, original time and text; `ai-incident export` shows it. Teams sending the Add again
-records it once; someone the runbook does not name is refused, on the record; outside an
+author, original time and text; `ai-incident export` shows it; taking it off is recorded
+beside it. Teams sending the Add again records it once; someone the runbook does not name is refused, on the record; outside an
 incident's room the dialog says so and nothing changes."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from handlers.kept import LEASE, Kept
 from handlers.teams.activity import FETCH_TASK, SUBMIT_ACTION
 from handlers.teams.files import FILE_INFO
 from handlers.teams.routes import PATH
-from handlers.teams.timeline import BEING_ADDED, NOT_A_PERSON, NOT_A_ROOM
+from handlers.teams.timeline import BEING_ADDED, NOT_A_PERSON, NOT_A_ROOM, TAKEN_OFF
 from tests.contract.adaptive_cards import problems
 from tests.e2e.teams_driver import User
 from tests.e2e.teams_rig import (
@@ -47,12 +47,19 @@ ADDED = f"Added to {KEY}'s timeline: Alex Morgan, Thu 26 Mar 2026 15:46 GMT."
 
 
 def message_action(
-    rig: TeamsRig, user: User, conversation: str, name: str = SUBMIT_ACTION, html: str = SAID
+    rig: TeamsRig,
+    user: User,
+    conversation: str,
+    name: str = SUBMIT_ACTION,
+    html: str = SAID,
+    pressed: str = "add",
 ) -> dict[str, Any]:
-    """Alex's message in `conversation`, acted on by `user` as Teams sends it."""
+    """Alex's message in `conversation`, acted on by `user` as Teams sends it: the dialog
+    asked for (FETCH_TASK), or its button `pressed` (SUBMIT_ACTION)."""
     activity = rig.tenant._from("message_action", user, conversation)
     activity["name"] = name
     activity["value"]["messagePayload"]["body"]["content"] = html
+    activity["value"]["data"] = {"timeline": pressed}
     if name == FETCH_TASK:  # the dialog is not yet shown: nothing submitted
         del activity["value"]["data"]
     return activity
@@ -113,7 +120,8 @@ async def test_teams_sending_the_add_again_records_it_once(teams_rig: TeamsRig) 
     first, again = await invoke(teams_rig, add), await invoke(teams_rig, add)
     assert first == again == (200, first[1]) and shown(first[1]) == ADDED
     asked_again = await invoke(teams_rig, message_action(teams_rig, SAM, room, FETCH_TASK))
-    assert shown(asked_again[1]) == f"That message is on {KEY}'s timeline already."
+    offered = asked_again[1]["task"]["value"]["card"]["content"]
+    assert f"On {KEY}'s timeline already" in json.dumps(offered)
     pressed_again = await invoke(teams_rig, message_action(teams_rig, SAM, room))
     assert shown(pressed_again[1]) == ADDED  # a second Add (a new invoke) adds nothing
     incident = await teams_rig.deps.store.load(KEY)
@@ -140,6 +148,31 @@ async def test_an_add_cut_off_by_a_crash_is_recorded_by_the_sweep_once(
     assert incident is not None
     assert [e.data["author"] for e in incident.events if e.type == "pinned"] == ["Alex Morgan"]
     rig.kept.work = alive
+
+
+async def test_taking_it_off_is_recorded_beside_it_and_deletes_nothing(
+    teams_rig: TeamsRig,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    room = await declared(teams_rig)
+    await invoke(teams_rig, message_action(teams_rig, SAM, room))
+    _, dialog = await invoke(teams_rig, message_action(teams_rig, SAM, room, FETCH_TASK))
+    offered = dialog["task"]["value"]["card"]["content"]
+    assert problems(offered) == []
+    assert offered["actions"][0]["data"] == {"timeline": "take_off"}
+
+    take_off = message_action(teams_rig, SAM, room, pressed="take_off")
+    status, answer = await invoke(teams_rig, take_off)
+    assert status == 200 and shown(answer) == TAKEN_OFF.format(key=KEY)
+    assert await invoke(teams_rig, take_off) == (status, answer)  # sent again: once
+    await invoke(teams_rig, message_action(teams_rig, SAM, room))  # and added again
+
+    export = await exported(teams_rig, tmp_path / "teams.db", monkeypatch, capsys)
+    marks = [(e["type"], e["data"].get("text")) for e in export["timeline"] if "pin" in e["type"]]
+    text = "Vendor confirmed the cache bug & the fix"
+    assert marks == [("pinned", text), ("unpinned", None), ("pinned", text)]
 
 
 async def test_someone_the_runbook_does_not_name_is_refused_on_the_record(
