@@ -113,7 +113,7 @@ class TimelineAction:
         return self._confirm(key, incident.title, message, TAKE_OFF if on_it else ADD)
 
     async def answer(self, turn: Turn, start: Start) -> dict[str, Any]:
-        """Add pressed: kept and worked; the outcome if it comes in time."""
+        """Add (or Take off) pressed: kept and worked; the outcome if it comes in time."""
         try:
             key, message = await self._where(turn)
             task = await start()  # None: Teams sent this invoke again, kept the first time
