@@ -2,8 +2,9 @@
 `composeExtension/fetchTask` invoke for the dialog, then `composeExtension/submitAction`
 when Add is pressed), puts a message of the incident's thread onto its timeline with its
 author, original time and text; `ai-incident export` shows it; taking it off is recorded
-beside it. Teams sending the Add again records it once; someone the runbook does not name is refused, on the record; outside an
-incident's room the dialog says so and nothing changes."""
+beside it. Teams sending the Add again records it once; someone the runbook does not name
+is refused, on the record; outside an incident's room the dialog says so and nothing
+changes."""
 
 from __future__ import annotations
 
