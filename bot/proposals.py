@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.classification import BY_ID, is_asked
 from bot.decisions import Draft, Refused
-from bot.decisions import _classification_open as classification_open
+from bot.decisions_answers import classification_gate
 from bot.incident import Incident
 from bot.kinds import EventType
 from bot.permissions import allowed, decider, holders, names
@@ -28,7 +28,7 @@ def propose(
 ) -> list[Draft]:
     if incident.closed_at is not None:
         raise Refused(f"{incident.key} is closed; nothing more can be changed.")
-    classification_open(incident, runbook)
+    classification_gate(incident, runbook)
     q = BY_ID.get(question)
     if q is None or value not in q.options:
         options = ", ".join(q.options) if q else "Q1–Q14"

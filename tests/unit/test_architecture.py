@@ -19,7 +19,6 @@ MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 # Modules still over the limit, each held to the size it has now: the list only shrinks.
 STILL_LONG = {
-    "bot/decisions.py": 498,
     "bot/incident.py": 354,
 }
 
