@@ -1,5 +1,6 @@
 """The classification answers: an answer given, the clocks it opens, stops or reopens, and
-who it brings in.
+who it brings in. An answer that stops a clock, or keeps one from opening that another
+answer would open, is a decision not to notify: it needs a reason (bot.not_notified).
 
     answer(incident, runbook, alex, "Q3", "unsure", "")
     # -> [Draft(answered), Draft(obligation_opened ico_art33), …]
@@ -13,6 +14,7 @@ from bot.classification import BY_ID, involvements, is_asked, member_states
 from bot.decisions_base import Draft, Refused, free, require, still_open, words
 from bot.incident import Incident, classification_open
 from bot.kinds import EventType
+from bot.not_notified import PREVENTS, ruled_out, told
 from bot.obligations import terms, triggered_clocks
 from bot.runbook import Runbook
 from bot.timeline import Actor
@@ -53,15 +55,25 @@ def answer(
     ]
     if stops:
         require(runbook, actor, "waive_obligation", "stop a running clock")
-        reason = words(reason, f"a reason: this answer stops {_clock_list(stops, runbook)}")
+    prevents = ruled_out(incident, runbook, question, value, states)
+    if stops or prevents:  # a decision not to notify: why, on the record
+        reason = words(reason, f"a reason: this answer {_decides(stops, prevents, runbook)}")
     changes = _clock_changes(incident, runbook, after, question, free(reason), states)
     data = {
         "question": question,
         "value": value,
         "reason": free(reason),
         "previous": before.get(question),
-    }
+    } | ({PREVENTS: list(prevents)} if prevents else {})
     return [Draft(EventType.ANSWERED, data), *changes, *_new_involvements(incident, runbook, after)]
+
+
+def _decides(stops: Sequence[Draft], prevents: Sequence[str], runbook: Runbook) -> str:
+    """What the answer decides about notifying, as people read it."""
+    said = [f"stops {_clock_list(stops, runbook)}"] if stops else []
+    if prevents:
+        said.append(f"decides {told(runbook, prevents)} won't be told")
+    return " and ".join(said)
 
 
 def _clock_list(drafts: Sequence[Draft], runbook: Runbook) -> str:

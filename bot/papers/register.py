@@ -22,11 +22,12 @@ from datetime import datetime
 from bot.classification import counts_as_yes
 from bot.failures import FAILURE_TYPES
 from bot.incident import Answer, Incident
+from bot.not_notified import ruled_out_by_answer
 from bot.obligations import obligation
 from bot.papers.containment import contained
 from bot.papers.document import Facts, Section, render_html, render_markdown
 from bot.papers.moments import Moments, late_by, span
-from bot.papers.register_decisions import details
+from bot.papers.register_decisions import details, said
 from bot.papers.report_response import settled_text
 from bot.runbook import Runbook
 
@@ -71,6 +72,7 @@ class BreachEntry:
     decided_not_to_notify_at: datetime | None = None
     original_aware_at: datetime | None = None  # T0 as declared
     aware_corrections: str = ""
+    other_notices_not_given: str = ""  # the client we process for, EU authorities, PECR
 
 
 def is_breach(incident: Incident) -> bool:
@@ -147,6 +149,9 @@ def _ico(
 
 def _ruled_out(incident: Incident) -> str:
     """Why no ICO clock ever ran: the answer that ruled it out, with its recorded reason."""
+    ruled = ruled_out_by_answer(incident, "ico_art33")
+    if ruled is not None:
+        return said(ruled)
     latest = [incident.answers.get(q) for q in ("Q1", "Q2", "Q3")]
     no = next((a for a in latest if a is not None and a.value == "no"), None)
     return _said(no) if no else "Q3 (likely risk to people) not answered"
@@ -215,6 +220,7 @@ def _facts_block(e: BreachEntry, when: Moments) -> Facts:
         ("Approximate number of records", e.records_count or "not recorded"),
         ("T0 as declared", when(e.original_aware_at)),
         ("T0 corrections", e.aware_corrections or "none"),
+        ("Other data-protection notices not given", e.other_notices_not_given or "none"),
     )
     return Facts(rows)
 

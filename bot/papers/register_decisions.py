@@ -1,6 +1,8 @@
 """The register entry's decisions and facts beyond the ICO notice: whether the people were
-told (Art 34) and if not why, who decided not to notify and when, T0 as first declared and
-each correction, when the breach began, and the categories and numbers concerned.
+told (Art 34) and if not why, who decided not to notify and when (by a decision, or by an
+answer that kept the clock from opening), the other data-protection notices decided against,
+T0 as first declared and each correction, when the breach began, and the categories and
+numbers concerned.
 
     details(incident, runbook, now)   # -> {"people_told": "no", "people_not_told_by": …}
 """
@@ -13,10 +15,13 @@ from typing import Any
 from bot.facts import facts_of
 from bot.incident import Answer, Incident
 from bot.kinds import EventType
-from bot.obligations import Obligation, obligation
+from bot.not_notified import NotNotified, decided_against, ruled_out_by_answer
+from bot.obligations import Obligation, obligation, terms
+from bot.papers.moments import name
 from bot.runbook import Runbook
 
 Decision = tuple[str, str, datetime | None, str]  # (outcome, by, at, why)
+OWN_ROWS = ("ico_art33", "data_subjects_art34", "breach_log_art33_5")  # each has its own fields
 
 
 def details(incident: Incident, runbook: Runbook, now: datetime) -> dict[str, Any]:
@@ -38,6 +43,7 @@ def details(incident: Incident, runbook: Runbook, now: datetime) -> dict[str, An
         "decided_not_to_notify_at": ico[2],
         "original_aware_at": _first_t0(incident),
         "aware_corrections": _corrections(incident),
+        "other_notices_not_given": _other_notices(incident, runbook),
     }
 
 
@@ -67,6 +73,9 @@ def _people(incident: Incident, runbook: Runbook, now: datetime) -> Decision:
     ob = _ob(incident, runbook, "data_subjects_art34", now)
     if ob is not None:
         return _settled(ob)
+    ruled = ruled_out_by_answer(incident, "data_subjects_art34")
+    if ruled is not None:
+        return ("no", name(ruled.by), ruled.at, f"{ruled.how}: {_why(ruled)}")
     no = _answered_no(incident, ("Q1", "Q2", "Q3", "Q4"))
     if no is None:
         return ("not decided", "", None, "")
@@ -79,8 +88,32 @@ def _ico_decision(incident: Incident, runbook: Runbook, now: datetime) -> Decisi
     if ob is not None:
         outcome = _settled(ob)
         return outcome if outcome[0] == "no" else (outcome[0], "", None, "")
+    ruled = ruled_out_by_answer(incident, "ico_art33")
+    if ruled is not None:
+        return ("no", name(ruled.by), ruled.at, _why(ruled))
     no = _answered_no(incident, ("Q1", "Q2", "Q3"))
     return ("no", no.by.name, no.at, no.reason) if no else ("not decided", "", None, "")
+
+
+def _why(decided: NotNotified) -> str:
+    return decided.reason or "no reason recorded"
+
+
+def said(decided: NotNotified) -> str:
+    """The decision in one line: Q3 answered no by Alex Morgan at 2026-03-26T15:40:00+00:00:
+    why."""
+    at = decided.at.isoformat() if decided.at else "?"
+    return f"{decided.how} by {name(decided.by)} at {at}: {_why(decided)}"
+
+
+def _other_notices(incident: Incident, runbook: Runbook) -> str:
+    """The other data-protection notices decided against (the client we process for, each
+    EU authority, PECR): which, how, who, when and why."""
+    return "; ".join(
+        f"{terms(runbook, n.clock).title} — {said(n)}"
+        for n in decided_against(incident)
+        if n.clock not in OWN_ROWS and terms(runbook, n.clock).runs_from == "breach"
+    )
 
 
 def _first_t0(incident: Incident) -> datetime | None:

@@ -1,4 +1,5 @@
-"""The report's account of the response: obligations, people, evidence and the close.
+"""The report's account of the response: obligations (those given, waived, and those an
+answer ruled out), people, evidence and the close.
 
 sections(incident, runbook, Moments(tz), now)  # -> Obligations … Regression case
 """
@@ -13,7 +14,8 @@ from typing import Any
 from bot.failures import EVIDENCE_ITEMS, FAILURE_TYPES
 from bot.incident import Evidence, Incident
 from bot.kinds import EventType
-from bot.obligations import Obligation, obligations
+from bot.not_notified import decided_against
+from bot.obligations import ClockTerms, Obligation, obligations, terms
 from bot.papers.document import Block, Facts, Paragraph, Section, Table
 from bot.papers.moments import Moments, late_by, name, person, span
 from bot.runbook import Runbook
@@ -40,7 +42,26 @@ def _obligations(incident: Incident, runbook: Runbook, when: Moments, now: datet
     header: tuple[str, ...] = ("Obligation", "Due", "Status", "Done / decided")
     header += ("Reference or reason", "Late by", "Reason for delay")
     rows = tuple(_obligation(ob, when, now) for ob in obligations(runbook, incident, now))
-    return Table(header, rows)
+    return Table(header, rows + _ruled_out(incident, runbook, when))
+
+
+def _ruled_out(incident: Incident, runbook: Runbook, when: Moments) -> tuple[tuple[str, ...], ...]:
+    """The notifications an answer kept from opening: a decision not to notify, on the same
+    table as those given and waived, with who decided it, when and why."""
+    return tuple(
+        (
+            f"{ob.title} [{_basis(ob)}]",
+            "—",
+            "ruled out",
+            f"{when(n.at)} by {name(n.by)}",
+            f"{n.how}: {n.reason or 'no reason given'}",
+            "—",
+            "—",
+        )
+        for n in decided_against(incident)
+        if n.value
+        for ob in (terms(runbook, n.clock, incident.declared_at),)
+    )
 
 
 def settled_text(ob: Obligation) -> str:
@@ -53,13 +74,16 @@ def settled_text(ob: Obligation) -> str:
 
 def _obligation(ob: Obligation, when: Moments, now: datetime) -> tuple[str, ...]:
     rec = ob.record
-    basis = "law" if ob.terms.basis == "law" else f"{ob.terms.basis} target"
     settled = f"{when(rec.settled_at)} by {name(rec.settled_by)}" if rec.settled_at else "—"
     delay = late_by(ob, now)
     late = span(delay) if delay else "—"
     due = when(ob.due_at) if ob.due_at else "at close"
-    title = f"{ob.terms.title} [{basis}]"
+    title = f"{ob.terms.title} [{_basis(ob.terms)}]"
     return (title, due, ob.status, settled, settled_text(ob), late, rec.overdue_reason or "—")
+
+
+def _basis(clock: ClockTerms) -> str:
+    return "law" if clock.basis == "law" else f"{clock.basis} target"
 
 
 def _people(incident: Incident, runbook: Runbook, when: Moments) -> tuple[Block, ...]:

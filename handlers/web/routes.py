@@ -3,10 +3,12 @@
     add_web_chat(app, deps, chat, clock)
     # GET /  GET /runbook  POST /as /declare /action /command /close /clock
 
-A refusal comes back to the room as a message on the page (`?flash=…`); a form the page
-could not have sent is answered 400 with a plain message. Nothing needs JavaScript. The
-pages are `handlers.web.room_page`, the declare and close forms `handlers.web.incident_forms`,
-live updates `handlers.web.live`.
+A refusal comes back to the room as a message on the page (`?flash=…`); one that wants
+words first (an answer that decides not to notify needs a reason) comes with a form asking
+for them, which presses the same button again (`&ask=…`). A form the page could not have
+sent is answered 400 with a plain message. Nothing needs JavaScript. The pages are
+`handlers.web.room_page`, the declare and close forms `handlers.web.incident_forms`, live
+updates `handlers.web.live`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot import service
-from bot.actions import DECLARE_ALERT, UnknownAction, press
+from bot.actions import ASKS_FOR_TEXT, DECLARE_ALERT, UnknownAction, press
 from bot.decisions import Refused
 from bot.runbook import Runbook
 from bot.service import Deps
@@ -98,11 +100,15 @@ class LocalChat:
             return url(form.room, form="close")
         if action.startswith(DECLARE_ALERT):
             return await self.incident_forms.declare_alert(action)
-        actor = self._actor(form)
+        actor, key = self._actor(form), form.text("key")
         try:
-            reply = await press(self.deps, form.text("key"), actor, action, form.text("text", ""))
+            reply = await press(self.deps, key, actor, action, form.text("text", ""))
         except UnknownAction as error:
             raise Malformed(str(error)) from None
+        except Refused as error:  # the core wants words first: the page asks for them
+            if not error.message.startswith(ASKS_FOR_TEXT):
+                raise
+            return url(form.room, flash=error.message, ask=action, ask_key=key)
         if reply is None:
             return url(form.room)
         return url(form.room, reply=self.replies.keep(actor.person_id or "", reply.text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from datetime import timedelta
 
 from bot.tick import tick
@@ -326,3 +327,48 @@ async def test_no_ack_within_the_timeout_pages_the_next_in_the_chain(rig: Rig) -
     failed = [m for m in rig.ws.messages(rig.room) if "could not invite Priya" in m.text]
     assert len(failed) == 1  # said once, at declare; not again on her page
     assert len([m for m in rig.ws.messages(rig.room) if buttons(m)]) >= 2
+
+
+async def test_a_no_that_keeps_the_people_from_being_told_asks_why_before_it_counts(
+    rig: Rig,
+) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    for question in ("Q1", "Q2", "Q3"):
+        action = f"classify:{question}:yes"
+        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+    await rig.ws.click(ALEX, rig.ws.message_with(rig.room, "classify:Q4:no"), "classify:Q4:no")
+    asking = rig.ws.opened(ALEX)
+    said = json.dumps(asking.view["blocks"], ensure_ascii=False)
+    assert "Please give a reason: this answer decides the affected people won't be told." in said
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "Q4" not in incident.answers  # nothing decided yet
+    await rig.ws.submit(ALEX, asking, {"text": "Revenue figures only; no one is at high risk"})
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "data_subjects_art34" not in incident.obligations
+    q4 = incident.answers["Q4"]
+    assert (q4.value, q4.by.name) == ("no", "Alex Morgan")
+    assert q4.reason == "Revenue figures only; no one is at high risk"
+    [answered] = [e for e in incident.events if e.type == "answered" and e.data["question"] == "Q4"]
+    assert answered.data["prevents"] == ["data_subjects_art34"]
+
+
+async def test_someone_who_may_not_decide_only_proposes_the_no_and_is_asked_nothing(
+    rig: Rig,
+) -> None:
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    for question in ("Q1", "Q2"):
+        action = f"classify:{question}:yes"
+        await rig.ws.click(ALEX, rig.ws.message_with(rig.room, action), action)
+    before = len(rig.slack.views)
+    await rig.ws.click(SAM, rig.ws.message_with(rig.room, "classify:Q3:no"), "classify:Q3:no")
+    assert len(rig.slack.views) == before  # a proposal decides nothing, so needs no reason
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "Q3" not in incident.answers
+    assert incident.proposed["Q3"].value == "no"
+    await rig.ws.click(ALEX, rig.ws.message_with(rig.room, "classify:Q3:no"), "classify:Q3:no")
+    said = json.dumps(rig.ws.opened(ALEX).view["blocks"], ensure_ascii=False)
+    assert "this answer decides the ICO and the affected people won't be told." in said

@@ -204,3 +204,35 @@ async def test_a_stranger_in_teams_changes_and_reads_nothing(teams_rig: TeamsRig
     said = "\n".join(text_of(m) for m in rig.tenant.messages(post)[shown:])
     assert "Only people named in the runbook" in said
     assert TITLE not in said and "due" not in said
+
+
+async def test_a_no_that_keeps_the_ico_from_being_told_asks_why_on_a_form_first(
+    teams_rig: TeamsRig,
+) -> None:
+    rig = teams_rig
+    await declared(rig)
+    await acknowledged(rig)
+    await contained(rig)
+    for question in ("Q1", "Q2"):
+        action = f"classify:{question}:yes"
+        await rig.tenant.click(ALEX, rig.tenant.with_action(rig.room, action), action)
+    before = len(rig.tenant.messages(rig.room))
+    action = "classify:Q3:no"
+    await rig.tenant.click(ALEX, rig.tenant.with_action(rig.room, action), action)
+    [asking] = [
+        m for m in rig.tenant.messages(rig.room)[before:] if "Please give a reason" in text_of(m)
+    ]
+    assert "this answer decides the ICO and the affected people won't be told." in text_of(asking)
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "Q3" not in incident.answers  # nothing decided yet
+    await rig.tenant.click(ALEX, asking, action, "Business figures only; no one identifiable")
+    incident = await rig.deps.store.load(KEY)
+    assert incident is not None and "ico_art33" not in incident.obligations
+    q3 = incident.answers["Q3"]
+    assert (q3.value, q3.by.name, q3.reason) == (
+        "no",
+        "Alex Morgan",
+        "Business figures only; no one identifiable",
+    )
+    [answered] = [e for e in incident.events if e.type == "answered" and e.data["question"] == "Q3"]
+    assert answered.data["prevents"] == ["ico_art33", "data_subjects_art34"]

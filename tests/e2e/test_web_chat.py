@@ -564,3 +564,30 @@ async def test_draft_the_notice_on_the_ico_reminder_shows_the_presser_the_draft_
     await browser.press("Switch", **{"as": "lee"})
     page = await (await browser.client.get(location)).text()
     assert "<pre>" not in page  # another speaker on the same link sees no draft
+
+
+async def test_a_no_that_keeps_the_ico_from_being_told_asks_for_the_reason_on_the_page(
+    browser: Browser,
+) -> None:
+    await browser.declare()
+    await browser.press("Acknowledge")
+    await browser.contain_all()
+    await browser.press("Switch", **{"as": "alex"})  # the DPO decides the personal-data block
+    for label in ("Q1: Yes", "Q2: Yes"):
+        await browser.press(label)
+    page = unescape(await browser.press("Q3: No"))
+    assert (
+        "Please give a reason: this answer decides the ICO and the affected people won't be told."
+        in page
+    )
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and "Q3" not in incident.answers  # nothing decided yet
+    await browser.press("Give the reason", text="Business figures only; no one identifiable")
+    incident = await browser.store.load("AI-2026-0001")
+    assert incident is not None and "ico_art33" not in incident.obligations
+    q3 = incident.answers["Q3"]
+    assert (q3.value, q3.by.name) == ("no", "Alex Morgan")
+    assert q3.reason == "Business figures only; no one identifiable"
+    [answered] = [e for e in incident.events if e.type == "answered" and e.data["question"] == "Q3"]
+    assert answered.data["prevents"] == ["ico_art33", "data_subjects_art34"]
+    assert "Give the reason" not in browser.page  # asked once, answered

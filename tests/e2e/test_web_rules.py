@@ -42,8 +42,17 @@ async def _act(browser: Browser, action: str) -> None:
             response = await browser.client.post("/action", data={**form.fields, **typed})
             assert response.status == 200
             browser.page = await response.text()
+            if _asks_why(browser, action):  # a "no" that rules a notification out: say why
+                await browser.press("Give the reason", text=f"{action}: ruled out")
             return
     raise AssertionError(f"no {action} button on the page")
+
+
+def _asks_why(browser: Browser, action: str) -> bool:
+    return any(
+        f.fields.get("action") == action and any(b[0] == "Give the reason" for b in f.buttons)
+        for f in Forms(browser.page).forms
+    )
 
 
 def _actions(browser: Browser) -> set[str]:

@@ -16,9 +16,9 @@ async def test_the_evidence_phase_opens_with_the_retention_hold_then_the_logs(
 ) -> None:
     incident = await classified_seed(deps)
     assert not [t for t in chat.texts() if "Send a retention hold (E2)" in t]
-    for question, value in LATER_ANSWERS:  # the ICAEW question is the compliance role's
+    for question, value, why in LATER_ANSWERS:  # the ICAEW question is the compliance role's
         by = person(deps.runbook, "jordan" if question == "Q12" else "alex")
-        incident = await service.answer(deps, incident.key, by, question, value)
+        incident = await service.answer(deps, incident.key, by, question, value, why)
     assert incident.phase == "evidence"
     [said] = [t for t in chat.texts() if "Send a retention hold (E2)" in t]
     hold = said.index("1. Send a retention hold (E2) to ExampleAI Ltd (Contract ref EAI-2291.")

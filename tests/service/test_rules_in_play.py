@@ -87,7 +87,8 @@ async def test_harm_still_ongoing_keeps_the_incident_out_of_remediation(deps: De
     for question in ("Q4", "Q5", "Q8a", "Q8b", "Q8c", "Q8d", "Q12"):
         value = "unsure" if question == "Q5" else "no"
         by = jordan if question == "Q12" else alex
-        incident = await service.answer(deps, incident.key, by, question, value)
+        why = "" if value == "unsure" else f"{question}: ruled out"  # not notifying: why
+        incident = await service.answer(deps, incident.key, by, question, value, why)
     await service.add_evidence(deps, incident.key, sam, "Prompt log", "E4")
     incident = await service.answer(deps, incident.key, alex, "Q14", "yes")
     assert phase_of(incident, deps.runbook) == "evidence"

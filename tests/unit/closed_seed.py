@@ -41,15 +41,16 @@ FACTS = (
     "people count: 10-50; records: about 120; started: 2026-03-05"
 )
 CORRECTED = "Acme's email arrived at 15:00; it was first read at 15:30"
+# An answer that keeps a notification from opening is a decision not to notify: it says why.
 LATER_ANSWERS = (
-    ("Q4", "no"),
-    ("Q5", "unsure"),  # both paths: the ICO as controller, Acme as its processor
-    ("Q8a", "yes"),
-    ("Q8b", "no"),
-    ("Q8c", "no"),
-    ("Q8d", "no"),
-    ("Q12", "no"),
-    ("Q14", "no"),
+    ("Q4", "no", "Revenue and salaries of ten staff, seen by one finance team; no misuse"),
+    ("Q5", "unsure", ""),  # both paths: the ICO as controller, Acme as its processor
+    ("Q8a", "yes", ""),
+    ("Q8b", "no", "The report went to Acme's finance team only"),
+    ("Q8c", "no", "The report went to Acme's finance team only"),
+    ("Q8d", "no", "The report went to Acme's finance team only"),
+    ("Q12", "no", "A system fault, promptly contained: no member's misconduct"),
+    ("Q14", "no", ""),
 )
 ICO_REFERENCE = "ICO case IC-123456-ABCD"
 EVIDENCE = (
@@ -69,8 +70,9 @@ async def closed_seed(deps: Deps, clock: FakeClock, facts: str = "") -> Incident
     await service.acknowledge(deps, key, sam)
     await service.correct_awareness(deps, key, sam, SEED_T0 - timedelta(minutes=30), CORRECTED)
     jordan = person(runbook, "jordan")  # the compliance role decides the ICAEW question
-    for question, value in LATER_ANSWERS:
-        await service.answer(deps, key, jordan if question == "Q12" else alex, question, value)
+    for question, value, why in LATER_ANSWERS:
+        by = jordan if question == "Q12" else alex
+        await service.answer(deps, key, by, question, value, why)
     await service.note(deps, key, sam, "ExampleAI confirmed a retrieval change on 24 Mar")
     for item, text, content in EVIDENCE:
         await service.add_evidence(deps, key, sam, text, item, content, "chat")

@@ -77,4 +77,4 @@ async def test_a_draft_for_a_clock_without_one_is_refused(clock_id: str, deps: D
 async def test_other_presses_have_no_reply(deps: Deps) -> None:
     incident = await classified_seed(deps)
     alex = person(deps.runbook, "alex")
-    assert await press(deps, incident.key, alex, "classify:Q4:no", "") is None
+    assert await press(deps, incident.key, alex, "classify:Q14:no", "") is None

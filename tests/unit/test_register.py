@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -94,7 +95,8 @@ async def test_incidents_without_a_personal_data_breach_are_left_off(
     deps: Deps, runbook: Runbook
 ) -> None:
     incident = await contained_seed(deps)
-    incident = await service.answer(deps, incident.key, person(runbook, "alex"), "Q1", "no")
+    alex, why = person(runbook, "alex"), "Only the firm's own figures were shown"
+    incident = await service.answer(deps, incident.key, alex, "Q1", "no", why)
     assert breach_register([incident], runbook, SEED_T0) == []
 
 
@@ -186,3 +188,45 @@ FILLED = (
     "original_aware_at",
     "aware_corrections",
 )
+
+
+async def test_an_ico_notice_an_answer_kept_from_opening_names_who_decided_when_and_why(
+    deps: Deps, clock: FakeClock, runbook: Runbook
+) -> None:
+    incident = await contained_seed(deps)
+    alex = person(runbook, "alex")
+    for question in ("Q1", "Q2"):
+        incident = await service.answer(deps, incident.key, alex, question, "yes")
+    clock.advance(timedelta(hours=3))
+    incident = await service.answer(deps, incident.key, alex, "Q3", "no", NO_RISK)
+    [entry] = breach_register([incident], runbook, clock.now())
+    assert entry.ico_told == "no" and "ico_art33" not in incident.obligations
+    assert (
+        entry.reason_not_reported
+        == f"Q3 answered no by Alex Morgan at {clock.now().isoformat()}: {NO_RISK}"
+    )
+    assert (entry.decided_not_to_notify_by, entry.decided_not_to_notify_at) == (
+        "Alex Morgan",
+        clock.now(),
+    )
+
+
+async def test_the_eu_authorities_an_answer_kept_untold_are_on_the_register(
+    deps: Deps, clock: FakeClock, runbook: Runbook
+) -> None:
+    profile = replace(runbook.firm.profile, eu_data_subjects=True)
+    eu = replace(runbook, firm=replace(runbook.firm, profile=profile))
+    deps = replace(deps, runbook=eu)
+    incident = await classified_seed(deps)
+    why = "Every affected person lives in the UK"
+    incident = await service.answer(deps, incident.key, person(eu, "alex"), "Q6", "no", why)
+    [entry] = breach_register([incident], eu, clock.now())
+    said = f"Q6 answered no by Alex Morgan at {clock.now().isoformat()}: {why}"
+    assert entry.other_notices_not_given == (
+        f"Report to each EU supervisory authority concerned — {said}"
+    )
+    [row] = list(csv.DictReader(io.StringIO(register_csv([entry]))))
+    assert row["other_notices_not_given"].endswith(why)
+    assert "**Other data-protection notices not given:** Report to each EU" in (
+        register_markdown([entry], eu)
+    )

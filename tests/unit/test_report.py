@@ -187,3 +187,16 @@ def _chromium(flag: str, page: Path) -> str:
     except subprocess.TimeoutExpired:
         pytest.fail("headless Chromium did not finish within 90 s")
     return done.stdout
+
+
+def test_each_notification_an_answer_ruled_out_is_listed_with_who_when_and_why(
+    both: tuple[str, str],
+) -> None:
+    markdown, html = both
+    rows = [line for line in markdown.splitlines() if "| ruled out |" in line]
+    people = next(r for r in rows if r.startswith("| Tell the affected people"))
+    assert "by Alex Morgan" in people and "2026-03-26 15:40 UTC" in people
+    assert "Q4 answered no: Revenue and salaries of ten staff" in people
+    icaew = next(r for r in rows if r.startswith("| Report to the ICAEW"))
+    assert "by Jordan Ellis" in icaew and "Q12 answered no: A system fault" in icaew
+    assert "Q12 answered no: A system fault, promptly contained" in html
