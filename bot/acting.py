@@ -66,18 +66,23 @@ def _append(
 
 
 async def commit(
-    deps: Deps, incident: Incident, drafts: Sequence[Draft], actor: Actor, now: datetime
+    deps: Deps,
+    incident: Incident,
+    drafts: Sequence[Draft],
+    actor: Actor,
+    now: datetime,
+    finished: Sequence[tuple[int, str, str]] = (),
 ) -> tuple[Incident, list[Event]]:
     """Append `drafts` (and any phase change they make) and save; the first save of work
-    that answers a request marks the request done in the same transaction."""
+    that answers a request marks the request done in the same transaction, as it finishes
+    the claimed reminders `finished` that the drafts record as sent."""
     if not drafts:
         return incident, []
     incident, events = _append(incident, drafts, actor, now, deps.runbook)
     reminders = desired_reminders(incident, deps.runbook)
     request = deps.request
-    await deps.store.save(
-        incident, events, reminders, None if request is None else request.unsettled()
-    )
+    unsettled = None if request is None else request.unsettled()
+    await deps.store.save(incident, events, reminders, unsettled, finished)
     if request is not None:
         request.settle()  # the request's first change is on the record: it is done
     what = ", ".join(e.type.replace("_", " ") for e in events)

@@ -107,10 +107,12 @@ class IncidentStore(Protocol):
         new_events: Sequence[Event],
         reminders: Sequence[ReminderSpec],
         request: int | None = None,
+        finished: Sequence[tuple[int, str, str]] = (),
     ) -> None:
         """Append events (Conflict if the seq is taken), update the list row, reconcile
-        the incident's scheduled reminders to `reminders`, and with `request` (an inbox
-        row) mark it done (AlreadyDone if it was), all in one transaction."""
+        the incident's scheduled reminders to `reminders`, with `request` (an inbox row)
+        mark it done (AlreadyDone if it was), and finish the claimed reminders `finished`
+        as `finish_reminders` does, at the last new event's time; all in one transaction."""
         ...
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...

@@ -186,8 +186,8 @@ async def _retry(deps: Deps, r: Reminder, now: datetime, error: ChatError) -> No
 
 async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime) -> int:
     """Several of one incident's reminders from one load: each sent in turn, then all their
-    `reminded` events in one commit and the rows finished in one write, so a burst costs
-    a few writes per incident rather than a few per reminder."""
+    `reminded` events and the rows finished in one transaction, so a burst costs one load
+    and one write per incident however many of its reminders are due."""
     if not reminders:
         return 0
     inc = await deps.store.load(reminders[0].incident_key)
@@ -212,17 +212,26 @@ async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime
             Draft(EventType.REMINDED, {"key": r.dedupe_key, "kind": r.kind, "late_by_s": late})
         )
         finished.append((r.id, "sent", message_id))
-    if inc is not None and drafts:
-        await _commit_reminded(deps, inc, drafts, now)
-    await deps.store.finish_reminders(finished, now)
+    await _record_sent(deps, inc, drafts, finished, now)
     return len(drafts)
 
 
-async def _commit_reminded(deps: Deps, inc: Incident, drafts: list[Draft], now: datetime) -> None:
+async def _record_sent(
+    deps: Deps,
+    inc: Incident | None,
+    drafts: list[Draft],
+    finished: list[tuple[int, str, str]],
+    now: datetime,
+) -> None:
+    """The `reminded` events and the finished rows, in one transaction where it can be."""
+    if inc is None or not drafts:
+        await deps.store.finish_reminders(finished, now)
+        return
     try:
-        await commit(deps, inc, drafts, BOT, now)
+        await commit(deps, inc, drafts, BOT, now, finished)
     except Conflict:  # someone appended since the load: decide again on a fresh one
         await record(deps, inc.key, drafts, now)
+        await deps.store.finish_reminders(finished, now)
 
 
 async def _deliver_in_order(

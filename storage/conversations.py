@@ -19,11 +19,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from storage.engine import in_transaction, writer_lock
+from storage.engine import dialect_insert, in_transaction, writer_lock
 from storage.models import CONVERSATIONS, AnyRow
 
 T = TypeVar("T")
@@ -60,9 +58,8 @@ def _upsert(conn: Connection, ref: Reference, now: datetime) -> None:
         "reference": json.dumps(ref.reference, sort_keys=True),
         "updated_at": now,
     }
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     fresh = {k: v for k, v in values.items() if k not in ("platform", "conversation_id")}
-    stmt = insert(CONVERSATIONS).values(values)
+    stmt = dialect_insert(conn, CONVERSATIONS).values(values)
     conn.execute(
         stmt.on_conflict_do_update(index_elements=["platform", "conversation_id"], set_=fresh)
     )

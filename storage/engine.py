@@ -7,14 +7,22 @@ engine = make_engine("postgres://bot@db.internal/incidents")  # -> postgresql+ps
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
 
 DEFAULT_URL = "sqlite:///var/ai-incident.db"
 DEFAULT_FOLDER = Path("var")
@@ -26,6 +34,13 @@ DEFERRED = "ai_incident_deferred"
 BUSY_TIMEOUT_MS = 5000
 _BARE_POSTGRES = ("postgres", "postgresql")
 
+
+# The database's work runs on threads of its own, more than the event loop's default few
+# (cores + 4): in a burst, each piece of work mostly waits on the database, so more of it in
+# flight keeps a replica busy. Fewer than a PostgreSQL pool's connections (5, and 10 more on
+# demand), so no thread waits for one.
+DATABASE_THREADS = 12
+_THREADS: list[ThreadPoolExecutor] = []
 
 _WRITERS: dict[str, threading.Lock] = {}
 _WRITERS_GUARD = threading.Lock()
@@ -47,6 +62,26 @@ def writer_lock(engine: Engine) -> threading.Lock | None:
     )
     with _WRITERS_GUARD:
         return _WRITERS.setdefault(where, threading.Lock())
+
+
+async def on_thread[T](work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)` on one of the database's threads (as `asyncio.to_thread` does on the
+    loop's), in a copy of the caller's context."""
+    if not _THREADS:
+        _THREADS.append(ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="database"))
+    call = functools.partial(contextvars.copy_context().run, work, *args)
+    return await asyncio.get_running_loop().run_in_executor(_THREADS[0], call)
+
+
+def dialect_insert(conn: Connection, table: Table) -> PgInsert | SqliteInsert:
+    """An INSERT that can take ON CONFLICT, in the connection's dialect; PostgreSQL's is
+    imported only when used, so a SQLite deployment (and every command on one) never loads
+    it."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    return sqlite_insert(table)
 
 
 def driver_url(url: str) -> URL:
@@ -100,6 +135,16 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
+def for_reading(conn: Connection) -> None:
+    """A read-only connection: on SQLite a deferred transaction (no write lock taken); on
+    PostgreSQL no transaction at all, so each statement sees what is committed when it runs,
+    as inside a READ COMMITTED transaction, without the BEGIN and COMMIT round trips."""
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        conn.execution_options(**{DEFERRED: True})
+
+
 async def in_transaction[T](
     engine: Engine,
     writer: threading.Lock | None,
@@ -112,7 +157,7 @@ async def in_transaction[T](
     def transact() -> T:
         with engine.connect() as conn:
             if read_only:
-                conn.execution_options(**{DEFERRED: True})
+                for_reading(conn)
             with conn.begin():
                 return work(conn)
 
@@ -122,4 +167,4 @@ async def in_transaction[T](
         with writer:
             return transact()
 
-    return await asyncio.to_thread(locked)
+    return await on_thread(locked)

@@ -24,6 +24,7 @@ from storage.records import (
     SCHEDULED,
     SENT,
     dump_data,
+    finished_at,
     late_by_s,
     load_data,
     spec_changes,
@@ -121,15 +122,19 @@ class MemoryStore:
         new_events: Sequence[Event],
         reminders: Sequence[ReminderSpec],
         request: int | None = None,  # no inbox in memory: requests are settled by the inbox
+        finished: Sequence[tuple[int, str, str]] = (),
     ) -> None:
         self._check_free(incident.key, new_events)
         self._check_dedupe_keys(incident.key, reminders)
+        at = finished_at(new_events) if finished else None  # refused before any change
         self._events.setdefault(incident.key, []).extend(map(_copied, new_events))
         version = version_of(incident)
         stored = self._summaries.get(incident.key)
         if stored is None or stored[0] <= version:
             self._summaries[incident.key] = (version, summary_of(incident, reminders))
         self._reconcile(incident.key, reminders)
+        if at is not None:
+            self._finish_all(finished, at)
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
         summaries = [summary for _, summary in self._summaries.values()]
@@ -195,6 +200,20 @@ class MemoryStore:
     async def finish_reminder(
         self, reminder_id: int, status: str, at: datetime, message_id: str = "", error: str = ""
     ) -> None:
+        self._finish(reminder_id, status, at, message_id, error)
+
+    async def finish_reminders(
+        self, finished: Sequence[tuple[int, str, str]], at: datetime
+    ) -> None:
+        self._finish_all(finished, at)
+
+    def _finish_all(self, finished: Sequence[tuple[int, str, str]], at: datetime) -> None:
+        for reminder_id, status, message_id in finished:
+            self._finish(reminder_id, status, at, message_id)
+
+    def _finish(
+        self, reminder_id: int, status: str, at: datetime, message_id: str, error: str = ""
+    ) -> None:
         if status not in FINISHED:
             raise ValueError(f"a reminder finishes as one of {FINISHED}, not {status!r}")
         row = self._row(reminder_id)
@@ -205,12 +224,6 @@ class MemoryStore:
         if status == SENT:
             row.sent_at, row.late_by_s = utc(at), late_by_s(row.due_at, at)
             row.attempts += 1
-
-    async def finish_reminders(
-        self, finished: Sequence[tuple[int, str, str]], at: datetime
-    ) -> None:
-        for reminder_id, status, message_id in finished:
-            await self.finish_reminder(reminder_id, status, at, message_id)
 
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         row = self._row(reminder_id)

@@ -15,6 +15,7 @@ from bot.incident import Incident
 from bot.kinds import ReminderKind
 from bot.ports import IncidentSummary
 from bot.schedule import ReminderSpec
+from bot.timeline import Event
 
 SCHEDULED, CLAIMED, SENT, CANCELLED = "scheduled", "claimed", "sent", "cancelled"
 # Reconciling to an incident's wishes may move these; claimed and sent rows belong to the ticker.
@@ -102,6 +103,13 @@ def spec_changes(row: StoredReminder, spec: ReminderSpec) -> dict[str, Any]:
     if row.data != dump_data(spec.data):
         changes["data"] = dump_data(spec.data)
     return changes
+
+
+def finished_at(events: Sequence[Event]) -> datetime:
+    """When reminders finished along with `events` (a save's) finish: at the last one."""
+    if not events:
+        raise ValueError("reminders finish with a save only along with the events they sent")
+    return events[-1].at
 
 
 def late_by_s(due_at: datetime, at: datetime) -> float:

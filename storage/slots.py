@@ -12,11 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from bot.ports import Slot
+from storage.engine import dialect_insert
 from storage.models import MESSAGES
 
 
@@ -38,8 +37,8 @@ def claim(conn: Connection, key: str, slot: str, now: datetime, lease: timedelta
     if taken.rowcount:
         return True
     values = {"incident_key": key, "slot": slot, "message_id": "", "claimed_at": now}
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(MESSAGES).values(values).on_conflict_do_nothing().returning(MESSAGES.c.slot)
+    fresh = dialect_insert(conn, MESSAGES).values(values).on_conflict_do_nothing()
+    stmt = fresh.returning(MESSAGES.c.slot)
     return conn.execute(stmt).first() is not None  # (psycopg counts no rows for this insert)
 
 

@@ -8,7 +8,6 @@ run in a worker thread so the event loop never blocks on the database.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Table, and_, insert, select
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -26,9 +24,9 @@ from bot.ports import Conflict, IncidentSummary, Slot
 from bot.schedule import Reminder, ReminderSpec
 from bot.timeline import Actor, Event
 from storage import inbox, slots, sql_reminders
-from storage.engine import DEFERRED, writer_lock
+from storage.engine import dialect_insert, for_reading, on_thread, writer_lock
 from storage.models import EVENTS, INCIDENTS, KEY_COUNTERS, MESSAGES, AnyRow
-from storage.records import dump_data, summary_of, utc, version_of
+from storage.records import dump_data, finished_at, summary_of, utc, version_of
 from storage.serial import incident_locks
 
 if TYPE_CHECKING:
@@ -39,12 +37,7 @@ T = TypeVar("T")
 
 def _insert(conn: Connection, table: Table, values: Mapping[str, Any]) -> PgInsert | SqliteInsert:
     """An INSERT that can take ON CONFLICT, in the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        # Imported here: a SQLite deployment (and every command on one) need not load it.
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table).values(values)
-    return sqlite_insert(table).values(values)
+    return dialect_insert(conn, table).values(values)
 
 
 def _next_key(conn: Connection, year: int) -> str:
@@ -86,10 +79,21 @@ def _upsert_incident(conn: Connection, incident: Incident, specs: Sequence[Remin
         "failure_type": incident.failure_type,
         "version": version_of(incident),
     }
-    stmt = _insert(conn, INCIDENTS, values)
-    changed = {name: stmt.excluded[name] for name in values if name != "key"}
+    key = (conn.dialect.name, tuple(values))
+    if key not in _UPSERTS:  # built once: building it cost more than running it
+        _UPSERTS[key] = _upsert(conn, key[1])
+    conn.execute(_UPSERTS[key], values)
+
+
+_UPSERTS: dict[tuple[str, tuple[str, ...]], PgInsert | SqliteInsert] = {}
+
+
+def _upsert(conn: Connection, names: tuple[str, ...]) -> PgInsert | SqliteInsert:
+    """The list row's upsert of the columns `names`, run with their values as parameters."""
+    stmt = dialect_insert(conn, INCIDENTS)
+    changed = {name: stmt.excluded[name] for name in names if name != "key"}
     newer = INCIDENTS.c.version <= stmt.excluded.version
-    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed, where=newer))
+    return stmt.on_conflict_do_update(index_elements=["key"], set_=changed, where=newer)
 
 
 def _save(
@@ -98,12 +102,15 @@ def _save(
     events: Sequence[Event],
     specs: Sequence[ReminderSpec],
     request: int | None = None,
+    finished: Sequence[tuple[int, str, str]] = (),
 ) -> None:
     _append(conn, incident.key, events)
     _upsert_incident(conn, incident, specs)
-    sql_reminders.reconcile(conn, incident.key, specs)
+    claimed = sql_reminders.reconcile(conn, incident.key, specs)
     if request is not None and events:
         inbox.done_with(conn, request, events[-1].at)
+    if finished:
+        sql_reminders.finish_many(conn, finished, finished_at(events), claimed)
 
 
 def _load(conn: Connection, key: str) -> Incident | None:
@@ -196,8 +203,11 @@ class SqlStore:
         new_events: Sequence[Event],
         reminders: Sequence[ReminderSpec],
         request: int | None = None,
+        finished: Sequence[tuple[int, str, str]] = (),
     ) -> None:
-        await self._write(lambda conn: _save(conn, incident, new_events, reminders, request))
+        await self._write(
+            lambda conn: _save(conn, incident, new_events, reminders, request, finished)
+        )
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]:
         return await self._read(lambda conn: _list(conn, include_closed))
@@ -241,12 +251,8 @@ class SqlStore:
     async def finish_reminders(
         self, finished: Sequence[tuple[int, str, str]], at: datetime
     ) -> None:
-        def finish_all(conn: Connection) -> None:
-            for reminder_id, status, message_id in finished:
-                sql_reminders.finish(conn, reminder_id, status, at, message_id, "")
-
         if finished:
-            await self._write(finish_all)
+            await self._write(lambda conn: sql_reminders.finish_many(conn, finished, at))
 
     async def retry_reminder(self, reminder_id: int, retry_at: datetime, error: str) -> None:
         await self._write(lambda conn: sql_reminders.retry(conn, reminder_id, retry_at, error))
@@ -258,10 +264,10 @@ class SqlStore:
         return await self._read(sql_reminders.next_due)
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        return await asyncio.to_thread(self._transact, work, False)
+        return await on_thread(self._transact, work, False)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        return await asyncio.to_thread(self._transact, work, True)
+        return await on_thread(self._transact, work, True)
 
     def _transact(self, work: Callable[[Connection], T], read_only: bool) -> T:
         if self._writer is None or read_only:
@@ -272,6 +278,6 @@ class SqlStore:
     def _run(self, work: Callable[[Connection], T], read_only: bool) -> T:
         with self._engine.connect() as conn:
             if read_only:
-                conn.execution_options(**{DEFERRED: True})
+                for_reading(conn)
             with conn.begin():
                 return work(conn)

@@ -3,6 +3,10 @@ caller's transaction on a `Connection`.
 
     reconcile(conn, "AI-2026-0001", specs)
     claim(conn, now, timedelta(minutes=2), limit=20)   # -> [Reminder, …] oldest due first
+    finish_many(conn, [(7, "sent", "m-1"), (8, "cancelled", "")], now)
+
+What runs once per incident or per reminder is built once, with bound parameters: a
+statement's cache key is then worked out once, not on every run.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -84,21 +88,29 @@ def _reconcile_row(conn: Connection, row: AnyRow, spec: ReminderSpec | None) -> 
         _set(conn, row.id, changes)
 
 
-def reconcile(conn: Connection, incident_key: str, specs: Sequence[ReminderSpec]) -> None:
-    """Make the incident's scheduled reminders match `specs`; see `storage.records`."""
+_OF_INCIDENT = select(R.c.id, R.c.dedupe_key, R.c.status, R.c.due_at, R.c.data).where(
+    R.c.incident_key == bindparam("key")
+)
+
+
+def reconcile(
+    conn: Connection, incident_key: str, specs: Sequence[ReminderSpec]
+) -> dict[int, datetime]:
+    """Make the incident's scheduled reminders match `specs`; see `storage.records`.
+    Returns the due times of its claimed rows, which `finish_many` needs and need not
+    read again."""
     wanted = {spec.dedupe_key: spec for spec in specs}
-    columns = (R.c.id, R.c.dedupe_key, R.c.status, R.c.due_at, R.c.data)
-    rows = conn.execute(select(*columns).where(R.c.incident_key == incident_key)).all()
+    rows = conn.execute(_OF_INCIDENT, {"key": incident_key}).all()
     for row in rows:
         _reconcile_row(conn, row, wanted.get(row.dedupe_key))
     stored = {row.dedupe_key for row in rows}
     fresh = [_new_row(incident_key, spec) for key, spec in wanted.items() if key not in stored]
-    if not fresh:
-        return
-    try:
-        conn.execute(insert(R), fresh)
-    except IntegrityError as error:
-        raise ValueError(f"{incident_key}: a reminder's dedupe key is another's") from error
+    if fresh:
+        try:
+            conn.execute(insert(R), fresh)
+        except IntegrityError as error:
+            raise ValueError(f"{incident_key}: a reminder's dedupe key is another's") from error
+    return {row.id: row.due_at for row in rows if row.status == CLAIMED}
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -147,6 +159,54 @@ def finish(
         values |= {"sent_at": utc(at), "late_by_s": late_by_s(row.due_at, at)}
         values["attempts"] = R.c.attempts + 1
     _set(conn, reminder_id, values)
+
+
+_UNFINISHED = and_(*(R.c.status != status for status in FINISHED))  # no expanding IN: run many
+_DUE_AT = select(R.c.id, R.c.due_at).where(
+    R.c.id.in_(bindparam("ids", expanding=True)), _UNFINISHED
+)
+_FINISH = {
+    SENT: update(R)
+    .where(R.c.id == bindparam("row"), _UNFINISHED)
+    .values(
+        status=SENT,
+        claimed_until=None,
+        message_id=bindparam("message"),
+        sent_at=bindparam("at", type_=R.c.sent_at.type),
+        late_by_s=bindparam("late"),
+        attempts=R.c.attempts + 1,
+    ),
+    CANCELLED: update(R)
+    .where(R.c.id == bindparam("row"), _UNFINISHED)
+    .values(status=CANCELLED, claimed_until=None, message_id=bindparam("message")),
+}
+
+
+def finish_many(
+    conn: Connection,
+    finished: Sequence[tuple[int, str, str]],
+    at: datetime,
+    claimed: Mapping[int, datetime] | None = None,
+) -> None:
+    """`finish` for each (id, status, message id), in at most three statements however many
+    there are: the rows' due times (unless `claimed`, as `reconcile` returned them in this
+    transaction, has them all), then one update for the sent and one for the cancelled."""
+    for _, status, _ in finished:
+        if status not in FINISHED:
+            raise ValueError(f"a reminder finishes as one of {FINISHED}, not {status!r}")
+    ids = [reminder_id for reminder_id, _, _ in finished]
+    due = claimed if claimed is not None and all(i in claimed for i in ids) else None
+    if due is None:
+        unfinished = conn.execute(_DUE_AT, {"ids": ids}).all() if ids else []
+        due = {row.id: row.due_at for row in unfinished}
+    for status, statement in _FINISH.items():
+        changes = [
+            {"row": i, "message": message, "at": utc(at), "late": late_by_s(due[i], at)}
+            for i, then, message in finished
+            if then == status and i in due
+        ]
+        if changes:
+            conn.execute(statement, changes)
 
 
 def retry(conn: Connection, reminder_id: int, retry_at: datetime, error: str) -> None:

@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.classification import BY_ID
 from bot.durations import local_time, time_left
@@ -25,6 +24,9 @@ from bot.ports import LIST_VIEWS
 from bot.service import Deps
 from handlers.web.board_list import BadListing, board_page, parse
 from handlers.web.gate import SESSION_DAYS, Gate
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 URGENT = timedelta(hours=6)
@@ -71,9 +73,19 @@ class Board:
     def __init__(self, deps: Deps, token: str, open_to_loopback: bool, gate: Gate) -> None:
         self.deps, self.token, self.open_to_loopback = deps, token, open_to_loopback
         self.gate = gate
-        self.pages = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
-        )
+        self._pages: Environment | None = None
+
+    @property
+    def pages(self) -> Environment:
+        """The page templates, loaded when a page is first asked for: a server whose board
+        nobody opens (or that has no token for it) never imports Jinja."""
+        if self._pages is None:
+            from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+            self._pages = Environment(
+                loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+            )
+        return self._pages
 
     def allowed(self, request: web.Request) -> bool:
         # "Local" is who asks, not where we listen: behind a proxy every peer is loopback.

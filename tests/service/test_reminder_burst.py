@@ -1,5 +1,6 @@
-"""A burst of one incident's due reminders: each goes out once, from one load, recorded in
-one commit; one that fails waits for its retry without holding the others back."""
+"""A burst of one incident's due reminders: each goes out once, from one load, recorded and
+its rows finished in one commit; one that fails waits for its retry without holding the
+others back."""
 
 from __future__ import annotations
 
@@ -19,12 +20,18 @@ from tests.service.test_seed_case import classified_seed
 
 
 class CountingStore(MemoryStore):
-    """The in-memory store, counting loads and commits per incident."""
+    """The in-memory store, counting loads and commits per incident, and finishes apart
+    from a commit."""
 
     def __init__(self) -> None:
         super().__init__()
         self.loads: Counter[str] = Counter()
         self.saves: Counter[str] = Counter()
+        self.finishes = 0
+
+    async def finish_reminders(self, *args: object, **kwargs: object) -> None:
+        self.finishes += 1
+        await super().finish_reminders(*args, **kwargs)  # type: ignore[arg-type]
 
     async def load(self, key: str) -> Incident | None:
         self.loads[key] += 1
@@ -35,7 +42,7 @@ class CountingStore(MemoryStore):
         await super().save(incident, *args, **kwargs)  # type: ignore[arg-type]
 
 
-async def test_a_burst_on_one_incident_is_one_load_and_one_commit(
+async def test_a_burst_on_one_incident_is_one_load_and_one_transaction(
     runbook: Runbook, chat: FakeChat, clock: FakeClock
 ) -> None:
     store = CountingStore()
@@ -52,7 +59,7 @@ async def test_a_burst_on_one_incident_is_one_load_and_one_commit(
     assert loaded is not None
     reminded = [e.data["key"] for e in loaded.events if e.type == "reminded"]
     assert sent >= 10 and len(reminded) == len(set(reminded)) == sent  # each once
-    assert commits == (1, 1)
+    assert commits == (1, 1) and store.finishes == 0  # the rows finished in that commit
     rows = [r for r in await store.reminders(incident.key) if r.status == "sent"]
     assert len(rows) == sent and all(r.attempts == 1 for r in rows)
 
