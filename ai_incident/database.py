@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.engine import make_url
+
 from bot.settings import Settings, SettingsError
 from storage.engine import make_engine
 from storage.schema import (
@@ -49,9 +51,10 @@ def first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
-def migrate(settings: Settings, new_history: bool = False) -> None:
+def migrate(settings: Settings, new_history: bool = False, apart: bool = False) -> None:
     """Bring the schema up to date; an empty database is refused while RECORDS_DIR holds
-    earlier incidents' records, unless `new_history` says starting again is meant."""
+    earlier incidents' records, unless `new_history` says starting again is meant.
+    `apart`: Alembic runs in a child process (see `_upgrade_apart`)."""
     engine = make_engine(settings.database_url)
     try:
         before = current_revision(engine)
@@ -64,11 +67,38 @@ def migrate(settings: Settings, new_history: bool = False) -> None:
             f"DATABASE_URL: the database is at migration {before}, which this version does not "
             "know (a newer version migrated it): run that version, or check DATABASE_URL."
         )
-    from storage.migrate import upgrade
-
-    upgrade(settings.database_url)
+    if apart and not _in_memory(settings.database_url):
+        _upgrade_apart(settings.database_url)
+    else:
+        _upgrade(settings.database_url)
     if before != head_revision():
         log.info("database migrated from %s to %s", before or "empty", head_revision())
+
+
+def _upgrade(url: str) -> None:
+    from storage.migrate import upgrade
+
+    upgrade(url)
+
+
+def _upgrade_apart(url: str) -> None:
+    """Migrate in a child process, so the server, which runs for months, never holds
+    Alembic and what it brings (Mako, Pygments, every dialect's DDL: about 11 MB). The URL
+    goes to the child on its standard input, never on a command line others can list; the
+    child's errors go to this process's standard error."""
+    import subprocess
+    import sys
+
+    child = "import sys; from ai_incident.database import _upgrade; _upgrade(sys.stdin.read())"
+    done = subprocess.run([sys.executable, "-c", child], input=url, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"migrating the database failed (exit {done.returncode}), as said above")
+
+
+def _in_memory(url: str) -> bool:
+    """An in-memory SQLite database, which only this process can reach."""
+    database = make_url(url).database
+    return url.startswith("sqlite") and database in (None, "", ":memory:")
 
 
 def _keep_history(settings: Settings) -> None:
@@ -84,10 +114,11 @@ def _keep_history(settings: Settings) -> None:
     )
 
 
-def open_store(settings: Settings) -> SqlStore:
+def open_store(settings: Settings, apart: bool = False) -> SqlStore:
     """The store, its schema migrated first only when it is not the newest (a fresh file, or
-    an upgrade not yet applied): opening a current database needs no Alembic."""
+    an upgrade not yet applied): opening a current database needs no Alembic. `apart`
+    (the server): a migration runs in a child process."""
     engine = make_engine(settings.database_url)
     if not schema_is_current(engine):
-        migrate(settings)
+        migrate(settings, apart=apart)
     return SqlStore(engine)

@@ -55,7 +55,7 @@ def build(settings: Settings, runbook: Runbook | None = None) -> web.Application
     from handlers.web.gate import Gate, guard_hosts
 
     runbook = runbook or load_runbook(settings.runbook_path)
-    store = open_store(settings)
+    store = open_store(settings, apart=True)  # a migration's Alembic stays out of the server
     app = web.Application()
     gate = Gate.of(settings.host, settings.allowed_hosts, settings.trusted_proxies)
     if settings.platforms != ("web",):  # the web chat guards its own (loopback) names

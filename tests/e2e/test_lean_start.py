@@ -1,5 +1,6 @@
 """Starting pays only for what is used: a command that reads the store imports no platform
-SDK and no Alembic, and a server imports only the platforms it is configured for."""
+SDK and no Alembic, a server imports only the platforms it is configured for, and a server
+that migrates its database does it in a child process, holding no Alembic itself."""
 
 from __future__ import annotations
 
@@ -61,3 +62,14 @@ def test_a_server_with_only_slack_configured_imports_no_teams_sdk(tmp_path: Path
     found = imported_after(work, slack | {"SLACK_API_URL": "http://127.0.0.1:9/api/"})
     assert "microsoft_agents" not in found and "alembic" not in found
     assert "slack_bolt" in found
+
+
+def test_a_server_migrates_a_fresh_database_without_holding_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    slack = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": url}
+    work = "import os; from ai_incident.main import build; from bot.settings import load_settings\n"
+    work += "build(load_settings(os.environ))"
+    found = imported_after(work, slack | {"SLACK_API_URL": "http://127.0.0.1:9/api/"})
+    assert "alembic" not in found and "slack_bolt" in found
+    listing = "from ai_incident.cli import main; main(['list', '--json'])"
+    assert imported_after(listing, {"DATABASE_URL": url}) == []  # it was migrated
