@@ -17,6 +17,7 @@ from bot.evidence_phase import evidence_start
 from bot.incident import Incident
 from bot.kinds import EventType, NoticeKind, ReminderKind
 from bot.notices import Notice, deadline_reminder, fields_of, page, text
+from bot.obligations import terms
 from bot.ports import Chat, ChatError, IncidentStore, Undeliverable
 from bot.runbook import Runbook
 from bot.timeline import Event
@@ -111,7 +112,8 @@ async def _phase(room: RoomPublisher, event: Event) -> None:
     await room.post(text(room.incident, f"Phase: {event.data['from']} → {to} ({head})"))
     await room.refresh("card", room.notice(NoticeKind.CARD))
     if to == "evidence":
-        await room.post(text(room.incident, evidence_start(room.incident, room.runbook)))
+        said = evidence_start(room.incident, room.runbook)
+        await room.post(text(room.incident, said), "evidence")  # evidence kept: its replies
     if to == "closed":
         await room.post(room.notice(NoticeKind.SUMMARY), "summary")
 
@@ -155,12 +157,11 @@ async def _paged(room: RoomPublisher, event: Event) -> None:
 
 
 async def _acknowledged(room: RoomPublisher, event: Event) -> None:
-    person, role = str(event.data["person"]), str(event.data["role"])
-    await room.post(
-        text(room.incident, f"{mention(person)} acknowledged as {role.replace('_', ' ')}.")
-    )
+    """A click's confirmation, in place: each page for the role says who acknowledged it and
+    when, its Acknowledge button gone, and the card names the lead. Nothing new is posted."""
+    role = str(event.data["role"])
     await room.refresh("card", room.notice(NoticeKind.CARD))
-    for p in room.incident.pages:  # the Acknowledge buttons of every page for this role go
+    for p in room.incident.pages:
         if p.role == role:
             notice = page(room.incident, p.role, p.person, p.attempt)
             await room.refresh(_page_slot(p.role, p.attempt), notice, post_if_missing=False)
@@ -175,27 +176,42 @@ async def _handed_over(room: RoomPublisher, event: Event) -> None:
     await room.refresh("card", room.notice(NoticeKind.CARD))
 
 
-async def _simple(room: RoomPublisher, event: Event) -> None:
+async def _overridden(room: RoomPublisher, event: Event) -> None:
+    """News the room needs: someone went past a gate, and why."""
     d = event.data
-    lines: dict[str, str] = {
-        EventType.INVOLVED: f"Bring in: {d.get('who')} (because of {d.get('because')}).",
-        EventType.EVIDENCE_ADDED: f"Evidence recorded by {event.actor.name}: {d.get('text')} "
-        f"({'link, not retrieved; ' if d.get('link') else ''}"
-        f"sha256 {str(d.get('sha256', ''))[:16]}…)",
-        EventType.GATE_OVERRIDDEN: f"{event.actor.name} overrode the {d.get('gate')} gate: "
-        f"{d.get('reason')}",
-        EventType.OVERDUE_REASON: f"Reason for delay on {d.get('clock')}: {d.get('reason')}",
-        EventType.ANSWER_PROPOSED: f"{event.actor.name} proposes {d.get('question')}: "
-        f"{d.get('value')} (proposed until {d.get('decided_by')} confirms it)",
-    }
-    said = lines.get(event.type)
-    if said:
-        await room.post(text(room.incident, said))
+    said = f"{event.actor.name} overrode the {d.get('gate')} gate: {d.get('reason')}"
+    await room.post(text(room.incident, said))
+
+
+async def _involved(room: RoomPublisher, event: Event) -> None:
+    """Whom an answer brings in, under the questions message (its page pings them)."""
+    d = event.data
+    said = text(room.incident, f"Bring in: {d.get('who')} (because of {d.get('because')}).")
+    await room.post(replace(said, thread="questions"))
+
+
+async def _evidence(room: RoomPublisher, event: Event) -> None:
+    """Each piece of evidence kept, under the evidence phase's message where there is one."""
+    d = event.data
+    link = "link, not retrieved; " if d.get("link") else ""
+    said = f"Evidence recorded by {event.actor.name}: {d.get('text')} ({link}"
+    said += f"sha256 {str(d.get('sha256', ''))[:16]}…)"
+    await room.post(replace(text(room.incident, said), thread="evidence"))
 
 
 async def _proposed(room: RoomPublisher, event: Event) -> None:
-    await _simple(room, event)
+    """A click's confirmation, in place: the questions message shows the answer as proposed,
+    by whom and when, until its decider confirms it."""
     await _questions(room, event)
+
+
+async def _delay(room: RoomPublisher, event: Event) -> None:
+    """The reason for a delay, under its obligation's message (where its reminders are)."""
+    clock = str(event.data["clock"])
+    title = terms(room.runbook, clock).title
+    said = text(room.incident, f"Reason for delay on {title}: {event.data['reason']}")
+    await room.post(replace(said, thread=f"obligation:{clock}"))
+    await _reminders_of(room, clock)
 
 
 async def _awareness(room: RoomPublisher, event: Event) -> None:
@@ -246,10 +262,10 @@ HANDLERS: dict[str, Callable[[RoomPublisher, Event], Awaitable[None]]] = {
     kill_switch.SENT: _kill_switch,
     kill_switch.RESULT: _kill_switch,
     EventType.ANSWERED: _answered,
-    EventType.INVOLVED: _simple,
-    EventType.EVIDENCE_ADDED: _simple,
-    EventType.GATE_OVERRIDDEN: _simple,
-    EventType.OVERDUE_REASON: _simple,
+    EventType.INVOLVED: _involved,
+    EventType.EVIDENCE_ADDED: _evidence,
+    EventType.GATE_OVERRIDDEN: _overridden,
+    EventType.OVERDUE_REASON: _delay,
     EventType.ANSWER_PROPOSED: _proposed,
 }
 

@@ -71,6 +71,6 @@ async def test_declare_and_acknowledge_on_a_phone_with_the_keyboard_alone(
         assert await focus_is_visible(page)
         async with page.expect_navigation():
             await page.keyboard.press("Enter")
-        assert "acknowledged as incident lead" in await page.inner_text("main")
+        assert "Acknowledged by @Sam Okafor at" in await page.inner_text("main")
         assert await fits_the_screen(page)
         await page.screenshot(path=ARTIFACTS / "05-phone.png", full_page=True)

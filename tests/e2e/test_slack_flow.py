@@ -55,11 +55,15 @@ async def test_declare_opens_a_private_channel_invites_and_pins_the_card(rig: Ri
 
 async def test_the_lead_acknowledges_and_everyone_sees_who_and_when(rig: Rig) -> None:
     await declared(rig)
+    before = len(rig.ws.messages(rig.room))
     await acknowledged(rig)
     paged = next(m for m in rig.ws.messages(rig.room) if "Paging <@U0SAMOKAFOR>" in text_of(m))
     assert buttons(paged) == [] and paged.updated == 1
     assert "Acknowledged by <@U0SAMOKAFOR> at <!date^" in text_of(paged)
-    assert "<@U0SAMOKAFOR> acknowledged as incident lead." in rig.ws.said(rig.room)
+    # The click's confirmation is the clicked message itself and the card: nothing new posted.
+    assert len(rig.ws.messages(rig.room)) == before
+    card = next(m for m in rig.ws.messages(rig.room) if "Next:" in text_of(m))
+    assert "acknowledge the page" not in text_of(card) and card.updated >= 1
 
 
 async def test_a_second_click_on_acknowledge_changes_nothing(rig: Rig) -> None:

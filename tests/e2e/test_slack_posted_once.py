@@ -40,13 +40,15 @@ async def test_a_post_that_never_arrived_is_sent_again_after_looking(rig: Rig) -
     assert rig.slack.count("conversations.history") == 1
 
 
-async def test_the_room_hears_of_an_acknowledgement_once_when_slack_drops_the_answer(
+async def test_the_room_hears_of_a_handover_once_when_slack_drops_the_answer(
     rig: Rig,
 ) -> None:
     room = await declared(rig)
+    sam = person(rig.deps.runbook, "sam")
+    await service.acknowledge(rig.deps, KEY, sam)
     rig.slack.drop_after("chat.postMessage", times=2)
-    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    await service.handover(rig.deps, KEY, sam, "priya", "off shift")
     said = [m.text for m in rig.slack.messages[room]]
-    assert len([t for t in said if "acknowledged as incident lead" in t]) == 1
+    assert len([t for t in said if "now leads" in t]) == 1
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and not [e for e in incident.events if e.type == "undelivered"]

@@ -116,9 +116,11 @@ async def test_a_post_slack_refuses_for_good_is_on_the_record_and_not_retried(ri
     await declared(rig)
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.room is not None
+    sam = person(rig.deps.runbook, "sam")
+    await service.acknowledge(rig.deps, KEY, sam)  # its page is updated in place
     rig.slack.channels[incident.room.id].is_archived = True  # archived by a person
 
-    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    await service.handover(rig.deps, KEY, sam, "priya", "off shift")
 
     incident = await rig.deps.store.load(KEY)
     assert incident is not None
@@ -129,18 +131,20 @@ async def test_a_post_slack_refuses_for_good_is_on_the_record_and_not_retried(ri
 
 async def test_a_post_that_fails_for_now_is_sent_again_by_the_ticker(rig: Rig) -> None:
     await declared(rig)
+    sam = person(rig.deps.runbook, "sam")
+    await service.acknowledge(rig.deps, KEY, sam)
     rig.slack.rate_limit("chat.postMessage", retry_after=120)
-    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    await service.handover(rig.deps, KEY, sam, "priya", "off shift")
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and incident.room is not None
     said = rig.slack.messages[incident.room.id]
-    assert not [m for m in said if "acknowledged as incident lead" in m.text]
+    assert not [m for m in said if "now leads" in m.text]
 
     rig.deps.clock.advance(timedelta(minutes=3))  # type: ignore[attr-defined]
     await tick(rig.deps)
 
     said = rig.slack.messages[incident.room.id]
-    assert len([m for m in said if "acknowledged as incident lead" in m.text]) == 1
+    assert len([m for m in said if "now leads" in m.text]) == 1
 
 
 async def test_a_proxys_html_page_in_place_of_slacks_json_is_a_chat_error(rig: Rig) -> None:

@@ -83,10 +83,12 @@ async def test_a_failure_to_get_a_token_is_kept_for_a_repost_like_a_failed_send(
 ) -> None:
     rig = teams_rig
     await declared(rig)
+    sam = person(rig.deps.runbook, "sam")
+    await service.acknowledge(rig.deps, KEY, sam)  # its page is updated in place
     calls = len(rig.connector.calls)
     rig.chat.connector.tokens = NoLogin()
 
-    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    await service.handover(rig.deps, KEY, sam, "priya", "off shift")  # news: posted
 
     assert len(rig.connector.calls) == calls  # nothing reached Teams without a token
     record = await rig.deps.store.load(KEY)

@@ -141,10 +141,12 @@ async def test_after_the_bot_is_removed_messages_are_recorded_not_queued(
 ) -> None:
     rig = teams_rig
     await declared(rig)
+    sam = person(rig.deps.runbook, "sam")
+    await service.acknowledge(rig.deps, KEY, sam)  # its page is updated in place
     await rig.chat.conversations.block("teams", rig.room, rig.deps.clock.now())
     calls = len(rig.connector.calls)
 
-    await service.acknowledge(rig.deps, KEY, person(rig.deps.runbook, "sam"))
+    await service.handover(rig.deps, KEY, sam, "priya", "off shift")  # news: posted
 
     assert len(rig.connector.calls) == calls  # nothing sent to Teams
     record = await rig.deps.store.load(KEY)

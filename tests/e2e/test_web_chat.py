@@ -152,7 +152,10 @@ async def test_declaring_through_the_form_opens_a_room_with_card_checklist_and_p
 async def test_acknowledge_says_who_acknowledged_and_updates_the_card(browser: Browser) -> None:
     await browser.declare()
     page = await browser.press("Acknowledge")
-    assert "@Sam Okafor acknowledged as incident lead." in unescape(page)
+    # The click's confirmation is the page message itself, updated in place; nothing posted.
+    assert "Acknowledged by @Sam Okafor at Thu 26 Mar 2026" in unescape(page)
+    said = [m.notice.kind for m in browser.chat.rooms[ROOM].messages if m.notice]
+    assert said == ["card", "containment", "page"]
     card = browser.chat.rooms[ROOM].messages[0]
     assert card.updates >= 1  # in place, never posted again
     assert ("Lead", mention("sam")) in card.view.fields
@@ -172,8 +175,9 @@ async def test_an_answer_shows_with_who_gave_it(browser: Browser) -> None:
     await browser.contain_all()
     page = await browser.press("Q1: Yes")
     # Sam is not the DPO: his answer to the personal-data question is only proposed.
-    proposed = "Sam Okafor proposes Q1: yes (proposed until Alex Morgan (Data Protection Lead)"
-    assert proposed in unescape(page)
+    # shown in place on the questions message, as proposed until its decider confirms it
+    assert "Proposed: <strong>yes</strong> — Sam Okafor, " in unescape(page)
+    assert "; not decided yet" in unescape(page)
     incident = await browser.store.load("AI-2026-0001")
     assert incident is not None and "Q1" not in incident.answers
     await browser.press("Switch", **{"as": "alex"})
@@ -242,7 +246,7 @@ async def test_speaking_as_someone_else_acts_as_them(browser: Browser) -> None:
     page = await browser.open(ROOM)
     assert '<option value="priya" selected>' in unescape(page)
     page = await browser.press("Acknowledge")
-    assert "@Priya Shah acknowledged as incident lead." in unescape(page)
+    assert "Acknowledged by @Priya Shah at " in unescape(page)
 
 
 async def test_a_person_outside_the_chain_is_refused_on_the_page(browser: Browser) -> None:

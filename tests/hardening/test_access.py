@@ -215,7 +215,7 @@ async def test_a_runbook_person_without_the_role_proposes_and_the_dpo_decides(ri
     incident = await rig.deps.store.load(KEY)
     assert incident is not None and "Q1" not in incident.answers
     assert incident.proposed["Q1"].by.person_id == "lee"
-    assert "Lee Chen proposes Q1: yes (proposed until Alex Morgan" in rig.ws.said(rig.room)
+    assert "proposes" not in rig.ws.said(rig.room)  # shown in place, not posted
     question = text_of(rig.ws.message_with(rig.room, "classify:Q1:yes"))
     assert "Proposed: *yes* — Lee Chen" in question and "not decided yet" in question
     await rig.ws.click(ALEX, rig.ws.message_with(rig.room, "classify:Q1:yes"), "classify:Q1:yes")

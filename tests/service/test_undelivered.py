@@ -101,9 +101,11 @@ async def test_a_room_that_is_gone_is_recorded_and_not_tried_again(
     deps: Deps, clock: FakeClock, chat: FakeChat
 ) -> None:
     incident = await declare_seed(deps)
+    sam = person(deps.runbook, "sam")
+    await service.acknowledge(deps, incident.key, sam)  # in place: nothing posted
     chat.gone = True
-    await service.note(deps, incident.key, person(deps.runbook, "sam"), "Vendor called")
-    await service.acknowledge(deps, incident.key, person(deps.runbook, "sam"))
+    await service.note(deps, incident.key, sam, "Vendor called")
+    await service.handover(deps, incident.key, sam, "priya", "off shift")  # news: posted
 
     incident = await service.load(deps, incident.key)
     failed = [e for e in incident.events if e.type == "undelivered"]
