@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.card_clock import CardClock
 from bot.service import Deps
 from bot.tick import tick
 
@@ -25,6 +26,7 @@ class Ticker:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.sweeping = asyncio.Lock()  # one sweep at a time; stop() waits for the last one
         self.sweeps = 0  # completed sweeps, for /metrics
+        self.cards = CardClock()  # the cards' time left, kept true as time passes
 
     async def wake(self) -> None:
         if self.sweeping.locked():
@@ -32,6 +34,7 @@ class Ticker:
         async with self.sweeping:
             try:
                 sent = await tick(self.deps)
+                await self.cards.refresh(self.deps)
             except Exception:  # a failed sweep must not stop the next one
                 log.exception("reminder sweep failed")
                 return
