@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 BATCH = 50
+WARM = "start:warm"  # the key of the one row `warm` keeps and forgets again
 
 Job = Coroutine[Any, Any, None]
 Answer = Callable[[Request | None], Job]  # a kept request's work, given the request it answers
@@ -114,6 +115,13 @@ class Kept:
             raise
         await self.inbox.settle(row, DONE, self.clock.now())
 
+    async def warm(self) -> None:
+        """At start: keep and forget a request no platform sent, so the first real one is
+        kept (and acked) as quickly as any after it — the database's connection, its worker
+        thread and the statements are ready before anyone waits on them."""
+        await self.inbox.put(Delivery("start", WARM, "once", "{}"), self.clock.now())
+        await self.inbox.forget(WARM)
+
     async def sweep(self) -> int:
         """Work again what was kept and then left (a crash, a failure); how many rows."""
         taken = await self.inbox.claim(self.clock.now(), self.lease, BATCH)
@@ -147,6 +155,10 @@ def add_inbox_sweeps(app: web.Application, kept: Kept, every_s: float) -> None:
     """Sweep the inbox at start and every `every_s` while `app` serves."""
 
     async def sweeping(_app: web.Application) -> AsyncIterator[None]:
+        try:
+            await kept.warm()
+        except Exception:  # the database away at start: the sweeps say so, and retry
+            log.exception("warming the inbox failed")
         task = asyncio.create_task(kept.sweep_every(every_s))
         yield
         task.cancel()

@@ -108,8 +108,12 @@ class Submissions:
             await ack()
             return
         s = submitted(kept)
-        if kind == DECLARE:  # checked and kept: the form closes, the incident follows
-            s.recorded.set()
+        if kind == DECLARE:  # checked and kept: the form closes first, the incident follows
+            s.closed.set()  # a refusal from here on is told in chat
+            await ack()
+            # runs once the ack is out
+            self.edge.kept.start(row, lambda request: self._told(request, job, s))
+            return
         task = self.edge.kept.start(row, lambda request: self._told(request, job, s))
         refused = await self.edge.work.refusal(task, self.within_s, s.recorded)
         if refused is not None and _confirming(view):  # no field to show it on: tell in chat
