@@ -42,6 +42,7 @@ class Notice:
     slot: str = ""  # `KEY/slot`: which message this is, for a platform to find it again
     thread: str = ""  # the slot of the message it answers (a clock's reminders: its obligation)
     loud: bool = False  # in a thread, shown in the room too (a clock due or overdue)
+    unsure: bool = False  # it may be in the room already (its slot's claim was taken over)
 
 
 def fields_of(notice: Notice) -> dict[str, object]:

@@ -49,12 +49,15 @@ class RoomPublisher:
         room = self.incident.room
         if room is None:
             return
+        # claimed before and never recorded: its poster went away, or its post went unanswered
+        unsure = bool(slot) and await self.store.message_slot(self.incident.key, slot) is not None
         if slot and not await self.store.claim_message(self.incident.key, slot, self.now, LEASE):
             await self.refresh(slot, notice, post_if_missing=False)  # someone has it: update
             return
         self._posted += 1
         tag = slot or f"e{self.version}.{self._posted}"
-        notice = replace(notice, now=notice.now or self.now, slot=f"{self.incident.key}/{tag}")
+        named = f"{self.incident.key}/{tag}"
+        notice = replace(notice, now=notice.now or self.now, slot=named, unsure=unsure)
         try:
             message_id = await self.chat.post(room, notice)
         except ChatError as error:
@@ -86,7 +89,7 @@ class RoomPublisher:
             return
         if found.version > self.version:
             return  # it already shows a newer record than this batch's
-        notice = replace(notice, now=notice.now or self.now)
+        notice = replace(notice, now=notice.now or self.now, slot=f"{self.incident.key}/{slot}")
         try:
             await self.chat.update(room, found.message_id, notice)
         except ChatError as error:

@@ -149,14 +149,15 @@ class SlackChat:
         if notice.mentions:
             await self.invite(room, "", notice.mentions)
         first, *rest = await self._render(notice)
-        parent = await self._parent(notice)
-        if parent:  # a reply under the message it is about; in the room too when loud
-            ts = await self.send_message(room.id, first, parent, broadcast=notice.loud)
+        parent = await self._parent(notice)  # a reply under the message it is about
+        if notice.slot:  # looked for before it is sent again: never posted twice
+            ts = await self.once.send(
+                room.id, first, notice.slot, parent, notice.loud, unsure=notice.unsure
+            )
         else:
-            sent = self.once.send(room.id, first, notice.slot) if notice.slot else None
-            ts = await (sent or self.send_message(room.id, first))
-        for part in rest:
-            await self.send_message(room.id, part, ts)
+            ts = await self.send_message(room.id, first, parent, broadcast=notice.loud)
+        for n, part in enumerate(rest, 2):
+            await self._part(room.id, part, ts, notice.slot, n)
         if notice.kind == NoticeKind.CARD:
             await self._pin(room, ts)
         # the text first: a failed upload loses only the picture
@@ -164,16 +165,34 @@ class SlackChat:
             await share_timeline(self, room, notice)
         return ts
 
+    async def _part(
+        self, channel: str, part: Message, ts: str, slot: str, n: int, updating: bool = False
+    ) -> None:
+        """A later part of a long message, a reply under its first: posted once (its slot
+        `KEY/slot#n`), and updated in place when the message is."""
+        if not slot:
+            await self.send_message(channel, part, ts)
+            return
+        named = f"{slot}#{n}"
+        found = await self.once.find(channel, named, ts) if updating else ""
+        if found:
+            await self._update(channel, found, part)
+        else:
+            await self.once.send(channel, part, named, ts)
+
     async def update(self, room: Room, message_id: str, notice: Notice) -> None:
         first, *rest = await self._render(notice)
+        await self._update(room.id, message_id, first)
+        for n, part in enumerate(rest, 2):
+            await self._part(room.id, part, message_id, notice.slot, n, updating=True)
+
+    async def _update(self, channel: str, ts: str, message: Message) -> None:
         await self.call(
             "chat.update",
             lambda: self.client.chat_update(
-                channel=room.id, ts=message_id, text=first.text, blocks=first.blocks
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
             ),
         )
-        for part in rest:
-            await self.send_message(room.id, part, message_id)
 
     async def archive_room(self, room: Room) -> None:
         """conversations.archive; a channel archived already (or gone) needs nothing more."""

@@ -4,10 +4,13 @@ Slack has no idempotency key for `chat.postMessage`. A post whose connection dro
 timed out may have been posted, so it is never simply sent again: each named message
 carries its slot (`KEY/slot`) in the message's metadata, and after an unanswered post the
 channel's latest messages are read back (`conversations.history` with
-`include_all_metadata`); a message found with that slot is the one posted, else it is sent
-again.
+`include_all_metadata`; a thread reply's thread with `conversations.replies`); a message
+found with that slot is the one posted, else it is sent again. A message that may have
+been posted before (its slot's claim taken over from a poster that went away, or its last
+post unanswered) is looked for before its first post too.
 
     ts = await OncePoster(chat).send(channel, message, "AI-2026-0007/card")
+    ts = await OncePoster(chat).send(channel, part, "AI-2026-0007/summary#2", thread=ts)
 """
 
 from __future__ import annotations
@@ -66,14 +69,22 @@ class OncePoster:
         self.chat = chat
         self.client = unretried(chat.client)
 
-    async def send(self, channel: str, message: Message, slot: str) -> str:
-        unsure = False  # a post went unanswered: look before posting again
+    async def send(
+        self,
+        channel: str,
+        message: Message,
+        slot: str,
+        thread: str = "",
+        broadcast: bool = False,
+        unsure: bool = False,
+    ) -> str:
+        """Post `message` (under `thread`, when given) once; `unsure`: look for it first."""
         for attempt in range(ATTEMPTS):
             if attempt:
                 await self.chat.pacer.sleep(BACKOFF_S * 2 ** (attempt - 1))
             if unsure:
                 try:
-                    found = await self.find(channel, slot)
+                    found = await self.find(channel, slot, thread)
                 except ChatError as error:
                     log.warning("could not check whether %s was posted: %s", slot, error)
                     continue
@@ -81,12 +92,14 @@ class OncePoster:
                     log.info("%s was posted though Slack's answer was lost", slot)
                     return found
             try:
-                return await self._post(channel, message, slot)
+                return await self._post(channel, message, slot, thread, broadcast)
             except Unanswered:
                 unsure = True
         raise Unanswered(f"Slack chat.postMessage: no answer for {slot}", 5.0)
 
-    async def _post(self, channel: str, message: Message, slot: str) -> str:
+    async def _post(
+        self, channel: str, message: Message, slot: str, thread: str, broadcast: bool
+    ) -> str:
         async def send() -> AsyncSlackResponse:
             await self.chat.pacer.turn(channel)
             return await self.client.chat_postMessage(
@@ -94,19 +107,31 @@ class OncePoster:
                 text=message.text,
                 blocks=message.blocks,
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"slot": slot}},
+                thread_ts=thread or None,
+                reply_broadcast=bool(thread and broadcast) or None,
             )
 
         answer = await self.chat.call("chat.postMessage", send, channel)
         return str(answer["ts"])
 
-    async def find(self, channel: str, slot: str) -> str:
-        """The ts of the newest message in the channel posted for `slot`, or ""."""
-        answer = await self.chat.call(
-            "conversations.history",
-            lambda: self.chat.client.conversations_history(
-                channel=channel, limit=LOOKBACK, include_all_metadata=True
-            ),
-        )
+    async def find(self, channel: str, slot: str, thread: str = "") -> str:
+        """The ts of the newest message posted for `slot` in the channel (in `thread`, when
+        given), or ""."""
+        client = self.chat.client
+        if thread:
+            answer = await self.chat.call(
+                "conversations.replies",
+                lambda: client.conversations_replies(
+                    channel=channel, ts=thread, limit=LOOKBACK, include_all_metadata=True
+                ),
+            )
+        else:
+            answer = await self.chat.call(
+                "conversations.history",
+                lambda: client.conversations_history(
+                    channel=channel, limit=LOOKBACK, include_all_metadata=True
+                ),
+            )
         messages: list[dict[str, Any]] = answer.get("messages") or []
         found = [str(m.get("ts", "")) for m in messages if slot_of(m) == slot]
-        return found[0] if found else ""
+        return max(found, key=float) if found else ""

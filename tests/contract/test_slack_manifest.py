@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations.setTopic": {"groups:write", "channels:manage"},
     "conversations.archive": {"groups:write", "channels:manage"},
     "conversations.history": {"groups:history", "channels:history"},
+    "conversations.replies": {"groups:history", "channels:history"},
     "pins.add": {"pins:write"},
     "users.lookupByEmail": {"users:read.email"},
     "users.info": {"users:read"},

@@ -4,7 +4,8 @@ A message posted with `metadata` ({"event_type": …, "event_payload": {…}}) k
 `conversations.history` lists a channel's messages newest first (thread replies left out
 unless broadcast to the channel, as on Slack), `limit` at a time (default 100, at most
 999) with a cursor for the rest, within `oldest`/`latest`, and shows the metadata only
-with `include_all_metadata`.
+with `include_all_metadata`. `conversations.replies` lists one thread (`ts`, its parent):
+the parent first, then its replies oldest first, the same way.
 """
 
 from __future__ import annotations
@@ -52,8 +53,23 @@ def _window(p: Params, messages: list[Message]) -> list[Message]:
     return sorted(top, key=lambda m: float(m.ts), reverse=True)
 
 
-def history_page(
+def _thread(p: Params, messages: list[Message]) -> list[Message]:
+    parent = p.get("ts")
+    if not parent or not any(m.ts == parent for m in messages):
+        raise SlackError("thread_not_found")
+    inside = [m for m in messages if m.ts == parent or m.thread_ts == parent]
+    return sorted(inside, key=lambda m: float(m.ts))
+
+
+def replies_page(
     p: Params, messages: list[Message], as_json: Any
+) -> tuple[list[dict[str, Any]], str]:
+    """One page of a thread (parent first) and the cursor to the next ("" at the end)."""
+    return history_page(p, messages, as_json, _thread)
+
+
+def history_page(
+    p: Params, messages: list[Message], as_json: Any, listing: Any = _window
 ) -> tuple[list[dict[str, Any]], str]:
     """One page of a channel's history and the cursor to the next ("" at the end)."""
     try:
@@ -62,7 +78,7 @@ def history_page(
     except ValueError:
         raise SlackError("invalid_cursor") from None
     limit = max(1, min(limit, MAX_LIMIT))
-    listed = _window(p, messages)
+    listed = listing(p, messages)
     page = listed[start : start + limit]
     shown = []
     for m in page:

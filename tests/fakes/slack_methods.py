@@ -274,6 +274,7 @@ class SlackMethods:
             "conversations.join": self.conversations_join,
             "conversations.members": self.conversations_members,
             "conversations.history": self.conversations_history,
+            "conversations.replies": self.conversations_replies,
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.postEphemeral": self.chat_post_ephemeral,
@@ -460,6 +461,18 @@ class SlackMethods:
             "messages": shown,
             "has_more": bool(cursor),
             "pin_count": len(ch.pins),
+            "response_metadata": {"next_cursor": cursor},
+        }
+
+    def conversations_replies(self, p: Params) -> dict[str, Any]:
+        ch = self.visible_channel(p)
+        if self.bot not in ch.members:
+            raise SlackError("not_in_channel")
+        messages = self.s.messages.get(ch.id, [])
+        shown, cursor = slack_history.replies_page(p, messages, self.message_json)
+        return {
+            "messages": shown,
+            "has_more": bool(cursor),
             "response_metadata": {"next_cursor": cursor},
         }
 

@@ -1,4 +1,5 @@
-"""The fake Slack's message metadata and conversations.history behave as Slack's do."""
+"""The fake Slack's message metadata, conversations.history and conversations.replies
+behave as Slack's do."""
 
 from __future__ import annotations
 
@@ -30,6 +31,24 @@ async def test_metadata_is_shown_only_when_asked_for(client: AsyncWebClient) -> 
     assert "metadata" not in plain["messages"][0]
     full = await client.conversations_history(channel=channel, include_all_metadata=True)
     assert full["messages"][0]["metadata"] == SLOT
+
+
+async def test_replies_list_a_thread_parent_first_with_metadata_when_asked(
+    client: AsyncWebClient,
+) -> None:
+    channel = await new_channel(client)
+    first = await client.chat_postMessage(channel=channel, text="card")
+    await client.chat_postMessage(channel=channel, text="a", thread_ts=first["ts"], metadata=SLOT)
+    await client.chat_postMessage(channel=channel, text="elsewhere")
+    await client.chat_postMessage(channel=channel, text="b", thread_ts=first["ts"])
+    answer = await client.conversations_replies(
+        channel=channel, ts=first["ts"], include_all_metadata=True
+    )
+    assert [m["text"] for m in answer["messages"]] == ["card", "a", "b"]
+    assert answer["messages"][1]["metadata"] == SLOT
+    assert await error_of(client.conversations_replies(channel=channel, ts="1.0")) == (
+        "thread_not_found"
+    )
 
 
 async def test_metadata_without_an_event_type_is_refused(client: AsyncWebClient) -> None:
