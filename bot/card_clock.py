@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.acting import Deps
 from bot.incident import Incident
 from bot.kinds import NoticeKind
 from bot.notices import Notice
@@ -23,7 +24,6 @@ from bot.obligations import obligations
 from bot.ports import IncidentSummary
 from bot.publish import RoomPublisher
 from bot.runbook import Runbook
-from bot.service import Deps
 from bot.status_card import card_lines
 
 log = logging.getLogger(__name__)
