@@ -95,7 +95,7 @@ async def record(deps: Deps, key: str, drafts: Sequence[Draft], now: datetime) -
     deciding again if another request appended first; published to nobody."""
     async with deps.store.serial(key):
         for _ in range(ATTEMPTS):
-            incident = await deps.store.load(key)
+            incident = await deps.store.load(key, whole=False)
             if incident is None:
                 return
             try:
@@ -120,8 +120,9 @@ async def undelivered(
         await record(deps, key, [Draft(EventType.UNDELIVERED, dict(d)) for d in failed], now)
 
 
-async def load(deps: Deps, key: str) -> Incident:
-    incident = await deps.store.load(key.strip().upper())
+async def load(deps: Deps, key: str, whole: bool = False) -> Incident:
+    """The incident from its snapshot (its logs hold only their end); `whole`: all of it."""
+    incident = await deps.store.load(key.strip().upper(), whole=whole)
     if incident is None or not incident.events:
         raise Refused(f"There is no incident {key.strip()}.")
     return incident
@@ -146,14 +147,14 @@ def _decided(
         return [Draft(EventType.REFUSED, {"said": refusal.message})], refusal
 
 
-async def act(deps: Deps, key: str, actor: Actor, decide: Decide) -> Incident:
+async def act(deps: Deps, key: str, actor: Actor, decide: Decide, whole: bool = False) -> Incident:
     """Load, decide, save and tell the room, one piece of work per incident at a time (so
     the room is told in the order the record changed); deciding again if a writer that
     holds no turn (another version of the bot) appended first. An attempt the runbook does
     not permit is recorded as refused, then refused."""
     async with deps.store.serial(key.strip().upper()):
         for _ in range(ATTEMPTS):
-            incident = await load(deps, key)
+            incident = await load(deps, key, whole)  # whole: the room is shown all of it
             now = deps.clock.now()
             drafts, refusal = _decided(deps, incident, actor, decide, now)
             try:

@@ -80,12 +80,7 @@ class Facts:
 
 def facts_of(incident: Incident) -> Facts:
     """The latest value of each fact, folded from the timeline's facts_recorded events."""
-    found = Facts()
-    for event in incident.events:
-        if event.type == EventType.FACTS_RECORDED:
-            known = {k: str(v) for k, v in event.data.items() if k in LABELS}
-            found = replace(found, **known)
-    return found
+    return replace(Facts(), **{k: v for k, v in incident.facts.items() if k in LABELS})
 
 
 def moment(text: str) -> datetime:

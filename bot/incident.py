@@ -1,142 +1,33 @@
-"""The Incident aggregate: its state is the fold of its timeline.
+"""The Incident aggregate: its state (bot.incident_state) is the fold of its timeline.
 
 incident = replay("AI-2026-0001", events)
 incident.answers["Q3"].value   # -> "unsure"
 phase_of(incident, runbook)    # -> "classification"
+
+A store keeps the folded state beside the timeline (bot.snapshot) and loads an incident
+from it and the events after it, so each event is folded once, not on every load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.classification import member_states, open_questions
+from bot.classification import open_questions
+from bot.incident_state import Answer as Answer
+from bot.incident_state import Evidence as Evidence
+from bot.incident_state import Incident as Incident
+from bot.incident_state import ObligationRecord as ObligationRecord
+from bot.incident_state import Page as Page
+from bot.incident_state import Room as Room
+from bot.incident_state import StepRecord as StepRecord
 from bot.kinds import EventType
 from bot.runbook import Runbook
-from bot.timeline import Actor, Event
+from bot.timeline import BOT, Event
 
 PHASES = ("containment", "classification", "evidence", "remediation", "closed")
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    value: str
-    by: Actor
-    at: datetime
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    status: str  # "done" or "not_possible"
-    by: Actor
-    at: datetime
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class ObligationRecord:
-    clock: str
-    opened_at: datetime
-    because: str
-    status: str = "pending"  # pending, done, waived
-    reference: str = ""
-    reason: str = ""
-    settled_by: Actor | None = None
-    settled_at: datetime | None = None
-    overdue_reason: str = ""
-    by_answer: str = ""  # set when an answer, not a decision, stopped the clock
-
-
-@dataclass(frozen=True)
-class Page:
-    role: str
-    person: str
-    at: datetime
-    attempt: int
-
-
-@dataclass(frozen=True)
-class Evidence:
-    seq: int
-    item: str | None
-    text: str
-    sha256: str
-    size: int
-    source: str
-    by: Actor
-    at: datetime
-    filename: str = ""
-    content_type: str = ""
-    stored: str = ""  # where the file's bytes are kept, relative to RECORDS_DIR
-    link: bool = False  # a link recorded as given, its target not retrieved
-
-
-@dataclass(frozen=True)
-class Room:
-    platform: str
-    id: str
-    name: str = ""
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class Incident:
-    key: str
-    title: str = ""
-    system: str = ""
-    failure_type: str = ""
-    noticed: str = ""
-    declared_by: Actor | None = None
-    declared_at: datetime | None = None
-    aware_at: datetime | None = None  # aware of the incident (insurers, FCA, contracts)
-    # Reasonably certain personal data was compromised (ICO, individuals, EU); until it is
-    # recorded on its own it is the incident's awareness.
-    breach_aware_at: datetime | None = None
-    learned: Mapping[str, Any] = field(default_factory=dict)  # how the firm learned of it
-    phase: str = "containment"
-    room: Room | None = None
-    steps: Mapping[int, StepRecord] = field(default_factory=dict)
-    overrides: Mapping[str, str] = field(default_factory=dict)
-    answers: Mapping[str, Answer] = field(default_factory=dict)
-    history: tuple[Answer, ...] = ()
-    proposed: Mapping[str, Answer] = field(default_factory=dict)  # awaiting their decider
-    obligations: Mapping[str, ObligationRecord] = field(default_factory=dict)
-    involved: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    pages: tuple[Page, ...] = ()
-    acks: Mapping[str, tuple[str, datetime]] = field(default_factory=dict)
-    evidence: tuple[Evidence, ...] = ()
-    closed_at: datetime | None = None
-    closing: Mapping[str, Any] = field(default_factory=dict)
-    events: tuple[Event, ...] = ()
-
-    @property
-    def last(self) -> Event | None:
-        return self.events[-1] if self.events else None
-
-    @property
-    def answer_values(self) -> dict[str, str]:
-        return {qid: a.value for qid, a in self.answers.items()}
-
-    @property
-    def eu_states(self) -> tuple[str, ...]:
-        """The EU/EEA states where affected people live, as named with the answer to Q6."""
-        named = (member_states(a.reason) for a in reversed(self.history) if a.question == "Q6")
-        return next((states for states in named if states), ())
-
-    def aware_from(self, runs_from: str) -> datetime | None:
-        """The awareness a clock runs from: "breach" or "incident" (see bot.clock_rules)."""
-        if runs_from == "breach" and self.breach_aware_at is not None:
-            return self.breach_aware_at
-        return self.aware_at
-
-    @property
-    def owner(self) -> str | None:
-        ack = self.acks.get("incident_lead")
-        return ack[0] if ack else None
 
 
 def _time(data: Mapping[str, Any], name: str) -> datetime:
@@ -229,16 +120,8 @@ def _evidence_item(e: Event) -> Evidence:
     )
 
 
-def _evidence(inc: Incident, e: Event) -> Incident:
-    return replace(inc, evidence=(*inc.evidence, _evidence_item(e)))
-
-
 def _page(e: Event) -> Page:
     return Page(e.data["role"], e.data["person"], e.at, int(e.data["attempt"]))
-
-
-def _paged(inc: Incident, e: Event) -> Incident:
-    return replace(inc, pages=(*inc.pages, _page(e)))
 
 
 def _acknowledged(inc: Incident, e: Event) -> Incident:
@@ -258,11 +141,35 @@ def _involved(inc: Incident, e: Event) -> Incident:
     return replace(inc, involved={**inc.involved, e.data["id"]: dict(e.data)})
 
 
+def _pin(pinned: bool) -> Callable[[Incident, Event], Incident]:
+    def apply(inc: Incident, e: Event) -> Incident:
+        said = (str(e.data.get("platform")), str(e.data.get("message_id")))
+        return replace(inc, pinned=inc.pinned | {said} if pinned else inc.pinned - {said})
+
+    return apply
+
+
+def _facts(inc: Incident, e: Event) -> Incident:
+    return replace(inc, facts={**inc.facts, **{k: str(v) for k, v in e.data.items()}})
+
+
+def _reminded(inc: Incident, e: Event) -> Incident:
+    return replace(inc, reminded=inc.reminded | {str(e.data.get("key"))})
+
+
+def _kill_run(inc: Incident, e: Event) -> Incident:
+    return replace(inc, kill_runs={**inc.kill_runs, int(e.data["step"]): e})
+
+
+def _undelivered(inc: Incident, e: Event) -> Incident:
+    again = e.data.get("again", True)
+    return replace(inc, reposts=(*inc.reposts, e)) if again else inc
+
+
 # Keyed by EventType; an event read back from storage looks itself up by its plain string.
 APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
     EventType.DECLARED: _declared,
     EventType.ROOM_OPENED: _room,
-    EventType.PAGED: _paged,
     EventType.ACKNOWLEDGED: _acknowledged,
     EventType.HANDED_OVER: _handed_over,
     EventType.CONTAINMENT_STEP: _step,
@@ -277,23 +184,21 @@ APPLY: dict[str, Callable[[Incident, Event], Incident]] = {
     EventType.OBLIGATION_REOPENED: _obligation_opened,
     EventType.OVERDUE_REASON: _overdue_reason,
     EventType.INVOLVED: _involved,
-    EventType.EVIDENCE_ADDED: _evidence,
     EventType.AWARENESS_CORRECTED: _awareness,
     EventType.PHASE_CHANGED: lambda i, e: replace(i, phase=e.data["to"]),
     EventType.CLOSED: lambda i, e: replace(i, closed_at=e.at, closing=dict(e.data)),
+    EventType.PINNED: _pin(True),
+    EventType.UNPINNED: _pin(False),
+    EventType.FACTS_RECORDED: _facts,
+    EventType.REMINDED: _reminded,
+    EventType.KILL_SWITCH_SENT: _kill_run,
+    EventType.KILL_SWITCH_RESULT: _kill_run,
+    EventType.UNDELIVERED: _undelivered,
 }
-
-
-def apply(incident: Incident, event: Event) -> Incident:
-    """Fold one event in; event types without state (notes, reminders) only join the log."""
-    fold = APPLY.get(event.type)
-    folded = fold(incident, event) if fold else incident
-    return replace(folded, events=(*incident.events, event))
-
 
 # The event types that add one item to a log kept on the incident (its evidence, its pages),
 # with the field and how the item is read: fold appends to a list instead of copying the
-# tuple once per event.
+# log once per event.
 GROWS: dict[str, tuple[str, Callable[[Event], Any]]] = {
     EventType.EVIDENCE_ADDED: ("evidence", _evidence_item),
     EventType.PAGED: ("pages", _page),
@@ -301,21 +206,39 @@ GROWS: dict[str, tuple[str, Callable[[Event], Any]]] = {
 
 
 def fold(incident: Incident, events: Iterable[Event]) -> Incident:
-    """The state after `events`, leaving `incident.events` as it was: each event is folded
-    once, without copying the log or a list that grows with it (evidence: a room's every
-    message or file may be kept), so rebuilding costs linear time."""
-    logs: dict[str, list[Any]] = {name: list(getattr(incident, name)) for name, _ in GROWS.values()}
-    for event in events:
+    """The state after `events`, with them on the end of its log: each event is folded once,
+    without copying the log or a list that grows with it (evidence: a room's every message
+    or file may be kept), so folding costs linear time."""
+    folded = tuple(events)
+    grown: dict[str, list[Any]] = {name: [] for name, _ in GROWS.values()}
+    human = incident.last_human
+    for event in folded:
         if (grows := GROWS.get(event.type)) is not None:
-            logs[grows[0]].append(grows[1](event))
-        elif (step := APPLY.get(event.type)) is not None:
+            grown[grows[0]].append(grows[1](event))
+        if (step := APPLY.get(event.type)) is not None:
             incident = step(incident, event)
-    grown: dict[str, Any] = {name: tuple(items) for name, items in logs.items()}
-    return replace(incident, **grown)
+        human = human if event.actor.id == BOT.id else event
+    counts = dict(incident.evidence_counts)
+    for item in grown["evidence"]:
+        counts[item.item or ""] = counts.get(item.item or "", 0) + 1
+    return replace(
+        incident,
+        events=incident.events.appended(folded),
+        evidence=incident.evidence.appended(grown["evidence"]),
+        evidence_counts=counts,
+        pages=(*incident.pages, *grown["pages"]),
+        last_human=human,
+    )
 
 
-def replay(key: str, events: Sequence[Event]) -> Incident:
-    return replace(fold(Incident(key=key), events), events=tuple(events))
+def apply(incident: Incident, event: Event) -> Incident:
+    """Fold one event in; event types without state (notes) only join the log."""
+    return fold(incident, (event,))
+
+
+def replay(key: str, events: Iterable[Event]) -> Incident:
+    """The incident its whole timeline folds into: its logs hold every item."""
+    return fold(Incident(key=key), events)
 
 
 def containment_confirmed(incident: Incident, runbook: Runbook) -> bool:

@@ -123,10 +123,9 @@ def preview(req: KillRequest) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def runs(incident: Incident, step: int) -> list[Event]:
-    """The step's sent and result events, oldest first."""
-    kinds = (SENT, RESULT)
-    return [e for e in incident.events if e.type in kinds and e.data.get("step") == step]
+def last_run(incident: Incident, step: int) -> Event | None:
+    """The step's last sent or result event."""
+    return incident.kill_runs.get(step)
 
 
 def start(incident: Incident, runbook: Runbook, actor: Actor, step: int) -> list[Draft]:
@@ -142,9 +141,9 @@ def start(incident: Incident, runbook: Runbook, actor: Actor, step: int) -> list
         raise Forbidden(f"Only the kill-switch chain ({names}) may run this step.")
     if step in incident.steps:
         raise Refused(f"Step {step + 1} is already recorded as {incident.steps[step].status}.")
-    history = runs(incident, step)
-    if history and history[-1].type == SENT:
-        at = history[-1].at.isoformat(timespec="seconds")
+    last = last_run(incident, step)
+    if last is not None and last.type == SENT:
+        at = last.at.isoformat(timespec="seconds")
         raise Refused(
             f"Step {step + 1} was sent at {at} ({req.idempotency_key}) and its outcome is not "
             "recorded yet; check the system, then mark the step Done or Not possible."
@@ -192,10 +191,9 @@ def said(data: Mapping[str, Any], key: str) -> str:
 
 def run_state(incident: Incident, step: int) -> str:
     """What the record says of the step's last run, for its checklist line."""
-    history = runs(incident, step)
-    if not history:
+    last = last_run(incident, step)
+    if last is None:
         return ""
-    last = history[-1]
     if last.type == SENT:
         return f" — sent by {last.actor.name}, awaiting the answer"
     if last.data.get("dry_run"):

@@ -34,13 +34,7 @@ class Said:
 
 def is_pinned(incident: Incident, platform: str, message_id: str) -> bool:
     """Pinned now, as the record goes: the last pin or unpin of that message was a pin."""
-    marks = [
-        e.type
-        for e in incident.events
-        if e.type in (EventType.PINNED, EventType.UNPINNED)
-        and (e.data.get("platform"), e.data.get("message_id")) == (platform, message_id)
-    ]
-    return bool(marks) and marks[-1] == EventType.PINNED
+    return (platform, message_id) in incident.pinned
 
 
 def pinned(incident: Incident, said: Said) -> list[Draft]:

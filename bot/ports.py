@@ -99,7 +99,11 @@ class Records(Protocol):
 class IncidentStore(Protocol):
     async def next_key(self, year: int) -> str: ...
 
-    async def load(self, key: str) -> Incident | None: ...
+    async def load(self, key: str, whole: bool = True) -> Incident | None:
+        """The incident its whole timeline folds into; `whole=False` (the use-cases, the
+        ticker): from its snapshot and the events after it, as fast for a long incident as
+        a short one, its logs (`events`, `evidence`) holding only their end (`bot.tail`)."""
+        ...
 
     async def save(
         self,
@@ -109,10 +113,11 @@ class IncidentStore(Protocol):
         request: int | None = None,
         finished: Sequence[tuple[int, str, str]] = (),
     ) -> None:
-        """Append events (Conflict if the seq is taken), update the list row, reconcile
-        the incident's scheduled reminders to `reminders`, with `request` (an inbox row)
-        mark it done (AlreadyDone if it was), and finish the claimed reminders `finished`
-        as `finish_reminders` does, at the last new event's time; all in one transaction."""
+        """Append events (Conflict if the seq is taken), update the list row and snapshot
+        (`incident` is the state after `new_events`), reconcile the incident's scheduled
+        reminders to `reminders`, with `request` (an inbox row) mark it done (AlreadyDone
+        if it was), and finish the claimed reminders `finished` as `finish_reminders` does,
+        at the last new event's time; all in one transaction."""
         ...
 
     async def list_incidents(self, include_closed: bool = True) -> list[IncidentSummary]: ...

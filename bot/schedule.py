@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.incident import Incident
-from bot.kinds import EventType, ReminderKind
+from bot.kinds import ReminderKind
 from bot.obligations import due_at, terms, triggered_clocks
 from bot.runbook import Runbook
 
@@ -140,10 +140,9 @@ def resolve_by(incident: Incident, runbook: Runbook, question: str, at: datetime
 
 
 def _nudge(incident: Incident, runbook: Runbook) -> list[ReminderSpec]:
-    human = [e for e in incident.events if e.actor.id != "bot"]
-    if not human:
+    last = incident.last_human
+    if last is None:
         return []
-    last = human[-1]
     due = last.at + runbook.escalation.status_nudge
     return [
         ReminderSpec(f"{incident.key}:nudge:{last.seq}", incident.key, ReminderKind.NUDGE, due, {})
@@ -192,8 +191,7 @@ def _reposts(incident: Incident) -> list[ReminderSpec]:
             e.at + REPOST_AFTER,
             {"seq": e.seq},
         )
-        for e in incident.events
-        if e.type == EventType.UNDELIVERED and e.data.get("again", True)
+        for e in incident.reposts  # each undelivered message to send again
     ]
 
 

@@ -198,7 +198,7 @@ async def close(deps: Deps, key: str, actor: Actor, form: CloseForm) -> Incident
         permit_sign_offs(deps.runbook, actor, form.criteria)
         return decisions.close(incident, deps.runbook, actor, form)
 
-    return await act(deps, key, actor, decide)
+    return await act(deps, key, actor, decide, whole=True)  # its summary lists the evidence
 
 
 async def pin(deps: Deps, key: str, actor: Actor, said: pins.Said) -> Incident:

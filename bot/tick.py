@@ -111,7 +111,8 @@ async def _page(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
 
 async def _records(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     if deps.records is not None:
-        await deps.records.keep(closed_records(inc, deps.runbook))
+        whole = await deps.store.load(inc.key)  # the papers read the whole record
+        await deps.records.keep(closed_records(whole or inc, deps.runbook))
     return ""
 
 
@@ -129,7 +130,8 @@ async def _repost(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
     """A room message that could not be posted, built again from the incident as it is now;
     not sent where a later refresh already put that message (its slot) in the room."""
     room = _room_of(inc)
-    failed = next(e for e in inc.events if e.seq == int(r.data["seq"]))
+    inc = await deps.store.load(inc.key) or inc  # whole: a summary lists all its evidence
+    failed = next(e for e in inc.reposts if e.seq == int(r.data["seq"]))
     slot = str(failed.data.get("slot", ""))
     if slot and await deps.store.message_id(inc.key, slot):
         return ""
@@ -159,12 +161,12 @@ async def _send(deps: Deps, inc: Incident, r: Reminder, now: datetime) -> str:
 
 
 async def _deliver(deps: Deps, r: Reminder, now: datetime) -> bool:
-    inc = await deps.store.load(r.incident_key)
+    inc = await deps.store.load(r.incident_key, whole=False)
     wanted = {s.dedupe_key for s in desired_reminders(inc, deps.runbook)} if inc else set()
     if inc is None or r.dedupe_key not in wanted:
         await deps.store.finish_reminder(r.id, "cancelled", now)
         return False
-    if any(e.type == EventType.REMINDED and e.data.get("key") == r.dedupe_key for e in inc.events):
+    if r.dedupe_key in inc.reminded:
         await deps.store.finish_reminder(r.id, "sent", now)  # sent before a crash; not again
         return False
     try:
@@ -190,11 +192,9 @@ async def _deliver_together(deps: Deps, reminders: list[Reminder], now: datetime
     and one write per incident however many of its reminders are due."""
     if not reminders:
         return 0
-    inc = await deps.store.load(reminders[0].incident_key)
+    inc = await deps.store.load(reminders[0].incident_key, whole=False)
     wanted = {s.dedupe_key for s in desired_reminders(inc, deps.runbook)} if inc else set()
-    before = (
-        {e.data.get("key") for e in inc.events if e.type == EventType.REMINDED} if inc else set()
-    )
+    before = inc.reminded if inc else frozenset()
     finished: list[tuple[int, str, str]] = []
     drafts: list[Draft] = []
     for r in reminders:

@@ -91,12 +91,12 @@ def _label(item: str, name: str) -> str:
 
 def evidence_view(incident: Incident) -> View:
     """DOMAIN.md's checklist: what is recorded so far, and a button per item to add to it."""
-    counts = {item: sum(1 for e in incident.evidence if e.item == item) for item in EVIDENCE_ITEMS}
+    counts = {item: incident.evidence_counts.get(item, 0) for item in EVIDENCE_ITEMS}
     lines = [
         f"{item} {name} — " + (f"{counts[item]} recorded" if counts[item] else "nothing yet")
         for item, name in EVIDENCE_ITEMS.items()
     ]
-    loose = sum(1 for e in incident.evidence if e.item is None)
+    loose = incident.evidence_counts.get("", 0)
     lines.append(f"Other evidence (notes, links, files shared here): {loose} recorded")
     buttons = tuple(
         Button(_label(item, name), f"evidence:{item}", "", "evidence")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot import snapshot
 from bot.incident import Incident, replay
 from bot.ports import Conflict, IncidentSummary, Slot
 from bot.schedule import Reminder, ReminderSpec
@@ -100,6 +101,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._events: dict[str, list[Event]] = {}
         self._summaries: dict[str, tuple[int, IncidentSummary]] = {}
+        self._snapshots: dict[str, str] = {}  # the same JSON text the SQL store keeps
         self._counters: dict[int, int] = {}
         self._messages: dict[tuple[str, str], str] = {}
         self._claims: dict[tuple[str, str], datetime] = {}
@@ -112,9 +114,14 @@ class MemoryStore:
         self._counters[year] = self._counters.get(year, 0) + 1
         return f"AI-{year}-{self._counters[year]:04d}"
 
-    async def load(self, key: str) -> Incident | None:
-        events = self._events.get(key)
-        return replay(key, sorted(events, key=lambda e: e.seq)) if events else None
+    async def load(self, key: str, whole: bool = True) -> Incident | None:
+        events = sorted(self._events.get(key, ()), key=lambda e: e.seq)
+        kept = "" if whole else self._snapshots.get(key, "")
+        if start := snapshot.start_of(kept):
+            resumed = snapshot.resume(key, kept, [e for e in events if e.seq >= start])
+            if resumed is not None:
+                return resumed
+        return replay(key, events) if events else None
 
     async def save(
         self,
@@ -132,6 +139,7 @@ class MemoryStore:
         stored = self._summaries.get(incident.key)
         if stored is None or stored[0] <= version:
             self._summaries[incident.key] = (version, summary_of(incident, reminders))
+            self._snapshots[incident.key] = snapshot.dump(incident)
         self._reconcile(incident.key, reminders)
         if at is not None:
             self._finish_all(finished, at)

@@ -72,6 +72,9 @@ class IncidentRow(SQLModel, table=True):
     next_due_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     next_clock: str = ""
     head_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The incident's folded state at an event of its timeline (bot.snapshot), written with
+    # every change: a load reads it and the events after it. "": replay the timeline.
+    snapshot: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class TimelineEventRow(SQLModel, table=True):

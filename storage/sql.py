@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from bot import snapshot
 from bot.incident import Incident, replay
 from bot.ports import Conflict, IncidentSummary, Slot
 from bot.schedule import Reminder, ReminderSpec
@@ -78,6 +79,7 @@ def _upsert_incident(conn: Connection, incident: Incident, specs: Sequence[Remin
     values = asdict(summary_of(incident, specs)) | {
         "failure_type": incident.failure_type,
         "version": version_of(incident),
+        "snapshot": snapshot.dump(incident),
     }
     key = (conn.dialect.name, tuple(values))
     if key not in _UPSERTS:  # built once: building it cost more than running it
@@ -113,19 +115,34 @@ def _save(
         sql_reminders.finish_many(conn, finished, finished_at(events), claimed)
 
 
-def _load(conn: Connection, key: str) -> Incident | None:
-    """The incident from its timeline; rows are read as plain tuples and each person is one
-    Actor, since a long incident's load is mostly this decoding."""
+def _events(conn: Connection, key: str, start: int = 0) -> list[Event]:
+    """The incident's events from seq `start` on; rows are read as plain tuples and each
+    person is one Actor, since reading a long timeline is mostly this decoding."""
     c = EVENTS.c
     columns = (c.seq, c.at, c.actor_id, c.actor_name, c.actor_person_id, c.type, c.data)
-    stmt = select(*columns, c.prev_hash, c.hash).where(c.incident_key == key).order_by(c.seq)
-    rows = conn.execute(stmt).all()
+    stmt = select(*columns, c.prev_hash, c.hash).where(c.incident_key == key)
+    rows = conn.execute(stmt.where(c.seq >= start).order_by(c.seq)).all()
     datas = json.loads("[" + ",".join(row.data for row in rows) + "]")  # one parse, not one a row
     actors: dict[tuple[str, str, str | None], Actor] = {}
     events = []
     for (seq, at, *who, type_, _, prev_hash, digest), data in zip(rows, datas, strict=True):
         actor = actors.get(tuple(who)) or actors.setdefault(tuple(who), Actor(*who))
         events.append(Event(seq, datetime.fromisoformat(at), actor, type_, data, prev_hash, digest))
+    return events
+
+
+def _load(conn: Connection, key: str, whole: bool) -> Incident | None:
+    """The incident from its snapshot and the events after it; or, `whole` (or where the
+    snapshot does not fit), from its whole timeline."""
+    kept = (
+        ""
+        if whole
+        else conn.execute(select(INCIDENTS.c.snapshot).where(INCIDENTS.c.key == key)).scalar()
+    )
+    start = snapshot.start_of(kept or "")
+    if start and (resumed := snapshot.resume(key, kept or "", _events(conn, key, start))):
+        return resumed
+    events = _events(conn, key)
     return replay(key, events) if events else None
 
 
@@ -153,7 +170,7 @@ def _page(
 
 def _list(conn: Connection, include_closed: bool) -> list[IncidentSummary]:
     c = INCIDENTS.c
-    stmt = select(INCIDENTS).order_by(
+    stmt = select(*[c[name] for name in IncidentSummary.__dataclass_fields__]).order_by(
         c.closed_at.is_not(None), c.declared_at.desc().nulls_last(), c.key.desc()
     )
     if not include_closed:
@@ -194,8 +211,8 @@ class SqlStore:
     async def next_key(self, year: int) -> str:
         return await self._write(lambda conn: _next_key(conn, year))
 
-    async def load(self, key: str) -> Incident | None:
-        return await self._read(lambda conn: _load(conn, key))
+    async def load(self, key: str, whole: bool = True) -> Incident | None:
+        return await self._read(lambda conn: _load(conn, key, whole))
 
     async def save(
         self,

@@ -48,7 +48,7 @@ class RoomPage:
 
     async def page(self, request: web.Request) -> web.Response:
         room = await self._room(request.query.get("room", LOBBY))
-        incident = await self.deps.store.load(room.key) if room.key else None
+        incident = await self.deps.store.load(room.key, whole=False) if room.key else None
         context = await self._context(request, room, incident)
         html = self.pages.get_template("page.html").render(context)
         return web.Response(text=html, content_type="text/html")

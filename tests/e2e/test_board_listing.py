@@ -25,7 +25,7 @@ from tests.fakes.clock import FakeClock
 class ListOnlyStore(MemoryStore):
     """A store that refuses to load a whole incident: the list must not need one."""
 
-    async def load(self, key: str) -> Incident | None:
+    async def load(self, key: str, whole: bool = True) -> Incident | None:
         raise AssertionError(f"the board loaded {key} to list it")
 
 

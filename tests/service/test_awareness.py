@@ -33,7 +33,7 @@ async def test_correcting_breach_awareness_moves_only_the_breach_clocks(
         deps, "aware", incident.key, sam, f"breach {later.isoformat()} Names confirmed", "web"
     )
     assert "T0 (breach)" in said
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     after = _dues(incident, deps, clock.now())
     assert after["ico_art33"] == later + timedelta(hours=72)
     assert after["pi_insurer"] == before["pi_insurer"]  # runs from the incident's awareness
@@ -78,7 +78,7 @@ async def test_an_unusual_t0_needs_confirming_with_a_reason(
         await typed(deps, "aware", incident.key, sam, f"{when.isoformat()} typo", "web")
     said = f"{when.isoformat()} confirm The log proves it"
     await typed(deps, "aware", incident.key, sam, said, "web")
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     assert incident.aware_at == when
     assert [e for e in incident.events if e.type == "awareness_corrected"][-1].data["confirmed"]
 

@@ -58,7 +58,7 @@ class Rig:
             await self.note(Request(row), {"text": TEXT})
 
     async def notes(self) -> list[str]:
-        incident = await service.load(self.deps, self.key)
+        incident = await service.load(self.deps, self.key, whole=True)
         return [str(e.data["text"]) for e in incident.events if e.type == "note"]
 
 

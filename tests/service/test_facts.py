@@ -75,6 +75,6 @@ async def test_the_export_carries_the_facts(deps: Deps) -> None:
     incident = await classified_seed(deps)
     sam = person(deps.runbook, "sam")
     await typed(deps, "facts", incident.key, sam, "receiving client: Acme Ltd", "x")
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     data = export_json(incident, [], deps.runbook, deps.clock.now())
     assert data["facts"]["receiving_client"] == "Acme Ltd" and data["facts"]["started"] == ""

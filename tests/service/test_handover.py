@@ -28,7 +28,7 @@ async def test_the_lead_hands_over_and_the_room_and_record_follow(
     )
 
     assert said == f"Priya Shah now leads {incident.key}."
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     assert incident.owner == "priya"
     (event,) = [e for e in incident.events if e.type == "handed_over"]
     assert event.data == {

@@ -66,7 +66,7 @@ async def test_run_sends_one_signed_request_and_marks_the_step_done(
     assert seen.signed and seen.method == "POST"
     assert seen.headers["Idempotency-Key"] == f"{incident.key}:1"
     assert seen.body == f'{{"enabled":false,"incident":"{incident.key}","step":"1"}}'
-    after = await service.load(deps, incident.key)
+    after = await service.load(deps, incident.key, whole=True)
     assert after.steps[0].status == "done"
     result = [e for e in after.events if e.type == kill_switch.RESULT][-1]
     assert (result.data["status"], result.data["attempts"]) == (200, 1)

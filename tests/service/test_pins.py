@@ -27,6 +27,7 @@ async def test_a_pinned_message_is_on_the_export_timeline_with_its_time_and_auth
     incident = await declare_seed(deps)
     sam = person(deps.runbook, "sam")
     incident = await service.pin(deps, incident.key, sam, said(deps))
+    incident = await service.load(deps, incident.key, whole=True)
     exported = export_json(incident, [], deps.runbook, deps.clock.now())
     (pin,) = [e for e in exported["timeline"] if e["type"] == "pinned"]
     assert pin["actor"]["name"] == "Sam Okafor"  # who pinned it
@@ -42,6 +43,7 @@ async def test_pinning_twice_records_it_once_and_unpinning_keeps_the_pin(deps: D
     await service.pin(deps, incident.key, sam, said(deps))
     await service.pin(deps, incident.key, sam, said(deps))  # the 📌 reaction after the pin
     incident = await service.unpin(deps, incident.key, sam, "slack", "1774539180.000100")
+    incident = await service.load(deps, incident.key, whole=True)
     types = [e.type for e in incident.events]
     assert types.count("pinned") == 1 and types.count("unpinned") == 1
     assert types.index("pinned") < types.index("unpinned")

@@ -33,9 +33,9 @@ class CountingStore(MemoryStore):
         self.finishes += 1
         await super().finish_reminders(*args, **kwargs)  # type: ignore[arg-type]
 
-    async def load(self, key: str) -> Incident | None:
+    async def load(self, key: str, whole: bool = True) -> Incident | None:
         self.loads[key] += 1
-        return await super().load(key)
+        return await super().load(key, whole=whole)
 
     async def save(self, incident: Incident, *args: object, **kwargs: object) -> None:
         self.saves[incident.key] += 1

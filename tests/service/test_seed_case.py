@@ -98,6 +98,7 @@ async def test_answering_q3_no_with_a_reason_waives_the_ico_clock(deps: Deps) ->
         "waived",
         "Figures only, no personal data of individuals",
     )
+    incident = await service.load(deps, incident.key, whole=True)
     waived = [e for e in incident.events if e.type == "obligation_waived"]
     assert waived[-1].data["reason"] == "Figures only, no personal data of individuals"
     rows = await deps.store.reminders(incident.key)
@@ -145,6 +146,7 @@ async def test_correcting_t0_moves_every_deadline_and_reminder(
     assert all(after[k] == before[k] - timedelta(days=2) for k in before)
     ico = {o.id: o for o in obligations(deps.runbook, incident, clock.now())}["ico_art33"]
     assert ico.due_at == earlier + timedelta(hours=72)
+    incident = await service.load(deps, incident.key, whole=True)
     corrected = [e for e in incident.events if e.type == "awareness_corrected"]
     assert corrected[0].data["reason"] == "The client first emailed on Tuesday"
     assert corrected[0].actor.name == "Sam Okafor"

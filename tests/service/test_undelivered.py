@@ -25,7 +25,7 @@ async def test_a_page_that_failed_is_sent_again_a_minute_later_and_only_once(
     chat.fail_once_on = "Paging @Sam Okafor"
     incident = await declare_seed(deps)
     assert chat.of_kind("page") == []
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     (failed,) = [e for e in incident.events if e.type == "undelivered"]
     assert (failed.data["what"], failed.data["slot"]) == ("page", "page:incident_lead:0")
     assert "fake outage" in str(failed.data["error"])
@@ -51,7 +51,7 @@ async def test_a_message_a_later_refresh_already_posted_is_not_sent_twice(
     chat.fail_once_on = "AI-2026-0001: Client report holds another client's figures\nAcme"
     incident = await declare_seed(deps)
     assert chat.fail_once_on == ""  # the card's first post failed ...
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     assert [e.data["slot"] for e in incident.events if e.type == "undelivered"] == ["card"]
     assert len(chat.of_kind("card")) == 1  # ... and a later refresh (the page's) posted it
 
@@ -107,7 +107,7 @@ async def test_a_room_that_is_gone_is_recorded_and_not_tried_again(
     await service.note(deps, incident.key, sam, "Vendor called")
     await service.handover(deps, incident.key, sam, "priya", "off shift")  # news: posted
 
-    incident = await service.load(deps, incident.key)
+    incident = await service.load(deps, incident.key, whole=True)
     failed = [e for e in incident.events if e.type == "undelivered"]
     assert failed and all(e.data["again"] is False for e in failed)
     assert "fake room archived" in str(failed[0].data["error"])

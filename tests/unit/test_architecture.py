@@ -18,9 +18,7 @@ PRODUCT = ("ai_incident", "bot", "handlers", "storage")
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 # Modules still over the limit, each held to the size it has now: the list only shrinks.
-STILL_LONG = {
-    "bot/incident.py": 354,
-}
+STILL_LONG: dict[str, int] = {}
 
 
 def _cycles() -> list[list[str]]:

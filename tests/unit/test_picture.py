@@ -22,7 +22,7 @@ from bot.papers.picture import (
 )
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
-from bot.service import Deps
+from bot.service import Deps, load
 from handlers.teams.pictures import timeline_message
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0
@@ -67,6 +67,7 @@ async def test_an_open_overdue_incident_shows_red_and_no_green_dots(
     deps: Deps, runbook: Runbook
 ) -> None:
     incident = await classified_seed(deps)
+    incident = await load(deps, incident.key, whole=True)
     png = timeline_png(incident, runbook, SEED_T0 + timedelta(hours=80))
     found = colours(png)
     assert found[RED] > len(incident.obligations) * DOT and found.get(GREEN, 0) < DOT // 2

@@ -46,6 +46,7 @@ async def test_a_breach_not_reported_is_listed_with_the_reason(
     deps: Deps, runbook: Runbook
 ) -> None:
     incident = await not_reported_by_answer(deps)
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     assert (entry.key, entry.ico_told, entry.ico_told_at) == (incident.key, "no", None)
     decided = "(decided by Alex Morgan at 2026-03-26T15:40:00+00:00)"
@@ -60,6 +61,7 @@ async def test_a_decision_not_to_notify_is_listed_with_its_reason(
     incident = await service.mark_obligation(
         deps, incident.key, alex, "ico_art33", "waived", NOT_NOTIFYING
     )
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     decided = f"{NOT_NOTIFYING} (decided by Alex Morgan at 2026-03-26T15:40:00+00:00)"
     assert (entry.ico_told, entry.reason_not_reported) == ("no", decided)
@@ -87,6 +89,7 @@ async def test_a_breach_later_answered_no_stays_on_the_register(
     alex = person(runbook, "alex")
     reason = "The figures were the client's own"
     incident = await service.answer(deps, incident.key, alex, "Q2", "no", reason)
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     assert reason in entry.reason_not_reported
 
@@ -102,6 +105,7 @@ async def test_incidents_without_a_personal_data_breach_are_left_off(
 
 async def test_the_register_reads_as_csv_and_as_markdown(deps: Deps, runbook: Runbook) -> None:
     incident = await not_reported_by_answer(deps)
+    incident = await service.load(deps, incident.key, whole=True)
     entries = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     [row] = list(csv.DictReader(io.StringIO(register_csv(entries))))
     assert row["key"] == incident.key
@@ -125,6 +129,7 @@ async def test_a_breach_judged_no_risk_from_the_start_gives_that_answer_as_the_r
     for question, value in (("Q1", "yes"), ("Q2", "yes")):
         incident = await service.answer(deps, incident.key, alex, question, value)
     incident = await service.answer(deps, incident.key, alex, "Q3", "no", NO_RISK)
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, SEED_T0 + timedelta(hours=1))
     assert "ico_art33" not in incident.obligations
     assert entry.ico_told == "no"
@@ -158,6 +163,7 @@ async def test_who_decided_not_to_notify_the_ico_and_when_is_on_the_register(
     incident = await service.mark_obligation(
         deps, incident.key, person(runbook, "priya"), "ico_art33", "waived", NOT_NOTIFYING
     )
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, clock.now())
     assert entry.decided_not_to_notify_by == "Priya Shah"
     assert entry.decided_not_to_notify_at == clock.now()

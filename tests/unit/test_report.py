@@ -17,7 +17,7 @@ from bot.papers.picture import timeline_png
 from bot.papers.report import report_html, report_markdown
 from bot.ports import IncidentStore
 from bot.runbook import Runbook
-from bot.service import Deps
+from bot.service import Deps, load
 from storage.memory import MemoryStore
 from tests.conftest import SEED_T0
 from tests.fakes.clock import FakeClock
@@ -143,6 +143,7 @@ async def test_an_open_incident_reports_overdue_clocks_and_nothing_closed(
     deps: Deps, clock: FakeClock, runbook: Runbook
 ) -> None:
     incident = await classified_seed(deps)
+    incident = await load(deps, incident.key, whole=True)
     now = SEED_T0 + timedelta(hours=80)
     markdown = report_markdown(incident, runbook, now)
     ico = next(line for line in markdown.splitlines() if "Report the breach to the ICO" in line)
