@@ -22,7 +22,7 @@ class Incomplete(LookupError):
     whole record (papers, the timeline, verify) loads the incident whole."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Log(Sequence[T]):
     size: int  # how many items the whole log holds
     tail: tuple[T, ...] = ()  # its last items
@@ -43,6 +43,17 @@ class Log(Sequence[T]):
     def end(self, count: int) -> Log[T]:
         """The same log holding only its last `count` items."""
         return Log(self.size, self.tail[len(self.tail) - count :] if count else ())
+
+    def __eq__(self, other: object) -> bool:
+        """Two logs are equal when they hold the same; a whole log equals a tuple of its items."""
+        if isinstance(other, Log):
+            return (self.size, self.tail) == (other.size, other.tail)
+        if isinstance(other, tuple):
+            return self.complete and self.tail == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.tail) if self.complete else hash((self.size, self.tail))
 
     def __len__(self) -> int:
         return self.size

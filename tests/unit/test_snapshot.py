@@ -60,3 +60,10 @@ def test_the_version_follows_the_states_shape() -> None:
     grown = make_dataclass("State", [("key", str), ("added", int)], frozen=True)
     assert snapshot.shape(State) != snapshot.shape(grown)
     assert snapshot.version().startswith(f"{snapshot.FOLD}:")
+
+
+def test_a_whole_log_equals_the_tuple_of_its_items_and_a_partial_one_none() -> None:
+    assert Log.whole("ab") == ("a", "b")
+    assert Log.whole("ab")[:1] == Log.whole("a")  # a slice is a tuple
+    assert Log.whole("ab").end(1) != ("b",) and Log.whole("ab") != ["a", "b"]
+    assert hash(Log.whole("ab")) == hash(("a", "b"))
