@@ -3,9 +3,9 @@
 A load reads an incident's folded state and the events after it, not its whole timeline:
 its logs (the events, the evidence) then know their length and their last items only.
 
-    log = Log.whole([a, b, c])
-    log.appended([d])[-1]            # -> d
-    len(log.end(1))                  # -> 4 … but only d is held: iterating it raises Incomplete
+    log = Log.whole([a, b, c]).appended([d])
+    log[-1]                          # -> d
+    kept = log.end(1)                # len(kept) -> 4, kept[-1] -> d; list(kept) raises Incomplete
 """
 
 from __future__ import annotations
