@@ -43,6 +43,7 @@ async def test_with_its_reason_the_no_is_recorded_with_what_it_ruled_out(deps: D
     q3 = incident.answers["Q3"]
     assert (q3.value, q3.by.person_id, q3.reason) == ("no", "alex", NO_RISK)
     assert "ico_art33" not in incident.obligations
+    incident = await service.load(deps, incident.key, whole=True)
     [answered] = [e for e in incident.events if e.type == "answered" and e.data["question"] == "Q3"]
     assert answered.data["prevents"] == ["ico_art33", "data_subjects_art34"]
     assert answered.data["reason"] == NO_RISK

@@ -205,6 +205,7 @@ async def test_an_ico_notice_an_answer_kept_from_opening_names_who_decided_when_
         incident = await service.answer(deps, incident.key, alex, question, "yes")
     clock.advance(timedelta(hours=3))
     incident = await service.answer(deps, incident.key, alex, "Q3", "no", NO_RISK)
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], runbook, clock.now())
     assert entry.ico_told == "no" and "ico_art33" not in incident.obligations
     assert (
@@ -226,6 +227,7 @@ async def test_the_eu_authorities_an_answer_kept_untold_are_on_the_register(
     incident = await classified_seed(deps)
     why = "Every affected person lives in the UK"
     incident = await service.answer(deps, incident.key, person(eu, "alex"), "Q6", "no", why)
+    incident = await service.load(deps, incident.key, whole=True)
     [entry] = breach_register([incident], eu, clock.now())
     said = f"Q6 answered no by Alex Morgan at {clock.now().isoformat()}: {why}"
     assert entry.other_notices_not_given == (
