@@ -131,17 +131,11 @@ def _events(conn: Connection, key: str, start: int = 0) -> list[Event]:
     return events
 
 
-def _snapshot(conn: Connection, key: str) -> str:
-    found: str | None = conn.execute(
-        select(INCIDENTS.c.snapshot).where(INCIDENTS.c.key == key)
-    ).scalar()
-    return found or ""
-
-
 def _load(conn: Connection, key: str, whole: bool) -> Incident | None:
     """The incident from its snapshot and the events after it; or, `whole` (or where the
     snapshot does not fit), from its whole timeline."""
-    kept = "" if whole else _snapshot(conn, key)
+    row = select(INCIDENTS.c.snapshot).where(INCIDENTS.c.key == key)
+    kept: str = "" if whole else conn.execute(row).scalar() or ""
     start = snapshot.start_of(kept)
     if start and (resumed := snapshot.resume(key, kept, _events(conn, key, start))):
         return resumed
