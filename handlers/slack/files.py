@@ -22,18 +22,12 @@ from slack_sdk.errors import SlackApiError
 from bot import service
 from bot.incident import Incident
 from bot.views import View
+from handlers.downloads import MAX_BYTES, TIMEOUT, NotFetched, read_capped
 from handlers.slack.edge import Edge
 
 log = logging.getLogger(__name__)
-MAX_BYTES = 100 * 1024 * 1024
 MAX_NAME = 200  # characters of a file name kept; the evidence text's own limit is 3,000
 HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")  # Unicode categories a name may not show raw
-CHUNK = 1 << 16
-TIMEOUT = aiohttp.ClientTimeout(total=120)
-
-
-class NotFetched(Exception):
-    """The file's bytes could not be had; the message says why."""
 
 
 def shown_name(name: str) -> str:
@@ -66,12 +60,7 @@ async def download(url: str, token: str, limit: int = MAX_BYTES) -> bytes:
     ):
         if response.status != 200 or response.content_type == "text/html":
             raise NotFetched(f"Slack answered {response.status} for the download")
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(CHUNK):
-            body += chunk
-            if len(body) > limit:
-                raise NotFetched(f"the file is over {limit // (1024 * 1024)} MB")
-        return bytes(body)
+        return await read_capped(response, limit)
 
 
 class FileEvidence:

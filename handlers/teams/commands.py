@@ -26,10 +26,11 @@ from bot.decisions import Refused
 from bot.service import Deps
 from bot.timeline import Actor
 from bot.views import View
+from handlers.downloads import NotFetched
 from handlers.teams.activity import Turn
 from handlers.teams.cards import MAX_BYTES, Card, size
 from handlers.teams.edge import Edge
-from handlers.teams.files import NotFetched, SharedFile, fetch, shared_files
+from handlers.teams.files import SharedFile, fetch, shared_files
 from handlers.teams.forms import close_card, declare_card
 
 MENTION = "@AI Incident"

@@ -18,20 +18,14 @@ from typing import Any
 
 import aiohttp
 
+from handlers.downloads import MAX_BYTES, TIMEOUT, NotFetched, read_capped
 from handlers.teams.urls import ServiceUrls
 
 FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
 # SharePoint and OneDrive hosts that serve Teams' pre-authenticated download links.
 FILE_HOSTS = ("sharepoint.com", "sharepoint.us", "sharepoint-df.com", "sharepoint.cn")
-MAX_BYTES = 100 * 1024 * 1024
 MAX_NAME = 200
-CHUNK = 1 << 16
-TIMEOUT = aiohttp.ClientTimeout(total=120)
 TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "txt": "text/plain"}
-
-
-class NotFetched(Exception):
-    """The file's bytes could not be had; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +58,6 @@ async def fetch(shared: SharedFile, allowed: ServiceUrls, limit: int = MAX_BYTES
         ):
             if response.status != 200:
                 raise NotFetched(f"SharePoint answered {response.status} for the download")
-            body = bytearray()
-            async for chunk in response.content.iter_chunked(CHUNK):
-                body += chunk
-                if len(body) > limit:
-                    raise NotFetched(f"the file is over {limit // (1024 * 1024)} MB")
-            return bytes(body)
+            return await read_capped(response, limit)
     except (aiohttp.ClientError, TimeoutError) as error:
         raise NotFetched(f"the download failed: {error!r}") from None

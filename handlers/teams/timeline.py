@@ -44,11 +44,12 @@ from bot.pins import Said, is_pinned, pinned
 from bot.timeline import Actor
 from bot.views import View
 from handlers.database import TRY_AGAIN, database_away
+from handlers.downloads import NotFetched
 from handlers.teams.activity import FETCH_TASK, Malformed, Turn
 from handlers.teams.cards import Mentions, attachment, block, card
 from handlers.teams.chat import PLATFORM
 from handlers.teams.edge import Edge
-from handlers.teams.files import NotFetched, fetch
+from handlers.teams.files import fetch
 from handlers.teams.message import Attached, Message, read_message
 from handlers.work import Work
 

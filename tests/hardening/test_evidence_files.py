@@ -16,7 +16,8 @@ import pytest
 
 from bot.papers.evidence_pack import evidence_pack
 from bot.papers.export import export_json
-from handlers.slack.files import MAX_BYTES, MAX_NAME, NotFetched, download
+from handlers.downloads import MAX_BYTES, NotFetched
+from handlers.slack.files import MAX_NAME, download
 from tests.e2e.slack_rig import KEY, SAM, Rig, declared
 from tests.fakes.slack_api import DOWNLOAD
 
